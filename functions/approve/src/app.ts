@@ -1,0 +1,31 @@
+import { createMiddleware } from "hono/factory";
+import { type AppEnv, newApp } from "../../../shared/http/app.ts";
+import type { Env } from "./env.ts";
+import { mountLinkRoutes } from "./link-routes.ts";
+import { mountOpsRoutes } from "./ops-routes.ts";
+import { type ApproveServices, servicesFor } from "./services.ts";
+
+type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+
+export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
+  const app = newApp<Env>("approve") as unknown as import("hono").Hono<ApproveEnv>;
+
+  app.get("/health", (c) => c.json({ service: "approve", ok: true }));
+
+  app.use(
+    "*",
+    createMiddleware<ApproveEnv>(async (c, next) => {
+      const services = build(c.env);
+      c.set("services", services);
+      try {
+        await next();
+      } finally {
+        await services.close();
+      }
+    }),
+  );
+
+  mountLinkRoutes(app);
+  mountOpsRoutes(app);
+  return app;
+}

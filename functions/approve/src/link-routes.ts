@@ -1,0 +1,110 @@
+import type { Context, Hono } from "hono";
+import { z } from "zod";
+import { ApproverId, Decision } from "../../../shared/contracts/approval.ts";
+import { type LinkVerdict, verifyLink } from "../../../shared/domain/approval-link.ts";
+import type { AppEnv } from "../../../shared/http/app.ts";
+import type { Env } from "./env.ts";
+import { confirmPage, type LinkFields, refusalPage } from "./pages.ts";
+import type { ApproveServices } from "./services.ts";
+
+type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+
+const LinkQuery = z.object({
+  approver: ApproverId,
+  expires: z.coerce.number().int().positive(),
+  sig: z.string().min(1).max(100),
+});
+
+const DecisionForm = LinkQuery.extend({
+  decision: Decision,
+  comment: z.string().max(1_000).optional().transform((text) => (text?.trim() ? text.trim() : undefined)),
+});
+
+const PAGE_HEADERS = {
+  // The URL carries the signature: keep it out of caches, referrers and search indexes.
+  "Cache-Control": "no-store",
+  "Referrer-Policy": "no-referrer",
+  "X-Robots-Tag": "noindex",
+  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  "X-Content-Type-Options": "nosniff",
+};
+
+const LINK_REFUSALS: Record<Exclude<LinkVerdict, "valid">, [string, string]> = {
+  invalid: ["This link is not valid", "The link was altered or was not issued by AWOOOI. Nothing was changed."],
+  expired: ["This link has expired", "Approval links stop working when the approval expires. Nothing was changed."],
+};
+
+/**
+ * Checks a link's signature, expiry and approver. Signature first: a forged link
+ * learns nothing about rosters or approvals.
+ */
+async function checkLink(approvalId: string, link: LinkFields, services: ApproveServices): Promise<[string, string] | undefined> {
+  const verdict = await verifyLink({ approvalId, approver: link.approver, expiresAt: link.expires }, link.sig, services.linkKeys, Math.floor(services.now().getTime() / 1000));
+  if (verdict !== "valid") return LINK_REFUSALS[verdict];
+  if (!services.approvers.some((a) => a.id === link.approver)) {
+    return ["Not an approver", `${link.approver} is not on the approver roster any more. Nothing was changed.`];
+  }
+  return undefined;
+}
+
+async function renderConfirm(c: Context<ApproveEnv>, approvalId: string, link: LinkFields, status: 200 | 409, notice?: string) {
+  const services = c.get("services");
+  const approval = await services.approvals.get(approvalId);
+  if (!approval) return c.html(refusalPage("Approval not found", "There is no approval with this id."), 404, PAGE_HEADERS);
+  const incident = await services.incidents.get(approval.incidentId);
+  if (!incident) return c.html(refusalPage("Incident not found", "The approval's incident is missing."), 404, PAGE_HEADERS);
+  const counters = await services.alertIndex.counters(incident.id).catch(() => undefined);
+  return c.html(confirmPage({ approval, alert: incident.alert, rca: incident.rca, hitCount: counters?.hitCount, link, ...(notice ? { notice } : {}) }), status, PAGE_HEADERS);
+}
+
+export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
+  app.get("/approve/:approvalId", async (c) => {
+    const approvalId = c.req.param("approvalId");
+    const query = LinkQuery.safeParse(c.req.query());
+    if (!query.success || !z.uuid().safeParse(approvalId).success) {
+      return c.html(refusalPage("This link is incomplete", "Open the link exactly as it was sent to you. Nothing was changed."), 403, PAGE_HEADERS);
+    }
+    const refusal = await checkLink(approvalId, query.data, c.get("services"));
+    if (refusal) return c.html(refusalPage(...refusal), 403, PAGE_HEADERS);
+    return renderConfirm(c, approvalId, query.data, 200);
+  });
+
+  app.post("/approve/:approvalId", async (c) => {
+    const approvalId = c.req.param("approvalId");
+    const type = c.req.header("Content-Type") ?? "";
+    if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+      return c.html(refusalPage("Unsupported request", "Decisions are sent by the confirm page's form."), 415, PAGE_HEADERS);
+    }
+    const raw = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([key, value]) => [key, typeof value === "string" ? value : undefined]));
+    if (!LinkQuery.safeParse(raw).success || !z.uuid().safeParse(approvalId).success) {
+      return c.html(refusalPage("This link is incomplete", "Open the link exactly as it was sent to you. Nothing was changed."), 403, PAGE_HEADERS);
+    }
+    const form = DecisionForm.safeParse(raw);
+    if (!form.success) {
+      const fields = form.error.issues.map((issue) => issue.path.join(".")).join(", ");
+      return c.html(refusalPage("Incomplete decision", `The form has a missing or bad ${fields}. Nothing was changed.`), 400, PAGE_HEADERS);
+    }
+    const { decision, comment, ...link } = form.data;
+    const services = c.get("services");
+    const refusal = await checkLink(approvalId, link, services);
+    if (refusal) return c.html(refusalPage(...refusal), 403, PAGE_HEADERS);
+
+    const outcome = await services.approvals.recordDecision({ approvalId, approver: link.approver, decision, comment, at: services.now() });
+    switch (outcome.kind) {
+      case "not_found":
+        return c.html(refusalPage("Approval not found", "There is no approval with this id. Nothing was changed."), 404, PAGE_HEADERS);
+      case "closed":
+        return renderConfirm(c, approvalId, link, 409, `This approval is already ${outcome.approval.status}; your decision was not recorded.`);
+      case "repeat":
+        return renderConfirm(c, approvalId, link, 200, "You already signed this approval; here is its current state.");
+      case "recorded":
+        return renderConfirm(
+          c,
+          approvalId,
+          link,
+          200,
+          outcome.statusChanged ? `Your ${decision} was recorded. The approval is now ${outcome.approval.status}.` : `Your ${decision} was recorded. Waiting for more signatures.`,
+        );
+    }
+  });
+}

@@ -1,0 +1,115 @@
+import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { NormalizedAlert } from "../../../shared/contracts/alert.ts";
+import type { Rca } from "../../../shared/contracts/rca.ts";
+import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+const STYLE = `
+  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  body { margin: 0 auto; max-width: 42rem; padding: 1rem; line-height: 1.45; }
+  h1 { font-size: 1.3rem; margin: .2rem 0 1rem; }
+  .badge { display: inline-block; padding: .1rem .5rem; border-radius: .4rem; font-weight: 600; font-size: .85rem; }
+  .risk-low { background: #d8f5dd; color: #0b4a17; } .risk-medium { background: #fff0c2; color: #5a4300; }
+  .risk-high, .risk-critical { background: #ffd6d6; color: #6b0000; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: .3rem .8rem; }
+  dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; background: rgba(127,127,127,.15); padding: .6rem; border-radius: .4rem; }
+  textarea { width: 100%; box-sizing: border-box; min-height: 4rem; font: inherit; }
+  .actions { display: flex; gap: .8rem; flex-wrap: wrap; margin-top: .8rem; }
+  button { flex: 1 1 10rem; font: inherit; font-size: 1.1rem; padding: .8rem; border-radius: .5rem; border: 0; cursor: pointer; }
+  .approve { background: #1a7f37; color: white; } .reject { background: #b42318; color: white; }
+  .notice { padding: .8rem; border-radius: .5rem; background: rgba(127,127,127,.15); }
+`;
+
+function layout(title: string, body: Html): Html {
+  return html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="robots" content="noindex, nofollow" />
+    <title>${title} · AWOOOI</title>
+    <style>${STYLE}</style>
+  </head>
+  <body>
+    ${body}
+  </body>
+</html>`;
+}
+
+export interface LinkFields {
+  readonly approver: string;
+  readonly expires: number;
+  readonly sig: string;
+}
+
+export interface ConfirmPageInput {
+  readonly approval: ApprovalRecord;
+  readonly alert: NormalizedAlert;
+  readonly rca: Rca | undefined;
+  readonly hitCount: number | undefined;
+  readonly link: LinkFields;
+  /** Shown after a POST: what just happened. */
+  readonly notice?: string;
+}
+
+/** The page an approver's link opens. Rendering it never changes anything; only its form's POST does. */
+export function confirmPage(input: ConfirmPageInput): Html {
+  const { approval, alert, rca, link } = input;
+  const approvals = approval.signatures.filter((s) => s.decision === "approve").length;
+  const mine = approval.signatures.find((s) => s.approver === link.approver);
+  const canDecide = approval.status === "PENDING" && !mine;
+  const where = [alert.namespace, alert.target_resource].filter(Boolean).join("/");
+
+  return layout(
+    `${alert.alert_type} — approval`,
+    html`
+      ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ""}
+      <p><span class="badge risk-${approval.riskLevel}">risk ${approval.riskLevel}</span> <strong>${alert.priority}</strong> · ${alert.severity} · ${alert.source}</p>
+      <h1>${alert.alert_type}${where ? html` on <code>${where}</code>` : ""}</h1>
+      <p>${alert.message}</p>
+      <dl>
+        <dt>Status</dt><dd><strong id="status">${approval.status}</strong> — ${approvals} of ${approval.requiredSignatures} approvals</dd>
+        <dt>Root cause</dt><dd>${rca?.root_cause ?? "not analyzed yet"}</dd>
+        ${
+          rca
+            ? html`<dt>Confidence</dt><dd>${Math.round(rca.confidence)}% (verdict by ${rca.provider}, ${rca.model})</dd>
+        <dt>Blast radius</dt><dd>${rca.blast_radius.affected_pods} pod(s), downtime ${rca.blast_radius.estimated_downtime}, data impact ${rca.blast_radius.data_impact}${rca.blast_radius.related_services.length > 0 ? html`, services: ${rca.blast_radius.related_services.join(", ")}` : ""}</dd>`
+            : ""
+        }
+        <dt>Seen</dt><dd>${input.hitCount ?? 1} time(s), first at ${alert.fired_at}</dd>
+        <dt>Expires</dt><dd>${approval.expiresAt.toISOString()}</dd>
+        <dt>Signatures</dt><dd>${
+          approval.signatures.length === 0
+            ? "none yet"
+            : html`<ul>${approval.signatures.map((s) => html`<li>${s.approver}: ${s.decision}${s.comment ? html` — “${s.comment}”` : ""}</li>`)}</ul>`
+        }</dd>
+      </dl>
+      <h2>Proposed action: ${approval.action.operation}</h2>
+      <pre>${approval.action.command}</pre>
+      <p>${approval.action.description}</p>
+      ${
+        canDecide
+          ? html`<form method="post">
+        <input type="hidden" name="approver" value="${link.approver}" />
+        <input type="hidden" name="expires" value="${String(link.expires)}" />
+        <input type="hidden" name="sig" value="${link.sig}" />
+        <label for="comment">Comment (optional)</label>
+        <textarea id="comment" name="comment" maxlength="1000"></textarea>
+        <div class="actions">
+          <button class="approve" type="submit" name="decision" value="approve">Approve as ${link.approver}</button>
+          <button class="reject" type="submit" name="decision" value="reject">Reject</button>
+        </div>
+      </form>`
+          : html`<p class="notice">${mine ? `You (${link.approver}) already signed: ${mine.decision}.` : `This approval is ${approval.status}; no decision can be added.`}</p>`
+      }
+    `,
+  );
+}
+
+/** A refusal page (forged/expired link, unknown approval, closed approval). */
+export function refusalPage(title: string, explanation: string): Html {
+  return layout(title, html`<h1>${title}</h1><p>${explanation}</p>`);
+}

@@ -1,0 +1,33 @@
+import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
+import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
+import { ClassifyRequestedV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import { newApp } from "../../../shared/http/app.ts";
+import { consume } from "../../../shared/queue/consume.ts";
+import { publish } from "../../../shared/queue/publish.ts";
+import { configOf, type Env } from "./env.ts";
+import { handleClassifyRequested } from "./handle.ts";
+
+const app = newApp<Env>("classify");
+app.get("/health", (c) => c.json({ service: "classify", ok: true }));
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch, env) {
+    const config = configOf(env);
+    await withDb(databaseConnectionOf(config), async (db) => {
+      const deps = {
+        approvals: createApprovalStore(db),
+        publishNotify: (message: NotifyRequestedV1) => publish(env.NOTIFY_QUEUE, NotifyRequestedV1, message),
+        now: () => new Date(),
+        newId: () => crypto.randomUUID(),
+      };
+      await consume(batch.messages, {
+        queue: batch.queue,
+        schema: ClassifyRequestedV1,
+        deadLetters: env.DEAD_LETTER_QUEUE,
+        handle: (message) => handleClassifyRequested(message, deps),
+      });
+    });
+  },
+} satisfies ExportedHandler<Env, unknown>;

@@ -1,0 +1,27 @@
+import { routeFor } from "../../shared/http/routes.ts";
+
+type Env = GatewayBindings;
+
+/**
+ * Local all-in-one entry: one base URL for the five functions, routed by path
+ * through service bindings exactly as production routes split one domain.
+ */
+export default {
+  async fetch(request, env) {
+    const { pathname } = new URL(request.url);
+    if (pathname === "/" || pathname === "/health") {
+      const checks = await Promise.all(
+        (["WEBHOOK_RECEIVE", "ANALYZE", "CLASSIFY", "NOTIFY", "APPROVE"] as const).map(async (name) => {
+          const response = await env[name].fetch("http://internal/health").catch(() => undefined);
+          return [name.toLowerCase().replace("_", "-"), response?.ok ?? false] as const;
+        }),
+      );
+      return Response.json({ service: "awoooi-edge (local gateway)", functions: Object.fromEntries(checks) });
+    }
+    const target = routeFor(pathname);
+    if (!target) {
+      return Response.json({ error: { code: "not_found", message: `no function serves ${pathname}`, requestId: crypto.randomUUID() } }, { status: 404 });
+    }
+    return env[target].fetch(request);
+  },
+} satisfies ExportedHandler<Env>;

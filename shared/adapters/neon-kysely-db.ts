@@ -1,0 +1,130 @@
+import { neonConfig, Pool } from "@neondatabase/serverless";
+import { type ColumnType, type Generated, type JSONColumnType, Kysely, PostgresDialect } from "kysely";
+import type { NormalizedAlert } from "../contracts/alert.ts";
+import type { ApprovalStatus, Decision } from "../contracts/approval.ts";
+import type { Rca, RiskLevel, SuggestedAction } from "../contracts/rca.ts";
+import type { IncidentStatus } from "../ports/incident-store.ts";
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface IncidentsTable {
+  id: string;
+  fingerprint: string;
+  status: IncidentStatus;
+  alert_type: string;
+  source: string;
+  severity: string;
+  priority: string;
+  namespace: string | null;
+  target_resource: string | null;
+  alert: JSONColumnType<NormalizedAlert>;
+  rca: JSONColumnType<Rca, string | null, string | null> | null;
+  rca_provider: string | null;
+  rca_model: string | null;
+  correlation_id: string;
+  opened_at: Timestamp;
+  analyzed_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ApprovalsTable {
+  id: string;
+  incident_id: string;
+  status: ApprovalStatus;
+  risk_level: RiskLevel;
+  required_signatures: number;
+  auto_approved: boolean;
+  reasons: JSONColumnType<string[]>;
+  action: JSONColumnType<SuggestedAction>;
+  expires_at: Timestamp;
+  decided_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ApprovalSignaturesTable {
+  approval_id: string;
+  approver: string;
+  decision: Decision;
+  comment: string | null;
+  signed_at: DefaultTimestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: DefaultTimestamp;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  details: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface DeadLettersTable {
+  id: Generated<string>;
+  queue: string;
+  message_id: string;
+  reason: string;
+  attempts: number;
+  body: ColumnType<unknown, string | null, string | null>;
+  received_at: DefaultTimestamp;
+}
+
+export interface Database {
+  incidents: IncidentsTable;
+  approvals: ApprovalsTable;
+  approval_signatures: ApprovalSignaturesTable;
+  audit_log: AuditLogTable;
+  dead_letters: DeadLettersTable;
+}
+
+export interface DatabaseConnection {
+  /** postgres:// connection string (Neon in production; any Postgres through the local bridge in dev). */
+  readonly url: string;
+  /**
+   * host:port/path of a WebSocket-to-TCP bridge, for plain Postgres in dev and
+   * tests (Neon's documented local route). Unset in production.
+   */
+  readonly wsProxy?: string | undefined;
+  /** Pool size. Default 1: a Worker invocation runs its queries one after another. */
+  readonly poolMax?: number | undefined;
+}
+
+/**
+ * A Kysely instance over Neon's WebSocket Pool (interactive transactions need
+ * it). On Workers a WebSocket cannot outlive its request: build one per
+ * request or batch and `destroy()` it at the end (`ctx.waitUntil`).
+ */
+export function createDb(connection: DatabaseConnection): Kysely<Database> {
+  if (connection.wsProxy) {
+    neonConfig.wsProxy = connection.wsProxy;
+    neonConfig.useSecureWebSocket = false;
+    // Local Postgres authenticates with SCRAM, which pipelined connect cannot do.
+    neonConfig.pipelineConnect = false;
+  }
+  const pool = new Pool({ connectionString: connection.url, max: connection.poolMax ?? 1 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** jsonb parameters must be sent as JSON text: node-postgres would turn arrays into Postgres arrays. */
+export function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** Runs `work` with a fresh database handle and always closes it (Workers: one pool per invocation). */
+export async function withDb<T>(connection: DatabaseConnection, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  const db = createDb(connection);
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** The connection described by a function's DatabaseEnv variables. */
+export function databaseConnectionOf(config: { DATABASE_URL: string; NEON_WS_PROXY?: string | undefined; DB_POOL_MAX?: number | undefined }): DatabaseConnection {
+  return { url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY, poolMax: config.DB_POOL_MAX };
+}

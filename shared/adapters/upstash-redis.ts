@@ -1,0 +1,23 @@
+import { Redis } from "@upstash/redis/cloudflare";
+
+export interface RedisConnection {
+  readonly url: string;
+  readonly token: string;
+}
+
+/**
+ * The one way functions build a Redis client. JSON is (de)serialised by our own
+ * code, not guessed by the client, and telemetry is off.
+ */
+export function createRedis(connection: RedisConnection): Redis {
+  return new Redis({
+    url: connection.url,
+    token: connection.token,
+    automaticDeserialization: false,
+    enableTelemetry: false,
+    // A hot-path call that cannot reach Redis should fail fast, not retry for seconds.
+    retry: { retries: 1, backoff: () => 50 },
+  });
+}
+
+export type { Redis };

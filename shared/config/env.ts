@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/** Redis over Upstash REST. Both are secrets in production (`wrangler secret put`). */
+export const RedisEnv = z.object({
+  UPSTASH_REDIS_REST_URL: z.url({ message: "must be the Upstash REST URL, e.g. https://<db>.upstash.io" }),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1, "must be the Upstash REST token"),
+});
+
+/** Postgres through the Neon driver. NEON_WS_PROXY and DB_POOL_MAX are for local dev and tests only. */
+export const DatabaseEnv = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
+  NEON_WS_PROXY: z.string().optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(20).optional(),
+});
+
+/** A secret token compared against bearer credentials. */
+export const Token = z.string().min(8, "must be at least 8 characters");
+
+export class ConfigError extends Error {
+  constructor(service: string, error: z.ZodError) {
+    const problems = error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`).join("; ");
+    super(`${service}: invalid configuration — ${problems}`);
+    this.name = "ConfigError";
+  }
+}
+
+const cache = new WeakMap<object, unknown>();
+
+/**
+ * Parses a function's environment once per env object (bindings are fixed for
+ * an isolate's lifetime). Throws a ConfigError naming every missing or bad variable.
+ */
+export function parseEnv<S extends z.ZodType>(service: string, schema: S, env: object): z.infer<S> {
+  const cached = cache.get(env);
+  if (cached !== undefined) return cached as z.infer<S>;
+  const result = schema.safeParse(env);
+  if (!result.success) throw new ConfigError(service, result.error);
+  cache.set(env, result.data);
+  return result.data;
+}
+
+/** `true`/`1`/`on`/`yes` → true; anything else false. For feature switches set as vars. */
+export const Flag = z
+  .string()
+  .optional()
+  .transform((value) => value !== undefined && /^(1|true|on|yes)$/i.test(value.trim()));

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { Fingerprint, IncidentId, NormalizedAlert } from "./alert.ts";
+import { Rca } from "./rca.ts";
+
+/**
+ * Every queue message is an envelope. `id` is the idempotency key (stable for the
+ * same logical message, so a re-send of it is recognisable), `correlationId`
+ * traces one alert through all stages. A published version is never edited: a
+ * change adds the next version, and consumers dead-letter versions they do not know.
+ */
+function envelope<const T extends string, const V extends number, P extends z.ZodType>(type: T, version: V, payload: P) {
+  return z.object({
+    type: z.literal(type),
+    version: z.literal(version),
+    id: z.string().min(1).max(200),
+    occurredAt: z.iso.datetime({ offset: true }),
+    correlationId: z.string().min(1).max(200),
+    payload,
+  });
+}
+
+/** webhook-receive → analyze: a new incident to explain. */
+export const AnalyzeRequestedV1 = envelope(
+  "analyze.requested",
+  1,
+  z.object({
+    incident_id: IncidentId,
+    fingerprint: Fingerprint,
+    alert: NormalizedAlert,
+    /** Set when ingest could not reach Redis: analyze must dedupe by fingerprint itself. */
+    degraded: z.boolean(),
+  }),
+);
+export type AnalyzeRequestedV1 = z.infer<typeof AnalyzeRequestedV1>;
+
+/** analyze → classify: an incident with its verdict. */
+export const ClassifyRequestedV1 = envelope(
+  "classify.requested",
+  1,
+  z.object({
+    incident_id: IncidentId,
+    fingerprint: Fingerprint,
+    alert: NormalizedAlert,
+    rca: Rca,
+  }),
+);
+export type ClassifyRequestedV1 = z.infer<typeof ClassifyRequestedV1>;
+
+export const NotificationKind = z.enum(["approval_requested", "auto_approved"]);
+export type NotificationKind = z.infer<typeof NotificationKind>;
+
+/** classify → notify: something a human should see. */
+export const NotifyRequestedV1 = envelope(
+  "notify.requested",
+  1,
+  z.object({
+    kind: NotificationKind,
+    incident_id: IncidentId,
+    approval_id: z.uuid(),
+    fingerprint: Fingerprint,
+    alert: NormalizedAlert,
+    rca: Rca,
+    required_signatures: z.number().int().min(0).max(10),
+    /** Unix seconds after which the approval links stop working. */
+    expires_at: z.number().int().positive(),
+  }),
+);
+export type NotifyRequestedV1 = z.infer<typeof NotifyRequestedV1>;
+
+/**
+ * What a consumer parks in the dead-letter queue when a message cannot be
+ * handled (unknown version, invalid body, permanent failure). The original body
+ * is kept verbatim for ops.
+ */
+export const DeadLetterV1 = envelope(
+  "dead_letter",
+  1,
+  z.object({
+    queue: z.string().min(1).max(100),
+    message_id: z.string().min(1).max(200),
+    reason: z.string().min(1).max(2_000),
+    attempts: z.number().int().min(0),
+    body: z.unknown(),
+  }),
+);
+export type DeadLetterV1 = z.infer<typeof DeadLetterV1>;

@@ -1,0 +1,90 @@
+import type { z } from "zod";
+import { type DeadLetterV1, DeadLetterV1 as DeadLetterSchema } from "../contracts/queue.ts";
+import { publish, type QueueProducer } from "./publish.ts";
+
+/** A failure that no retry can fix (bad data, 4xx from a peer): the message goes to the dead-letter queue. */
+export class PermanentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PermanentError";
+  }
+}
+
+export interface QueueMessageLike {
+  readonly id: string;
+  readonly body: unknown;
+  readonly attempts: number;
+  ack(): void;
+  retry(options?: { delaySeconds?: number }): void;
+}
+
+export interface ConsumeOptions<S extends z.ZodType> {
+  /** Queue name, recorded on dead letters. */
+  readonly queue: string;
+  readonly schema: S;
+  readonly deadLetters: QueueProducer<DeadLetterV1>;
+  readonly handle: (message: z.infer<S>, meta: { id: string; attempts: number }) => Promise<void>;
+  /** Retry delay for attempt n (1-based). Default 2^n seconds, at most 5 minutes. */
+  readonly backoffSeconds?: (attempts: number) => number;
+}
+
+/**
+ * Parse → handle → ack / retry / dead-letter, one message at a time. A message
+ * that does not parse (including an unknown version) or fails permanently is
+ * dead-lettered with the reason and acked; transient failures retry with backoff
+ * and never affect the batch's other messages.
+ */
+export async function consume<S extends z.ZodType>(messages: readonly QueueMessageLike[], options: ConsumeOptions<S>): Promise<void> {
+  const backoff = options.backoffSeconds ?? ((attempts: number) => Math.min(2 ** attempts, 300));
+  for (const message of messages) {
+    const parsed = options.schema.safeParse(message.body);
+    if (!parsed.success) {
+      await deadLetter(options, message, `does not match ${describe(message.body)}: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(body)"} ${i.message}`).join("; ")}`);
+      continue;
+    }
+    try {
+      await options.handle(parsed.data, { id: message.id, attempts: message.attempts });
+      message.ack();
+    } catch (error) {
+      if (error instanceof PermanentError) {
+        await deadLetter(options, message, error.message);
+      } else {
+        console.error(JSON.stringify({ queue: options.queue, messageId: message.id, attempts: message.attempts, error: error instanceof Error ? error.message : String(error) }));
+        message.retry({ delaySeconds: backoff(message.attempts) });
+      }
+    }
+  }
+}
+
+async function deadLetter(options: ConsumeOptions<z.ZodType>, message: QueueMessageLike, reason: string): Promise<void> {
+  try {
+    await publish(options.deadLetters, DeadLetterSchema, {
+      type: "dead_letter",
+      version: 1,
+      id: `dlq:${options.queue}:${message.id}`,
+      occurredAt: new Date().toISOString(),
+      correlationId: correlationOf(message.body) ?? message.id,
+      payload: { queue: options.queue, message_id: message.id, reason: reason.slice(0, 2_000), attempts: message.attempts, body: message.body },
+    });
+    message.ack();
+  } catch (error) {
+    // Parking failed too: keep the message in its queue rather than lose it.
+    console.error(JSON.stringify({ queue: options.queue, messageId: message.id, deadLetterFailed: String(error) }));
+    message.retry({ delaySeconds: 30 });
+  }
+}
+
+function describe(body: unknown): string {
+  if (body && typeof body === "object" && "type" in body && "version" in body) {
+    return `a known schema (type ${JSON.stringify((body as { type: unknown }).type)}, version ${JSON.stringify((body as { version: unknown }).version)})`;
+  }
+  return "the queue's envelope schema";
+}
+
+function correlationOf(body: unknown): string | undefined {
+  if (body && typeof body === "object" && "correlationId" in body) {
+    const value = (body as { correlationId: unknown }).correlationId;
+    if (typeof value === "string" && value.length > 0 && value.length <= 200) return value;
+  }
+  return undefined;
+}
