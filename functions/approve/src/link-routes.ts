@@ -103,7 +103,7 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
           approvalId,
           link,
           200,
-          outcome.statusChanged ? `Your ${decision} was recorded. The approval is now ${outcome.approval.status}.` : `Your ${decision} was recorded. Waiting for more signatures.`,
+          outcome.statusChanged ? `Your ${decision === "approve" ? "approval" : "rejection"} was recorded. The approval is now ${outcome.approval.status}.` : `Your ${decision === "approve" ? "approval" : "rejection"} was recorded. Waiting for more signatures.`,
         );
     }
   });

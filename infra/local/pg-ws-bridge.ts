@@ -1,0 +1,76 @@
+// WebSocket-to-TCP bridge so the Neon serverless driver can reach a plain
+// Postgres (or PGlite's socket server) in dev and tests — Neon's documented
+// local route (`neonConfig.wsProxy`). Each WebSocket carries one Postgres
+// connection's raw bytes. The target is fixed by configuration: the driver's
+// `?address=` hint is ignored, so the bridge cannot be used to reach other hosts.
+import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
+import { WebSocketServer } from "ws";
+
+export interface PgWsBridgeOptions {
+  readonly target: { readonly host: string; readonly port: number };
+  readonly host?: string;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+}
+
+export interface PgWsBridge {
+  /** Value for `neonConfig.wsProxy` / the NEON_WS_PROXY variable: host:port/v2, no protocol. */
+  readonly wsProxy: string;
+  readonly port: number;
+  /** Connections currently open (for tests). */
+  openConnections(): number;
+  close(): Promise<void>;
+}
+
+export async function startPgWsBridge(options: PgWsBridgeOptions): Promise<PgWsBridge> {
+  const host = options.host ?? "127.0.0.1";
+  const server = new WebSocketServer({ host, port: options.port ?? 0, perMessageDeflate: false });
+  let open = 0;
+
+  server.on("connection", (ws) => {
+    open += 1;
+    const socket = connect(options.target.port, options.target.host);
+    socket.setNoDelay(true);
+    const pending: Buffer[] = [];
+    let connected = false;
+
+    socket.on("connect", () => {
+      connected = true;
+      for (const chunk of pending) socket.write(chunk);
+      pending.length = 0;
+    });
+    socket.on("data", (chunk) => {
+      if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
+    });
+    socket.on("close", () => ws.close());
+    socket.on("error", () => ws.terminate());
+
+    ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
+      const chunk = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      if (connected) socket.write(chunk);
+      else pending.push(chunk);
+    });
+    ws.on("close", () => {
+      open -= 1;
+      socket.destroy();
+    });
+    ws.on("error", () => socket.destroy());
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    wsProxy: `${host}:${port}/v2`,
+    port,
+    openConnections: () => open,
+    close: async () => {
+      for (const client of server.clients) client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

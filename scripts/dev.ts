@@ -1,0 +1,58 @@
+// `npm run dev`: the whole bundle on one local base URL with real Redis,
+// Postgres and local queues, on documented dev defaults.
+//   PORT (default 8787) and any variable in scripts/lib/dev-defaults.ts can be overridden from the shell.
+import { join } from "node:path";
+import { MissingServiceError } from "../infra/local/backing-services.ts";
+import { sampleAlertmanagerBody } from "./lib/dev-defaults.ts";
+import { ROOT, startStack } from "./lib/stack.ts";
+
+const port = Number(process.env.PORT ?? 8787);
+const quiet = /^(getaddrinfo ENOTFOUND|\s+at |Error: getaddrinfo)/;
+
+console.log("Starting AWOOOI Edge locally…");
+try {
+  const stack = await startStack({
+    port,
+    purpose: "dev",
+    persistTo: join(ROOT, ".wrangler/state"),
+    log: (line) => console.log(`  ${line}`),
+    // Offline telemetry/update-check failures are noise; everything else is shown.
+    onOutput: (line) => {
+      if (!quiet.test(line) && line.trim() !== "") console.log(line);
+    },
+  });
+  const body = JSON.stringify(sampleAlertmanagerBody());
+  console.log(`
+AWOOOI Edge is running at ${stack.baseUrl}
+
+  webhook-receive  POST ${stack.baseUrl}/api/v1/webhooks/alertmanager   (Bearer ${stack.vars.WEBHOOK_TOKEN})
+  dev inbox        GET  ${stack.baseUrl}/dev/inbox
+  ops API          GET  ${stack.baseUrl}/api/v1/incidents/<id>  ·  /api/v1/approvals/<id>   (Bearer ${stack.vars.OPS_TOKEN})
+  approvers        ${JSON.parse(stack.vars.APPROVERS ?? "[]").map((a: { id: string }) => a.id).join(", ")}
+
+Send a sample Alertmanager alert:
+
+curl -sS -X POST ${stack.baseUrl}/api/v1/webhooks/alertmanager \\
+  -H 'Authorization: Bearer ${stack.vars.WEBHOOK_TOKEN}' -H 'Content-Type: application/json' \\
+  -d '${body}'
+
+then open ${stack.baseUrl}/dev/inbox and click an approver's link. Ctrl-C stops everything.
+`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping…");
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+} catch (error) {
+  if (error instanceof MissingServiceError) {
+    console.error(error.message);
+  } else {
+    console.error(error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+}

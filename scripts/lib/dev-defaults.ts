@@ -1,0 +1,48 @@
+/**
+ * Documented dev defaults (README "Local dev"). Any of them can be overridden
+ * by setting the variable in the environment of `npm run dev`.
+ */
+export const DEV_DEFAULTS: Readonly<Record<string, string>> = {
+  WEBHOOK_TOKEN: "dev-webhook-token",
+  OPS_TOKEN: "dev-ops-token",
+  APPROVERS: JSON.stringify([{ id: "alice" }, { id: "bob" }]),
+  LINK_SIGNING_KEY: "dev-link-signing-key-0123456789abcdef",
+  DEV_INBOX: "on",
+};
+
+/** Variables a developer may pass through from their shell to the functions. */
+export const PASS_THROUGH = [
+  "WEBHOOK_TOKEN",
+  "OPS_TOKEN",
+  "APPROVERS",
+  "LINK_SIGNING_KEY",
+  "LINK_SIGNING_KEY_PREVIOUS",
+  "DEDUP_WINDOW_SECONDS",
+  "DEV_INBOX",
+] as const;
+
+/** A sample Alertmanager v4 webhook body: a crash-looping pod in production. */
+export function sampleAlertmanagerBody(): Record<string, unknown> {
+  return {
+    version: "4",
+    groupKey: '{}:{alertname="PodCrashLoopBackOff"}',
+    truncatedAlerts: 0,
+    status: "firing",
+    receiver: "awoooi",
+    groupLabels: { alertname: "PodCrashLoopBackOff" },
+    commonLabels: { alertname: "PodCrashLoopBackOff", severity: "critical" },
+    commonAnnotations: {},
+    externalURL: "http://alertmanager.example:9093",
+    alerts: [
+      {
+        status: "firing",
+        labels: { alertname: "PodCrashLoopBackOff", severity: "critical", namespace: "production", pod: "api-server-7d4b8c9f5-xk2m3" },
+        annotations: { summary: "Pod api-server-7d4b8c9f5-xk2m3 is crash looping", description: "Container api restarted 6 times in 10 minutes", restart_count: "6" },
+        startsAt: "2026-11-22T03:00:00Z",
+        endsAt: "0001-01-01T00:00:00Z",
+        generatorURL: "http://prometheus.example:9090/graph?g0.expr=kube_pod_container_status_waiting_reason",
+        fingerprint: "c0ffee0ddba11ad5",
+      },
+    ],
+  };
+}
