@@ -1,0 +1,8 @@
+import { DEV_DEFAULTS } from "../../scripts/lib/dev-defaults.ts";
+
+/** Variables every function gets in tests: the dev defaults plus a fixed public base URL. */
+export const TEST_VARS: Readonly<Record<string, string>> = {
+  ...DEV_DEFAULTS,
+  LINK_SIGNING_KEY_PREVIOUS: "previous-link-signing-key-0123456789abcdef",
+  PUBLIC_BASE_URL: "https://awoooi.test",
+};
