@@ -23,6 +23,13 @@ export interface PgWsBridge {
   close(): Promise<void>;
 }
 
+/** Frontend Terminate: 'X' followed by the int32 length 4. */
+const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
+
+function endsWithTerminate(chunk: Buffer): boolean {
+  return chunk.length >= TERMINATE.length && chunk.subarray(chunk.length - TERMINATE.length).equals(TERMINATE);
+}
+
 export async function startPgWsBridge(options: PgWsBridgeOptions): Promise<PgWsBridge> {
   const host = options.host ?? "127.0.0.1";
   const server = new WebSocketServer({ host, port: options.port ?? 0, perMessageDeflate: false });
@@ -43,13 +50,16 @@ export async function startPgWsBridge(options: PgWsBridgeOptions): Promise<PgWsB
     socket.on("data", (chunk) => {
       if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
     });
-    socket.on("close", () => ws.close());
+    socket.on("close", () => ws.terminate());
     socket.on("error", () => ws.terminate());
 
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunk = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       if (connected) socket.write(chunk);
       else pending.push(chunk);
+      // A Postgres server closes the connection after the client's Terminate
+      // message; PGlite's socket server does not, so the bridge does it.
+      if (endsWithTerminate(chunk)) socket.end();
     });
     ws.on("close", () => {
       open -= 1;

@@ -89,9 +89,9 @@ export function createUpstashAlertIndex(redis: Redis, options: AlertIndexOptions
     },
 
     async counters(incidentId: IncidentId): Promise<IncidentCounters | undefined> {
-      const hash = await redis.hgetall<Record<string, string>>(`${KEY_PREFIX}incident:${incidentId}`);
-      if (!hash || hash.hits === undefined) return undefined;
-      return { hitCount: Number(hash.hits), firstSeen: Number(hash.first_seen), lastSeen: Number(hash.last_seen) };
+      const [hits, firstSeen, lastSeen] = await redis.hmget<string[]>(`${KEY_PREFIX}incident:${incidentId}`, "hits", "first_seen", "last_seen") as unknown as Array<string | null>;
+      if (hits === null || hits === undefined) return undefined;
+      return { hitCount: Number(hits), firstSeen: Number(firstSeen), lastSeen: Number(lastSeen) };
     },
   };
 }

@@ -1,8 +1,7 @@
 import type { Hono } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
-import { timingSafeEqual } from "hono/utils/buffer";
 import { z } from "zod";
 import type { AppEnv } from "../../../shared/http/app.ts";
+import { requireBearer } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { configOf, type Env } from "./env.ts";
 import type { ApproveServices } from "./services.ts";
@@ -21,7 +20,7 @@ const iso = (date: Date | undefined) => date?.toISOString() ?? null;
 
 /** Read-only ops API behind `Authorization: Bearer <OPS_TOKEN>`. */
 export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
-  app.use("/api/v1/*", bearerAuth({ verifyToken: (token, c) => timingSafeEqual(token, configOf(c.env as Env).OPS_TOKEN) }));
+  app.use("/api/v1/*", requireBearer((c) => configOf(c.env as Env).OPS_TOKEN, "ops"));
 
   app.get("/api/v1/incidents/:id", async (c) => {
     const id = idParam(c.req.param("id"), "incident");

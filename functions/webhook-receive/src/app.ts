@@ -1,11 +1,10 @@
-import { bearerAuth } from "hono/bearer-auth";
-import { timingSafeEqual } from "hono/utils/buffer";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { AnalyzeRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { AlertmanagerWebhook } from "../../../shared/contracts/sources/alertmanager.ts";
 import { normalizeAlertmanagerAlert } from "../../../shared/domain/normalize/alertmanager.ts";
 import { newApp } from "../../../shared/http/app.ts";
+import { requireBearer } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { jsonBody } from "../../../shared/http/validation.ts";
 import { publishAll } from "../../../shared/queue/publish.ts";
@@ -29,7 +28,7 @@ function depsFor(env: Env): IngestDeps {
 export function createApp(deps: (env: Env) => IngestDeps = depsFor) {
   const app = newApp<Env>("webhook-receive");
 
-  const authenticate = bearerAuth({ verifyToken: (token, c) => timingSafeEqual(token, configOf(c.env as Env).WEBHOOK_TOKEN) });
+  const authenticate = requireBearer((c) => configOf(c.env as Env).WEBHOOK_TOKEN, "webhook-receive");
 
   app.get("/health", (c) => c.json({ service: "webhook-receive", ok: true }));
 
