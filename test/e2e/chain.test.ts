@@ -1,0 +1,144 @@
+// The whole chain, black-box, through the one local base URL: the same stack
+// `npm run dev` starts (wrangler dev, five functions, local queues, real Redis
+// and Postgres).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../infra/local/backing-services.ts";
+import { sampleAlertmanagerBody } from "../../scripts/lib/dev-defaults.ts";
+import { type Stack, startStack } from "../../scripts/lib/stack.ts";
+
+let stack: Stack;
+const output: string[] = [];
+
+beforeAll(async () => {
+  stack = await startStack({
+    port: await freePort(),
+    purpose: "test",
+    persistTo: mkdtempSync(join(tmpdir(), "awoooi-e2e-")),
+    onOutput: (line) => output.push(line),
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface InboxMessage {
+  incident_id: string;
+  approval_id: string;
+  links: { approver: string; url: string }[];
+}
+
+const webhook = (body: unknown, token = stack.vars.WEBHOOK_TOKEN) =>
+  fetch(`${stack.baseUrl}/api/v1/webhooks/alertmanager`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+
+const ops = async (path: string) => {
+  const response = await fetch(`${stack.baseUrl}${path}`, { headers: { Authorization: `Bearer ${stack.vars.OPS_TOKEN}` } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, any>;
+};
+
+const inboxFor = async (incidentId: string): Promise<InboxMessage[]> => {
+  const { messages } = (await (await fetch(`${stack.baseUrl}/dev/inbox`)).json()) as { messages: InboxMessage[] };
+  return messages.filter((m) => m.incident_id === incidentId);
+};
+
+async function postDecision(link: string, decision: "approve" | "reject"): Promise<Response> {
+  const url = new URL(link);
+  return fetch(`${url.origin}${url.pathname}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ ...Object.fromEntries(url.searchParams), decision }).toString(),
+  });
+}
+
+describe("one alert through all five functions", () => {
+  let incidentId: string;
+  let message: InboxMessage;
+
+  it("accepts the sample alert and opens an incident", async () => {
+    const response = await webhook(sampleAlertmanagerBody());
+    expect(response.status).toBe(202);
+    const { results } = (await response.json()) as { results: Array<{ incident_id: string; status: string; fingerprint: string }> };
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ status: "accepted", fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    incidentId = results[0]!.incident_id;
+  });
+
+  it("puts one message with a link per approver in the dev inbox", async () => {
+    await expect.poll(() => inboxFor(incidentId), { timeout: 30_000, interval: 250 }).toHaveLength(1);
+    message = (await inboxFor(incidentId))[0]!;
+    expect(message.links.map((l) => l.approver)).toEqual(["alice", "bob"]);
+    expect(message.links.every((l) => l.url.startsWith(`${stack.baseUrl}/approve/${message.approval_id}?`))).toBe(true);
+    expect(output.join("\n")).toContain(message.links[0]!.url);
+  });
+
+  it("leaves the approval pending when the links are only opened", async () => {
+    for (const link of message.links) {
+      const page = await fetch(link.url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('id="status">PENDING');
+    }
+    const approval = await ops(`/api/v1/approvals/${message.approval_id}`);
+    expect(approval).toMatchObject({ status: "PENDING", risk_level: "high", required_signatures: 2, signatures: [] });
+  });
+
+  it("refuses a forged link with 403 and changes nothing", async () => {
+    const forged = message.links[0]!.url.replace(/sig=[^&]+/, "sig=forgedforgedforgedforgedforgedforgedforged");
+    expect((await fetch(forged)).status).toBe(403);
+    expect((await postDecision(forged, "approve")).status).toBe(403);
+    expect((await ops(`/api/v1/approvals/${message.approval_id}`)).signatures).toEqual([]);
+  });
+
+  it("approves once both approvers POST, with two signatures and audit rows", async () => {
+    expect((await postDecision(message.links[0]!.url, "approve")).status).toBe(200);
+    expect((await ops(`/api/v1/approvals/${message.approval_id}`)).status).toBe("PENDING");
+    expect((await postDecision(message.links[1]!.url, "approve")).status).toBe(200);
+
+    const approval = await ops(`/api/v1/approvals/${message.approval_id}`);
+    expect(approval.status).toBe("APPROVED");
+    expect(approval.signatures.map((s: { approver: string }) => s.approver).sort()).toEqual(["alice", "bob"]);
+    expect(approval.audit.map((a: { action: string }) => a.action)).toEqual(["approval.requested", "approval.signed", "approval.signed", "approval.approved"]);
+
+    const incident = await ops(`/api/v1/incidents/${incidentId}`);
+    expect(incident).toMatchObject({ status: "analyzed", hit_count: 1, approval_id: message.approval_id, approval_status: "APPROVED" });
+    expect(incident.rca).toMatchObject({ provider: "rules", suggested_action: { operation: "ROLLBACK_DEPLOYMENT" } });
+  });
+
+  it("aggregates a repeat of the alert: same incident, hit count 2, no second message", async () => {
+    const response = await webhook(sampleAlertmanagerBody());
+    expect(response.status).toBe(202);
+    expect(((await response.json()) as { results: unknown[] }).results).toEqual([expect.objectContaining({ incident_id: incidentId, status: "aggregated" })]);
+    expect((await ops(`/api/v1/incidents/${incidentId}`)).hit_count).toBe(2);
+    // Give a wrongly enqueued analysis time to reach the inbox before asserting it did not.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await inboxFor(incidentId)).toHaveLength(1);
+  });
+});
+
+describe("refusals at the public base URL", () => {
+  it("answers 401 with a JSON error to a wrong bearer token", async () => {
+    const response = await webhook(sampleAlertmanagerBody(), "wrong-token-123");
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: "unauthorized", requestId: expect.any(String) } });
+  });
+
+  it("answers 400 naming the bad field", async () => {
+    const body = sampleAlertmanagerBody() as { alerts: Array<{ labels: Record<string, string> }> };
+    delete body.alerts[0]!.labels.alertname;
+    const response = await webhook(body);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain("alerts.0.labels.alertname");
+  });
+
+  it("answers 404 with a JSON error for a path no function serves", async () => {
+    const response = await fetch(`${stack.baseUrl}/nowhere`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+});
