@@ -28,7 +28,9 @@ AWOOOI Edge is running at ${stack.baseUrl}
   webhook-receive  POST ${stack.baseUrl}/api/v1/webhooks/alertmanager   (Bearer ${stack.vars.WEBHOOK_TOKEN})
   dev inbox        GET  ${stack.baseUrl}/dev/inbox
   ops API          GET  ${stack.baseUrl}/api/v1/incidents/<id>  ·  /api/v1/approvals/<id>   (Bearer ${stack.vars.OPS_TOKEN})
-  approvers        ${JSON.parse(stack.vars.APPROVERS ?? "[]").map((a: { id: string }) => a.id).join(", ")}
+  approvers        ${JSON.parse(stack.vars.APPROVERS ?? "[]")
+    .map((a: { id: string }) => a.id)
+    .join(", ")}
 
 Send a sample Alertmanager alert:
 

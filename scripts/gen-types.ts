@@ -11,7 +11,10 @@ const runs: string[][] = [
 ];
 let failed = false;
 for (const args of runs) {
-  const result = spawnSync(process.execPath, check ? [...args, "--check"] : args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  const result = spawnSync(process.execPath, check ? [...args, "--check"] : args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
   if (result.status !== 0) {
     failed = true;
     process.stderr.write(`${args.slice(2).join(" ")}: ${check ? "out of date — run npm run types" : "failed"}\n${result.stdout}${result.stderr}`);

@@ -8,7 +8,7 @@
 //
 //   node scripts/node22.mjs --ensure        provision only (npm postinstall)
 //   node scripts/node22.mjs <file> [args]   run <file> under Node >= 22.18
-import { spawnSync, spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,11 +30,9 @@ function ensureNode() {
   if (existsSync(bundledNode)) return bundledNode;
   console.error(`[node22] Node ${process.version} is older than ${MIN.join(".")}; installing ${pkg}@${PINNED} into node_modules/.toolchain (once)`);
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const result = spawnSync(
-    npm,
-    ["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--prefix", toolchain, `${pkg}@${PINNED}`],
-    { stdio: ["ignore", "inherit", "inherit"] },
-  );
+  const result = spawnSync(npm, ["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--prefix", toolchain, `${pkg}@${PINNED}`], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   if (result.status !== 0 || !existsSync(bundledNode)) {
     console.error(`[node22] could not install ${pkg}@${PINNED}. Install Node.js >= ${MIN.join(".")} yourself and run again.`);
     process.exit(1);

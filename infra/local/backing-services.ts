@@ -10,8 +10,8 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { connect, createServer } from "node:net";
 import { sql } from "kysely";
-import { createDb } from "../../shared/adapters/neon-kysely-db.ts";
 import { migrateToLatest } from "../../scripts/lib/migrations.ts";
+import { createDb } from "../../shared/adapters/neon-kysely-db.ts";
 import { startPgWsBridge } from "./pg-ws-bridge.ts";
 import { startRedisRestServer } from "./redis-rest-server.ts";
 
@@ -50,7 +50,13 @@ export async function startBackingServices(options: BackingServicesOptions): Pro
   try {
     const redisTarget = await findRedis(stops);
     const restToken = options.purpose === "dev" ? "dev-redis-token" : randomBytes(16).toString("hex");
-    const rest = await startRedisRestServer({ redisUrl: redisTarget.url, token: restToken, db: REDIS_DB[options.purpose], port: options.restPort ?? 0, flush: options.purpose === "dev" });
+    const rest = await startRedisRestServer({
+      redisUrl: redisTarget.url,
+      token: restToken,
+      db: REDIS_DB[options.purpose],
+      port: options.restPort ?? 0,
+      flush: options.purpose === "dev",
+    });
     stops.push(() => rest.close());
     log(`redis     ${redisTarget.origin} (db ${REDIS_DB[options.purpose]}) via Upstash REST ${rest.url}`);
 
@@ -88,7 +94,9 @@ async function findRedis(stops: Array<() => Promise<void>>): Promise<{ url: stri
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, origin: "REDIS_URL" };
   if (await canConnect("127.0.0.1", 6379)) return { url: "redis://127.0.0.1:6379", origin: "redis-server on 127.0.0.1:6379" };
   if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status !== 0) {
-    throw new MissingServiceError("Redis is not running on 127.0.0.1:6379 and redis-server is not installed: install Redis (apt-get install redis-server / brew install redis) or set REDIS_URL.");
+    throw new MissingServiceError(
+      "Redis is not running on 127.0.0.1:6379 and redis-server is not installed: install Redis (apt-get install redis-server / brew install redis) or set REDIS_URL.",
+    );
   }
   const port = await freePort();
   const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
@@ -112,7 +120,13 @@ interface PostgresTarget {
 async function findPostgres(options: BackingServicesOptions, stops: Array<() => Promise<void>>): Promise<PostgresTarget> {
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
-    return { url: url.toString(), adminUrl: url.toString(), target: { host: url.hostname, port: Number(url.port || 5432) }, poolMax: 5, origin: "DATABASE_URL" };
+    return {
+      url: url.toString(),
+      adminUrl: url.toString(),
+      target: { host: url.hostname, port: Number(url.port || 5432) },
+      poolMax: 5,
+      origin: "DATABASE_URL",
+    };
   }
   if (await canConnect("127.0.0.1", 5432)) {
     const user = process.env.PGUSER ?? "postgres";

@@ -37,7 +37,11 @@ export function sampleAlertmanagerBody(): Record<string, unknown> {
       {
         status: "firing",
         labels: { alertname: "PodCrashLoopBackOff", severity: "critical", namespace: "production", pod: "api-server-7d4b8c9f5-xk2m3" },
-        annotations: { summary: "Pod api-server-7d4b8c9f5-xk2m3 is crash looping", description: "Container api restarted 6 times in 10 minutes", restart_count: "6" },
+        annotations: {
+          summary: "Pod api-server-7d4b8c9f5-xk2m3 is crash looping",
+          description: "Container api restarted 6 times in 10 minutes",
+          restart_count: "6",
+        },
         startsAt: "2026-11-22T03:00:00Z",
         endsAt: "0001-01-01T00:00:00Z",
         generatorURL: "http://prometheus.example:9090/graph?g0.expr=kube_pod_container_status_waiting_reason",

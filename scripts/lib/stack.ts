@@ -34,7 +34,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => {});
   const services = await startBackingServices({ purpose: options.purpose, log });
   const baseUrl = `http://127.0.0.1:${options.port}`;
-  const fromShell = options.purpose === "dev" ? Object.fromEntries(PASS_THROUGH.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))) : {};
+  const fromShell =
+    options.purpose === "dev" ? Object.fromEntries(PASS_THROUGH.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))) : {};
   const vars: Record<string, string> = { ...DEV_DEFAULTS, PUBLIC_BASE_URL: baseUrl, ...services.env, ...fromShell, ...options.vars };
 
   // Each function runs from a generated copy of its config with the variables

@@ -70,7 +70,12 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
     async recordDecision({ approvalId, approver, decision, comment, at }) {
       return db.transaction().execute(async (tx) => {
         // The row lock serialises signers of one approval: each sees the others' signatures.
-        const locked = await tx.selectFrom("approvals").select(["id", "status", "required_signatures"]).where("id", "=", approvalId).forUpdate().executeTakeFirst();
+        const locked = await tx
+          .selectFrom("approvals")
+          .select(["id", "status", "required_signatures"])
+          .where("id", "=", approvalId)
+          .forUpdate()
+          .executeTakeFirst();
         if (!locked) return { kind: "not_found" } as const;
 
         const existing = await tx

@@ -125,6 +125,10 @@ export async function withDb<T>(connection: DatabaseConnection, work: (db: Kysel
 }
 
 /** The connection described by a function's DatabaseEnv variables. */
-export function databaseConnectionOf(config: { DATABASE_URL: string; NEON_WS_PROXY?: string | undefined; DB_POOL_MAX?: number | undefined }): DatabaseConnection {
+export function databaseConnectionOf(config: {
+  DATABASE_URL: string;
+  NEON_WS_PROXY?: string | undefined;
+  DB_POOL_MAX?: number | undefined;
+}): DatabaseConnection {
   return { url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY, poolMax: config.DB_POOL_MAX };
 }

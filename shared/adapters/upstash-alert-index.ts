@@ -89,7 +89,10 @@ export function createUpstashAlertIndex(redis: Redis, options: AlertIndexOptions
     },
 
     async counters(incidentId: IncidentId): Promise<IncidentCounters | undefined> {
-      const [hits, firstSeen, lastSeen] = await redis.hmget<string[]>(`${KEY_PREFIX}incident:${incidentId}`, "hits", "first_seen", "last_seen") as unknown as Array<string | null>;
+      // With automatic deserialization off the client hands back Redis's array reply as is.
+      const [hits, firstSeen, lastSeen] = (await redis.hmget(`${KEY_PREFIX}incident:${incidentId}`, "hits", "first_seen", "last_seen")) as unknown as Array<
+        string | null
+      >;
       if (hits === null || hits === undefined) return undefined;
       return { hitCount: Number(hits), firstSeen: Number(firstSeen), lastSeen: Number(lastSeen) };
     },

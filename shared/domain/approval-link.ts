@@ -16,8 +16,8 @@ export type LinkVerdict = "valid" | "expired" | "invalid";
 
 const encoder = new TextEncoder();
 
-function message(claims: LinkClaims): Uint8Array {
-  return encoder.encode(`awoooi-approval-link:v1\n${claims.approvalId}\n${claims.approver}\n${claims.expiresAt}`);
+function message(claims: LinkClaims): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(encoder.encode(`awoooi-approval-link:v1\n${claims.approvalId}\n${claims.approver}\n${claims.expiresAt}`));
 }
 
 async function hmacKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
@@ -35,7 +35,7 @@ export async function signLink(claims: LinkClaims, secret: string): Promise<stri
  */
 export async function verifyLink(claims: LinkClaims, signature: string, secrets: readonly string[], nowSeconds: number): Promise<LinkVerdict> {
   const bytes = fromBase64Url(signature);
-  if (!bytes || bytes.length !== 32) return "invalid";
+  if (bytes?.length !== 32) return "invalid";
   for (const secret of secrets) {
     if (await crypto.subtle.verify("HMAC", await hmacKey(secret, "verify"), bytes, message(claims))) {
       return claims.expiresAt > nowSeconds ? "valid" : "expired";
@@ -59,7 +59,7 @@ function toBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-function fromBase64Url(text: string): Uint8Array | undefined {
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(text)) return undefined;
   try {
     const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/") + "=".repeat((4 - (text.length % 4)) % 4));

@@ -36,7 +36,8 @@ const RULES: readonly Rule[] = [
     risk: "high",
     dataImpact: "none",
     operation: "ROLLBACK_DEPLOYMENT",
-    rootCause: "The container exits shortly after start and Kubernetes keeps restarting it (CrashLoopBackOff): usually a bad release, missing configuration or secret, or a dependency refusing connections at start-up.",
+    rootCause:
+      "The container exits shortly after start and Kubernetes keeps restarting it (CrashLoopBackOff): usually a bad release, missing configuration or secret, or a dependency refusing connections at start-up.",
     downtime: "1m",
     command: (t) => `kubectl rollout undo deployment/${t.workload} -n ${t.ns}`,
     description: "Roll the workload back to its previous revision, then read the crashed container's logs (kubectl logs --previous).",

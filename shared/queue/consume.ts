@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type DeadLetterV1, DeadLetterV1 as DeadLetterSchema } from "../contracts/queue.ts";
+import { DeadLetterV1 as DeadLetterSchema, type DeadLetterV1 } from "../contracts/queue.ts";
 import { publish, type QueueProducer } from "./publish.ts";
 
 /** A failure that no retry can fix (bad data, 4xx from a peer): the message goes to the dead-letter queue. */
@@ -39,7 +39,14 @@ export async function consume<S extends z.ZodType>(messages: readonly QueueMessa
   for (const message of messages) {
     const parsed = options.schema.safeParse(message.body);
     if (!parsed.success) {
-      await deadLetter(options, message, `does not match ${describe(message.body)}: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(body)"} ${i.message}`).join("; ")}`);
+      await deadLetter(
+        options,
+        message,
+        `does not match ${describe(message.body)}: ${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join(".") || "(body)"} ${i.message}`)
+          .join("; ")}`,
+      );
       continue;
     }
     try {
@@ -49,7 +56,14 @@ export async function consume<S extends z.ZodType>(messages: readonly QueueMessa
       if (error instanceof PermanentError) {
         await deadLetter(options, message, error.message);
       } else {
-        console.error(JSON.stringify({ queue: options.queue, messageId: message.id, attempts: message.attempts, error: error instanceof Error ? error.message : String(error) }));
+        console.error(
+          JSON.stringify({
+            queue: options.queue,
+            messageId: message.id,
+            attempts: message.attempts,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
         message.retry({ delaySeconds: backoff(message.attempts) });
       }
     }

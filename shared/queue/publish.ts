@@ -18,7 +18,12 @@ export async function publishAll<S extends z.ZodType>(queue: QueueProducer<z.inf
   }
 }
 
-export async function publish<S extends z.ZodType>(queue: QueueProducer<z.infer<S>>, schema: S, message: z.input<S>, options?: { delaySeconds?: number }): Promise<void> {
+export async function publish<S extends z.ZodType>(
+  queue: QueueProducer<z.infer<S>>,
+  schema: S,
+  message: z.input<S>,
+  options?: { delaySeconds?: number },
+): Promise<void> {
   await queue.send(schema.parse(message) as z.infer<S>, options);
 }
 

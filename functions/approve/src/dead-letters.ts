@@ -11,7 +11,13 @@ export async function recordDeadLetters(messages: readonly QueueMessageLike[], s
   for (const message of messages) {
     const parked = DeadLetterV1.safeParse(message.body);
     const entry = parked.success
-      ? { queue: parked.data.payload.queue, messageId: parked.data.payload.message_id, reason: parked.data.payload.reason, attempts: parked.data.payload.attempts, body: parked.data.payload.body }
+      ? {
+          queue: parked.data.payload.queue,
+          messageId: parked.data.payload.message_id,
+          reason: parked.data.payload.reason,
+          attempts: parked.data.payload.attempts,
+          body: parked.data.payload.body,
+        }
       : { queue: "(retries exhausted)", messageId: message.id, reason: "delivery retries exhausted", attempts: message.attempts, body: message.body };
     try {
       await store.record(entry);

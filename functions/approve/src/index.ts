@@ -1,5 +1,5 @@
-import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead-letter-store.ts";
 import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
+import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead-letter-store.ts";
 import { createApp } from "./app.ts";
 import { recordDeadLetters } from "./dead-letters.ts";
 import { configOf, type Env } from "./env.ts";
@@ -13,4 +13,3 @@ export default {
     await withDb(databaseConnectionOf(configOf(env)), (db) => recordDeadLetters(batch.messages, createDeadLetterStore(db)));
   },
 } satisfies ExportedHandler<Env, unknown>;
-

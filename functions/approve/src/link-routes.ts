@@ -17,7 +17,11 @@ const LinkQuery = z.object({
 
 const DecisionForm = LinkQuery.extend({
   decision: Decision,
-  comment: z.string().max(1_000).optional().transform((text) => (text?.trim() ? text.trim() : undefined)),
+  comment: z
+    .string()
+    .max(1_000)
+    .optional()
+    .transform((text) => (text?.trim() ? text.trim() : undefined)),
 });
 
 const PAGE_HEADERS = {
@@ -39,7 +43,12 @@ const LINK_REFUSALS: Record<Exclude<LinkVerdict, "valid">, [string, string]> = {
  * learns nothing about rosters or approvals.
  */
 async function checkLink(approvalId: string, link: LinkFields, services: ApproveServices): Promise<[string, string] | undefined> {
-  const verdict = await verifyLink({ approvalId, approver: link.approver, expiresAt: link.expires }, link.sig, services.linkKeys, Math.floor(services.now().getTime() / 1000));
+  const verdict = await verifyLink(
+    { approvalId, approver: link.approver, expiresAt: link.expires },
+    link.sig,
+    services.linkKeys,
+    Math.floor(services.now().getTime() / 1000),
+  );
   if (verdict !== "valid") return LINK_REFUSALS[verdict];
   if (!services.approvers.some((a) => a.id === link.approver)) {
     return ["Not an approver", `${link.approver} is not on the approver roster any more. Nothing was changed.`];
@@ -54,7 +63,11 @@ async function renderConfirm(c: Context<ApproveEnv>, approvalId: string, link: L
   const incident = await services.incidents.get(approval.incidentId);
   if (!incident) return c.html(refusalPage("Incident not found", "The approval's incident is missing."), 404, PAGE_HEADERS);
   const counters = await services.alertIndex.counters(incident.id).catch(() => undefined);
-  return c.html(confirmPage({ approval, alert: incident.alert, rca: incident.rca, hitCount: counters?.hitCount, link, ...(notice ? { notice } : {}) }), status, PAGE_HEADERS);
+  return c.html(
+    confirmPage({ approval, alert: incident.alert, rca: incident.rca, hitCount: counters?.hitCount, link, ...(notice ? { notice } : {}) }),
+    status,
+    PAGE_HEADERS,
+  );
 }
 
 export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
@@ -103,7 +116,9 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
           approvalId,
           link,
           200,
-          outcome.statusChanged ? `Your ${decision === "approve" ? "approval" : "rejection"} was recorded. The approval is now ${outcome.approval.status}.` : `Your ${decision === "approve" ? "approval" : "rejection"} was recorded. Waiting for more signatures.`,
+          outcome.statusChanged
+            ? `Your ${decision === "approve" ? "approval" : "rejection"} was recorded. The approval is now ${outcome.approval.status}.`
+            : `Your ${decision === "approve" ? "approval" : "rejection"} was recorded. Waiting for more signatures.`,
         );
     }
   });

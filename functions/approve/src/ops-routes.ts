@@ -20,7 +20,10 @@ const iso = (date: Date | undefined) => date?.toISOString() ?? null;
 
 /** Read-only ops API behind `Authorization: Bearer <OPS_TOKEN>`. */
 export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
-  app.use("/api/v1/*", requireBearer((c) => configOf(c.env as Env).OPS_TOKEN, "ops"));
+  app.use(
+    "/api/v1/*",
+    requireBearer((c) => configOf(c.env as Env).OPS_TOKEN, "ops"),
+  );
 
   app.get("/api/v1/incidents/:id", async (c) => {
     const id = idParam(c.req.param("id"), "incident");

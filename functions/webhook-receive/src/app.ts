@@ -1,5 +1,5 @@
-import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
+import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { AnalyzeRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { AlertmanagerWebhook } from "../../../shared/contracts/sources/alertmanager.ts";
 import { normalizeAlertmanagerAlert } from "../../../shared/domain/normalize/alertmanager.ts";

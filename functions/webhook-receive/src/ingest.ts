@@ -53,9 +53,11 @@ export async function ingest(alerts: readonly NormalizedAlert[], deps: IngestDep
     try {
       await deps.enqueue(messages);
     } catch (error) {
-      await deps.index.release(fresh.map(({ admission, incidentId }) => ({ fingerprint: admission.fingerprint, incidentId }))).catch((releaseError: unknown) => {
-        console.error(JSON.stringify({ service: "webhook-receive", releaseFailed: String(releaseError) }));
-      });
+      await deps.index
+        .release(fresh.map(({ admission, incidentId }) => ({ fingerprint: admission.fingerprint, incidentId })))
+        .catch((releaseError: unknown) => {
+          console.error(JSON.stringify({ service: "webhook-receive", releaseFailed: String(releaseError) }));
+        });
       throw new HandOffFailed(error);
     }
   }

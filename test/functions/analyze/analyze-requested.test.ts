@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import worker from "../../../functions/analyze/src/index.ts";
 import type { Env } from "../../../functions/analyze/src/env.ts";
+import worker from "../../../functions/analyze/src/index.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { ClassifyRequestedV1, type DeadLetterV1 } from "../../../shared/contracts/queue.ts";
 import { analyzeRequested, recordingQueue } from "../../support/fixtures/messages.ts";

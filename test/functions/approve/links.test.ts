@@ -123,7 +123,11 @@ describe("POST a decision", () => {
   it("answers 400 for a missing decision and 415 for a JSON body", async () => {
     const approval = await seedPendingApproval(db);
     const link = new URL(await linkFor(approval.id, "alice"));
-    const noDecision = await request(`${link.origin}${link.pathname}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: link.searchParams.toString() });
+    const noDecision = await request(`${link.origin}${link.pathname}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: link.searchParams.toString(),
+    });
     expect(noDecision.status).toBe(400);
     const json = await request(`${link.origin}${link.pathname}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
     expect(json.status).toBe(415);

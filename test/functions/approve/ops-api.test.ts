@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import worker from "../../../functions/approve/src/index.ts";
 import type { Env } from "../../../functions/approve/src/env.ts";
+import worker from "../../../functions/approve/src/index.ts";
 import type { DeadLetterV1 } from "../../../shared/contracts/queue.ts";
 import { dbForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";

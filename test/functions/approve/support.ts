@@ -47,4 +47,5 @@ export function decide(link: string, decision: "approve" | "reject", extra: Reco
   return request(`${url.origin}${url.pathname}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() });
 }
 
-export const ops = (path: string, token = testEnv.OPS_TOKEN) => request(`https://awoooi.test${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+export const ops = (path: string, token = testEnv.OPS_TOKEN) =>
+  request(`https://awoooi.test${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });

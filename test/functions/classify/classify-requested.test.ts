@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import worker from "../../../functions/classify/src/index.ts";
 import type { Env } from "../../../functions/classify/src/env.ts";
+import worker from "../../../functions/classify/src/index.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { type DeadLetterV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { recordingQueue } from "../../support/fixtures/messages.ts";

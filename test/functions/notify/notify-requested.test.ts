@@ -1,8 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../../functions/notify/src/index.ts";
 import type { Env } from "../../../functions/notify/src/env.ts";
+import worker from "../../../functions/notify/src/index.ts";
 import type { DeadLetterV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { verifyLink } from "../../../shared/domain/approval-link.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";

@@ -1,12 +1,12 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../../functions/webhook-receive/src/app.ts";
+import type { Env } from "../../../functions/webhook-receive/src/env.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { AnalyzeRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { fingerprintOf } from "../../../shared/domain/fingerprint.ts";
-import { createApp } from "../../../functions/webhook-receive/src/app.ts";
-import type { Env } from "../../../functions/webhook-receive/src/env.ts";
-import { alertmanagerAlert, alertmanagerBody, uniqueAlertName } from "../../support/fixtures/alertmanager.ts";
+import { type alertmanagerAlert, alertmanagerBody, uniqueAlertName } from "../../support/fixtures/alertmanager.ts";
 import { recordingQueue } from "../../support/fixtures/messages.ts";
 import { redisForTests, testEnv } from "../../support/worker/env.ts";
 
@@ -50,7 +50,9 @@ describe("POST /api/v1/webhooks/alertmanager", () => {
     const first = await post(bodyFor(name));
     const second = await post(bodyFor(name));
     expect(second.response.status).toBe(202);
-    expect(second.json.results).toEqual([{ fingerprint: first.json.results[0].fingerprint, incident_id: first.json.results[0].incident_id, status: "aggregated" }]);
+    expect(second.json.results).toEqual([
+      { fingerprint: first.json.results[0].fingerprint, incident_id: first.json.results[0].incident_id, status: "aggregated" },
+    ]);
     expect(second.queue.sent).toHaveLength(0);
     const counters = await createUpstashAlertIndex(redisForTests()).counters(first.json.results[0].incident_id);
     expect(counters?.hitCount).toBe(2);

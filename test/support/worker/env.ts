@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createDb } from "../../../shared/adapters/neon-kysely-db.ts";
+import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 
 /** The test project's bindings: its wrangler config plus the injected backing services and dev defaults. */
 export const testEnv = env as unknown as Record<string, string> & Record<string, unknown>;

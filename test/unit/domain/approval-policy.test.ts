@@ -56,7 +56,12 @@ describe("tallySignatures", () => {
     [["approve", "reject"], 2, "REJECTED"],
     [["reject"], 1, "REJECTED"],
   ] as const)("%o of %d → %s", (decisions, required, status) => {
-    expect(tallySignatures(decisions.map((decision) => ({ decision })), required)).toBe(status);
+    expect(
+      tallySignatures(
+        decisions.map((decision) => ({ decision })),
+        required,
+      ),
+    ).toBe(status);
   });
 });
 

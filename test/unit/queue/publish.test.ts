@@ -13,7 +13,11 @@ describe("publishAll", () => {
 
   it("sends 250 messages in three batches of at most 100", async () => {
     const queue = recordingQueue();
-    await publishAll(queue, AnalyzeRequestedV1, Array.from({ length: 250 }, () => analyzeRequested()));
+    await publishAll(
+      queue,
+      AnalyzeRequestedV1,
+      Array.from({ length: 250 }, () => analyzeRequested()),
+    );
     expect(queue.batches).toEqual([100, 100, 50]);
   });
 });

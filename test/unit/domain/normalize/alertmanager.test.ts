@@ -34,7 +34,14 @@ describe("normalizeAlertmanagerAlert", () => {
       commonLabels: { severity: "warning", namespace: "shop", deployment: "checkout" },
       commonAnnotations: { summary: "CPU above 90%" },
     });
-    expect(normalizeFirst(body)).toMatchObject({ severity: "warning", priority: "P2", namespace: "shop", target_resource: "checkout", resource_type: "deployment", message: "CPU above 90%" });
+    expect(normalizeFirst(body)).toMatchObject({
+      severity: "warning",
+      priority: "P2",
+      namespace: "shop",
+      target_resource: "checkout",
+      resource_type: "deployment",
+      message: "CPU above 90%",
+    });
   });
 
   it("keeps resolved status and falls back to the alert name as message", () => {
