@@ -21,10 +21,14 @@ const reportDir = join("test-results");
 const report = join(reportDir, "vitest.json");
 mkdirSync(reportDir, { recursive: true });
 rmSync(report, { force: true });
-const vitest = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args], {
-  stdio: "inherit",
-  env: ciEnv,
-});
+const vitest = spawnSync(
+  process.execPath,
+  ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args],
+  {
+    stdio: "inherit",
+    env: ciEnv,
+  },
+);
 
 let summary = "no test report was written";
 try {
