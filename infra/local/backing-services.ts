@@ -23,6 +23,8 @@ export interface BackingServicesOptions {
    * dropped on stop.
    */
   readonly purpose: "dev" | "test";
+  /** Redis logical database; flushed on start. Default: 1 for dev, 2 for tests. */
+  readonly redisDb?: number;
   /** Fixed ports (dev); 0 or unset picks free ones. */
   readonly restPort?: number;
   readonly bridgePort?: number;
@@ -50,15 +52,11 @@ export async function startBackingServices(options: BackingServicesOptions): Pro
   try {
     const redisTarget = await findRedis(stops);
     const restToken = options.purpose === "dev" ? "dev-redis-token" : randomBytes(16).toString("hex");
-    const rest = await startRedisRestServer({
-      redisUrl: redisTarget.url,
-      token: restToken,
-      db: REDIS_DB[options.purpose],
-      port: options.restPort ?? 0,
-      flush: options.purpose === "dev",
-    });
+    const redisDb = options.redisDb ?? REDIS_DB[options.purpose];
+    // Every run starts clean: local queues do not survive a restart, so older keys would point at lost messages.
+    const rest = await startRedisRestServer({ redisUrl: redisTarget.url, token: restToken, db: redisDb, port: options.restPort ?? 0, flush: true });
     stops.push(() => rest.close());
-    log(`redis     ${redisTarget.origin} (db ${REDIS_DB[options.purpose]}) via Upstash REST ${rest.url}`);
+    log(`redis     ${redisTarget.origin} (db ${redisDb}) via Upstash REST ${rest.url}`);
 
     const pg = await findPostgres(options, stops);
     const bridge = await startPgWsBridge({ target: pg.target, port: options.bridgePort ?? 0 });
@@ -76,7 +74,7 @@ export async function startBackingServices(options: BackingServicesOptions): Pro
       DB_POOL_MAX: String(pg.poolMax),
     };
     return {
-      redis: { restUrl: rest.url, restToken, redisUrl: redisTarget.url, db: REDIS_DB[options.purpose], origin: redisTarget.origin },
+      redis: { restUrl: rest.url, restToken, redisUrl: redisTarget.url, db: redisDb, origin: redisTarget.origin },
       postgres: { url: pg.url, wsProxy: bridge.wsProxy, poolMax: pg.poolMax, origin: pg.origin },
       env,
       stop: async () => {

@@ -14,6 +14,8 @@ export const ROOT = join(import.meta.dirname, "..", "..");
 export interface StackOptions {
   readonly port: number;
   readonly purpose: "dev" | "test";
+  /** Redis logical database for this stack (flushed on start); see infra/local/backing-services.ts. */
+  readonly redisDb?: number;
   /** Where wrangler keeps local queue/cache state. */
   readonly persistTo: string;
   /** Extra variables for every function (tests use this to override defaults). */
@@ -32,7 +34,7 @@ export interface Stack {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => {});
-  const services = await startBackingServices({ purpose: options.purpose, log });
+  const services = await startBackingServices({ purpose: options.purpose, log, ...(options.redisDb !== undefined ? { redisDb: options.redisDb } : {}) });
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const fromShell =
     options.purpose === "dev" ? Object.fromEntries(PASS_THROUGH.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))) : {};

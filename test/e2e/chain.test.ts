@@ -16,6 +16,8 @@ beforeAll(async () => {
   stack = await startStack({
     port: await freePort(),
     purpose: "test",
+    // Its own Redis database, separate from the one the workerd projects share.
+    redisDb: 4,
     persistTo: mkdtempSync(join(tmpdir(), "awoooi-e2e-")),
     onOutput: (line) => output.push(line),
   });

@@ -10,7 +10,8 @@ let redis: Redis;
 const TOKEN = "rest-test-token";
 
 beforeAll(async () => {
-  services = await startBackingServices({ purpose: "test" });
+  // Its own Redis database: the test run's shared one (db 2) must not be flushed under other projects.
+  services = await startBackingServices({ purpose: "test", redisDb: 3 });
   server = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: TOKEN, db: 3 });
   redis = new Redis({ url: server.url, token: TOKEN, enableTelemetry: false, automaticDeserialization: false });
 });
