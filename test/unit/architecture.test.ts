@@ -1,0 +1,46 @@
+// Pins the layering rules: domain code and contracts import no SDK, and every
+// queue consumer parses its messages with a versioned envelope schema.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  return [...readFileSync(file, "utf8").matchAll(/^\s*import\s[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1]!);
+}
+
+const SDKS = ["@upstash/redis", "@neondatabase/serverless", "kysely", "ollama", "@anthropic-ai/sdk", "hono", "prom-client", "cloudflare:"];
+
+describe("layering", () => {
+  it.each(["shared/domain", "shared/contracts", "shared/ports"])("%s imports no SDK and no adapter", (dir) => {
+    const offenders = sources(join(ROOT, dir)).flatMap((file) =>
+      imports(file)
+        .filter((spec) => SDKS.some((sdk) => spec === sdk || spec.startsWith(`${sdk}/`) || spec.startsWith(sdk)) || spec.includes("/adapters/"))
+        .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("every queue consumer parses with a versioned envelope schema", () => {
+    const consumers = ["analyze", "classify", "notify"].map((fn) => readFileSync(join(ROOT, "functions", fn, "src", "index.ts"), "utf8"));
+    for (const source of consumers) expect(source).toMatch(/schema: \w+V\d+,/);
+    const deadLetters = readFileSync(join(ROOT, "functions", "approve", "src", "dead-letters.ts"), "utf8");
+    expect(deadLetters).toContain("DeadLetterV1.safeParse");
+  });
+
+  it("every producer sends through publish/publishAll, which parses before sending", () => {
+    for (const fn of ["webhook-receive/src/app.ts", "analyze/src/index.ts", "classify/src/index.ts"]) {
+      const source = readFileSync(join(ROOT, "functions", fn), "utf8");
+      expect(source).toMatch(/publish(All)?\(env\.\w+_QUEUE, \w+V\d+,/);
+      expect(source).not.toMatch(/\.(send|sendBatch)\(/);
+    }
+  });
+});
