@@ -6,7 +6,9 @@ import { migrateToLatest } from "./lib/migrations.ts";
 
 const url = process.env.DATABASE_URL;
 if (!url) {
-  console.error("DATABASE_URL is not set: export the Neon connection string (postgres://…) and run again. Local dev migrates its own database on `npm run dev`.");
+  console.error(
+    "DATABASE_URL is not set: export the Neon connection string (postgres://…) and run again. Local dev migrates its own database on `npm run dev`.",
+  );
   process.exit(2);
 }
 try {
