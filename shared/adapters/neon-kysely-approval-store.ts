@@ -14,14 +14,14 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
           .values({
             id: input.id,
             incident_id: input.incidentId,
-            status: input.autoApproved ? "APPROVED" : "PENDING",
+            status: input.initialStatus,
             risk_level: input.riskLevel,
             required_signatures: input.requiredSignatures,
             auto_approved: input.autoApproved,
             reasons: json(input.reasons),
             action: json(input.action),
             expires_at: input.expiresAt,
-            decided_at: input.autoApproved ? input.createdAt : null,
+            decided_at: input.initialStatus === "PENDING" ? null : input.createdAt,
             created_at: input.createdAt,
             updated_at: input.createdAt,
           })
@@ -34,7 +34,7 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
             .values({
               at: input.createdAt,
               actor: "classify",
-              action: input.autoApproved ? "approval.auto_approved" : "approval.requested",
+              action: input.initialStatus === "OBSOLETE" ? "approval.obsolete" : input.autoApproved ? "approval.auto_approved" : "approval.requested",
               subject_type: "approval",
               subject_id: input.id,
               details: json({
@@ -55,6 +55,31 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
 
     get: (id) => load(db, id),
     getByIncident: (incidentId) => loadByIncident(db, incidentId),
+
+    async markObsolete(incidentId, at, reason) {
+      return db.transaction().execute(async (tx) => {
+        const changed = await tx
+          .updateTable("approvals")
+          .set({ status: "OBSOLETE", decided_at: at, updated_at: at })
+          .where("incident_id", "=", incidentId)
+          .where("status", "=", "PENDING")
+          .returning("id")
+          .executeTakeFirst();
+        if (!changed) return undefined;
+        await tx
+          .insertInto("audit_log")
+          .values({
+            at,
+            actor: "analyze",
+            action: "approval.obsolete",
+            subject_type: "approval",
+            subject_id: changed.id,
+            details: json({ from: "PENDING", to: "OBSOLETE", reason }),
+          })
+          .execute();
+        return mustLoad(tx, changed.id);
+      });
+    },
 
     async auditTrail(approvalId) {
       const rows = await db

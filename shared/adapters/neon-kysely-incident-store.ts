@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { IncidentRecord, IncidentStore } from "../ports/incident-store.ts";
 import { type Database, type IncidentsTable, json } from "./neon-kysely-db.ts";
 
@@ -8,37 +8,89 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
     return row ? toRecord(row) : undefined;
   }
 
+  async function insert(executor: Kysely<Database>, { id, fingerprint, alert, openedAt, correlationId }: Parameters<IncidentStore["open"]>[0]) {
+    await executor
+      .insertInto("incidents")
+      .values({
+        id,
+        fingerprint,
+        status: "analyzing",
+        alert_type: alert.alert_type,
+        source: alert.source,
+        severity: alert.severity,
+        priority: alert.priority,
+        namespace: alert.namespace ?? null,
+        target_resource: alert.target_resource ?? null,
+        alert: json(alert),
+        correlation_id: correlationId,
+        opened_at: openedAt,
+      })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+  }
+
   return {
     get,
 
-    async open({ id, fingerprint, alert, openedAt, correlationId }) {
-      await db
-        .insertInto("incidents")
-        .values({
-          id,
-          fingerprint,
-          status: "analyzing",
-          alert_type: alert.alert_type,
-          source: alert.source,
-          severity: alert.severity,
-          priority: alert.priority,
-          namespace: alert.namespace ?? null,
-          target_resource: alert.target_resource ?? null,
-          alert: json(alert),
-          correlation_id: correlationId,
-          opened_at: openedAt,
-        })
-        .onConflict((oc) => oc.column("id").doNothing())
-        .execute();
-      const record = await get(id);
-      if (!record) throw new Error(`incident ${id} vanished right after insert`);
+    async open(input) {
+      await insert(db, input);
+      const record = await get(input.id);
+      if (!record) throw new Error(`incident ${input.id} vanished right after insert`);
       return record;
+    },
+
+    async openUnlessOpen(input, since) {
+      return db.transaction().execute(async (tx) => {
+        // One opener per fingerprint at a time, so two Redis-less deliveries cannot both open.
+        await sql`select pg_advisory_xact_lock(hashtext(${`incident:${input.fingerprint}`}))`.execute(tx);
+        const open = await tx
+          .selectFrom("incidents")
+          .selectAll()
+          .where("fingerprint", "=", input.fingerprint)
+          .where("status", "<>", "resolved")
+          .where("created_at", ">=", since)
+          .orderBy("created_at", "desc")
+          .executeTakeFirst();
+        if (open && open.id !== input.id) return { incident: toRecord(open), created: false };
+        await insert(tx, input);
+        const row = await tx.selectFrom("incidents").selectAll().where("id", "=", input.id).executeTakeFirstOrThrow();
+        return { incident: toRecord(row), created: open === undefined };
+      });
+    },
+
+    async resolve(id, at) {
+      await db
+        .updateTable("incidents")
+        .set({ status: "resolved", resolved_at: at, updated_at: at })
+        .where("id", "=", id)
+        .where("resolved_at", "is", null)
+        .execute();
+      return get(id);
+    },
+
+    async resolveByFingerprint(fingerprint, at) {
+      const rows = await db
+        .updateTable("incidents")
+        .set({ status: "resolved", resolved_at: at, updated_at: at })
+        .where("fingerprint", "=", fingerprint)
+        .where("resolved_at", "is", null)
+        .returningAll()
+        .execute();
+      return rows.map(toRecord);
     },
 
     async recordVerdict(id, rca, at) {
       await db
         .updateTable("incidents")
-        .set({ rca: json(rca), rca_provider: rca.provider, rca_model: rca.model, status: "analyzed", analyzed_at: at, updated_at: at })
+        // A verdict never reopens an incident that resolved while it was being analyzed.
+        .set({
+          rca: json(rca),
+          rca_provider: rca.provider,
+          rca_model: rca.model,
+          status: sql<"analyzed" | "resolved">`case when status = 'resolved' then 'resolved' else 'analyzed' end`,
+          analyzed_at: at,
+          updated_at: at,
+        })
         .where("id", "=", id)
         .where("rca", "is", null)
         .execute();

@@ -1,8 +1,14 @@
-import type { IncidentId } from "../contracts/alert.ts";
-import type { Admission, AlertIndex, AlertSighting, IncidentCounters } from "../ports/alert-index.ts";
+import type { Fingerprint, IncidentId } from "../contracts/alert.ts";
+import type { Admission, AdmissionPolicy, AdmitResult, AlertIndex, AlertSighting, IncidentCounters, Occurrences } from "../ports/alert-index.ts";
 import type { Redis } from "./upstash-redis.ts";
 
-/** Key layout: `<prefix>fp:<fingerprint>` → open incident id; `<prefix>incident:<id>` → counters hash. */
+/**
+ * Key layout (all under `awoooi:`):
+ * - `fp:<fingerprint>` → open incident id, or `m:<id>` for a member absorbed into a storm/overflow incident
+ * - `incident:<id>` → hash fingerprint, kind, hits, members, first_seen, last_seen[, resolved_at]
+ * - `timeline:<fingerprint>` → sorted set of sighting times (anomaly counter), 7 days
+ * - `rate:<source>:<minute>`, `storm:<group>:<minute>` → per-minute counters
+ */
 export const KEY_PREFIX = "awoooi:";
 
 export interface AlertIndexOptions {
@@ -12,79 +18,195 @@ export interface AlertIndexOptions {
   readonly countersTtlSeconds?: number;
 }
 
-// The whole request's sightings in one atomic script, so concurrent requests
-// cannot both open the same fingerprint, and a request costs one command.
+const TIMELINE_MS = 7 * 86_400_000;
+const FIRST_SIGHTING_ARG = 12;
+const ARGS_PER_SIGHTING = 6;
+
+// One atomic script for a whole request: dedup, aggregation, occurrence
+// timeline, storm guard, rate limit and resolution. One command, one round trip.
 const ADMIT_SCRIPT = `
-local prefix, now, window, keep = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local out = {}
-for i = 5, #ARGV, 3 do
-  local fp, candidate, status = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local fpKey = prefix .. 'fp:' .. fp
-  local open = redis.call('GET', fpKey)
-  if status == 'resolved' then
-    if open then
-      redis.call('DEL', fpKey)
-      local key = prefix .. 'incident:' .. open
-      redis.call('HSET', key, 'resolved_at', now)
-      out[#out + 1] = { open, 'resolved', tonumber(redis.call('HGET', key, 'hits') or '0') }
-    else
-      out[#out + 1] = { '', 'resolved', 0 }
+local prefix, now, window, keep = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local source, limit, mode = ARGV[5], tonumber(ARGV[6]), ARGV[7]
+local overflowFp, overflowCandidate, stormThreshold, retention = ARGV[8], ARGV[9], tonumber(ARGV[10]), tonumber(ARGV[11])
+local minute = math.floor(now / 60000)
+local rateKey = prefix .. 'rate:' .. source .. ':' .. minute
+local opened = tonumber(redis.call('GET', rateKey) or '0')
+
+if mode == 'refuse' then
+  local seen, fresh = {}, 0
+  for i = ${FIRST_SIGHTING_ARG}, #ARGV, ${ARGS_PER_SIGHTING} do
+    local fp = ARGV[i]
+    if ARGV[i + 2] == 'firing' and not seen[fp] then
+      seen[fp] = true
+      if not redis.call('GET', prefix .. 'fp:' .. fp) then fresh = fresh + 1 end
     end
-  elseif open then
-    local key = prefix .. 'incident:' .. open
-    local hits = redis.call('HINCRBY', key, 'hits', 1)
-    redis.call('HSET', key, 'last_seen', now)
-    redis.call('EXPIRE', fpKey, window)
-    redis.call('EXPIRE', key, keep)
-    out[#out + 1] = { open, 'aggregated', hits }
+  end
+  if fresh > 0 and opened + fresh > limit then
+    return { 'refused', 60 - math.floor((now % 60000) / 1000) }
+  end
+end
+
+local function incidentKey(id) return prefix .. 'incident:' .. id end
+
+local function touch(id)
+  local key = incidentKey(id)
+  local hits = redis.call('HINCRBY', key, 'hits', 1)
+  redis.call('HSET', key, 'last_seen', now)
+  redis.call('EXPIRE', key, keep)
+  return hits
+end
+
+local function open(fpKey, id, fp, kind)
+  redis.call('SET', fpKey, id, 'EX', window)
+  redis.call('HSET', incidentKey(id), 'fingerprint', fp, 'kind', kind, 'hits', 0, 'members', 0, 'first_seen', now, 'last_seen', now)
+end
+
+local function record(fp, unique)
+  local key = prefix .. 'timeline:' .. fp
+  redis.call('ZADD', key, now, now .. ':' .. unique)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - retention)
+  redis.call('PEXPIRE', key, retention)
+end
+
+local function absorb(groupFp, candidate, kind, memberKey)
+  local groupKey = prefix .. 'fp:' .. groupFp
+  local id = redis.call('GET', groupKey)
+  local event = 'none'
+  if id then
+    redis.call('EXPIRE', groupKey, window)
   else
-    local key = prefix .. 'incident:' .. candidate
-    redis.call('SET', fpKey, candidate, 'EX', window)
-    redis.call('HSET', key, 'fingerprint', fp, 'hits', 1, 'first_seen', now, 'last_seen', now)
-    redis.call('EXPIRE', key, keep)
-    out[#out + 1] = { candidate, 'accepted', 1 }
+    id = candidate
+    open(groupKey, id, groupFp, kind)
+    event = 'opened_' .. kind
+  end
+  redis.call('SET', memberKey, 'm:' .. id, 'EX', window)
+  redis.call('HINCRBY', incidentKey(id), 'members', 1)
+  return id, touch(id), event
+end
+
+local out = {}
+for i = ${FIRST_SIGHTING_ARG}, #ARGV, ${ARGS_PER_SIGHTING} do
+  local fp, candidate, status, group, stormFp, stormCandidate = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
+  local fpKey = prefix .. 'fp:' .. fp
+  local current = redis.call('GET', fpKey)
+  local member = current and string.sub(current, 1, 2) == 'm:'
+  local id = current and (member and string.sub(current, 3) or current)
+  if status == 'resolved' then
+    if not current then
+      -- Nothing open here (already closed, or Redis lost it): analyze still closes any open incident of this fingerprint.
+      out[#out + 1] = { '', 'resolved', 0, 'closed' }
+    else
+      redis.call('DEL', fpKey)
+      local key = incidentKey(id)
+      local event = 'closed'
+      if member then
+        event = 'none'
+        if redis.call('HINCRBY', key, 'members', -1) <= 0 then
+          local groupFp = redis.call('HGET', key, 'fingerprint')
+          if groupFp and redis.call('GET', prefix .. 'fp:' .. groupFp) == id then redis.call('DEL', prefix .. 'fp:' .. groupFp) end
+          event = 'closed'
+        end
+      end
+      if event == 'closed' then redis.call('HSET', key, 'resolved_at', now) end
+      out[#out + 1] = { id, 'resolved', tonumber(redis.call('HGET', key, 'hits') or '0'), event }
+    end
+  elseif current then
+    redis.call('EXPIRE', fpKey, window)
+    record(fp, candidate)
+    out[#out + 1] = { id, 'aggregated', touch(id), 'none' }
+  else
+    record(fp, candidate)
+    local stormKey = prefix .. 'storm:' .. group .. ':' .. minute
+    local fresh = redis.call('INCR', stormKey)
+    if fresh == 1 then redis.call('EXPIRE', stormKey, 120) end
+    if fresh > stormThreshold then
+      local sid, hits, event = absorb(stormFp, stormCandidate, 'storm', fpKey)
+      out[#out + 1] = { sid, 'storm', hits, event }
+    elseif mode == 'absorb' and opened >= limit then
+      local oid, hits, event = absorb(overflowFp, overflowCandidate, 'overflow', fpKey)
+      out[#out + 1] = { oid, 'rate_limited', hits, event }
+    else
+      open(fpKey, candidate, fp, 'incident')
+      opened = opened + 1
+      redis.call('INCR', rateKey)
+      redis.call('EXPIRE', rateKey, 120)
+      out[#out + 1] = { candidate, 'accepted', touch(candidate), 'opened' }
+    end
   end
 end
 return out
 `;
 
-// Only removes what this request created: the fingerprint may already point elsewhere.
+// Only removes what still holds this request's value: another request may have moved on.
 const RELEASE_SCRIPT = `
 local prefix = ARGV[1]
-for i = 2, #ARGV, 2 do
-  local fpKey = prefix .. 'fp:' .. ARGV[i]
-  if redis.call('GET', fpKey) == ARGV[i + 1] then redis.call('DEL', fpKey) end
-  redis.call('DEL', prefix .. 'incident:' .. ARGV[i + 1])
+local count = tonumber(ARGV[2])
+for i = 3, 2 + count * 2, 2 do
+  local key = prefix .. 'fp:' .. ARGV[i]
+  if redis.call('GET', key) == ARGV[i + 1] then redis.call('DEL', key) end
+end
+for i = 3 + count * 2, #ARGV do
+  redis.call('DEL', prefix .. 'incident:' .. ARGV[i])
 end
 return 1
 `;
 
-type AdmitRow = [incidentId: string, status: Admission["status"], hits: number];
+const OCCURRENCES_SCRIPT = `
+local key, now = KEYS[1], tonumber(ARGV[1])
+local previous = redis.call('ZREVRANGEBYSCORE', key, '(' .. now, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
+return {
+  redis.call('ZCOUNT', key, now - 3600000, now),
+  redis.call('ZCOUNT', key, now - 86400000, now),
+  redis.call('ZCOUNT', key, now - 604800000, now),
+  previous[2] or ''
+}
+`;
+
+type AdmitRow = [incidentId: string, status: Admission["status"], hits: number, event: Admission["event"]];
 
 export function createUpstashAlertIndex(redis: Redis, options: AlertIndexOptions = {}): AlertIndex {
   const window = options.dedupWindowSeconds ?? 86_400;
   const keep = options.countersTtlSeconds ?? 30 * 86_400;
-  const admitScript = redis.createScript<AdmitRow[]>(ADMIT_SCRIPT);
+  const admitScript = redis.createScript<AdmitRow[] | ["refused", number]>(ADMIT_SCRIPT);
   const releaseScript = redis.createScript<number>(RELEASE_SCRIPT);
+  const occurrencesScript = redis.createScript<[number, number, number, string]>(OCCURRENCES_SCRIPT);
 
   return {
-    async admit(sightings: readonly AlertSighting[], nowMs: number): Promise<Admission[]> {
-      if (sightings.length === 0) return [];
-      const args = [KEY_PREFIX, String(nowMs), String(window), String(keep)];
-      for (const s of sightings) args.push(s.fingerprint, s.candidateIncidentId, s.status);
+    async admit(sightings: readonly AlertSighting[], policy: AdmissionPolicy, nowMs: number): Promise<AdmitResult> {
+      if (sightings.length === 0) return { kind: "admitted", admissions: [] };
+      const args = [
+        KEY_PREFIX,
+        String(nowMs),
+        String(window),
+        String(keep),
+        policy.source,
+        String(policy.rateLimitPerMinute),
+        policy.overLimit,
+        policy.overflowFingerprint,
+        policy.overflowCandidateId,
+        String(policy.stormThreshold),
+        String(TIMELINE_MS),
+      ];
+      for (const s of sightings) args.push(s.fingerprint, s.candidateIncidentId, s.status, s.stormGroup, s.stormFingerprint, s.stormCandidateId);
       const rows = await admitScript.exec([], args);
-      return rows.map(([incidentId, status, hits], index) => ({
-        fingerprint: sightings[index]!.fingerprint,
-        incidentId: incidentId === "" ? undefined : incidentId,
-        status,
-        hitCount: Number(hits),
-      }));
+      if (rows[0] === "refused") return { kind: "refused", retryAfterSeconds: Number(rows[1]) };
+      return {
+        kind: "admitted",
+        admissions: (rows as AdmitRow[]).map(([incidentId, status, hits, event], index) => ({
+          fingerprint: sightings[index]!.fingerprint,
+          incidentId: incidentId === "" ? undefined : incidentId,
+          status,
+          hitCount: Number(hits),
+          event,
+        })),
+      };
     },
 
-    async release(admissions): Promise<void> {
-      if (admissions.length === 0) return;
-      const args = [KEY_PREFIX];
-      for (const a of admissions) args.push(a.fingerprint, a.incidentId);
+    async release(keys, incidentIds): Promise<void> {
+      if (keys.length === 0 && incidentIds.length === 0) return;
+      const args = [KEY_PREFIX, String(keys.length)];
+      for (const key of keys) args.push(key.fingerprint, key.value);
+      args.push(...incidentIds);
       await releaseScript.exec([], args);
     },
 
@@ -95,6 +217,11 @@ export function createUpstashAlertIndex(redis: Redis, options: AlertIndexOptions
       >;
       if (hits === null || hits === undefined) return undefined;
       return { hitCount: Number(hits), firstSeen: Number(firstSeen), lastSeen: Number(lastSeen) };
+    },
+
+    async occurrences(fingerprint: Fingerprint, beforeMs: number): Promise<Occurrences> {
+      const [hour, day, week, previous] = await occurrencesScript.exec([`${KEY_PREFIX}timeline:${fingerprint}`], [String(beforeMs)]);
+      return { lastHour: Number(hour), lastDay: Number(day), lastWeek: Number(week), previous: previous === "" ? undefined : Number(previous) };
     },
   };
 }

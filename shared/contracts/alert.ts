@@ -57,5 +57,7 @@ export const NormalizedAlert = z.object({
   /** Deep link back to the source (Prometheus graph, Grafana panel, Sentry issue). */
   generator_url: z.string().max(2_000).optional(),
   raw_payload: z.unknown().optional(),
+  /** Set when instruction-like text was redacted from the alert (see shared/domain/scrub.ts). */
+  scrubbed: z.boolean().optional(),
 });
 export type NormalizedAlert = z.infer<typeof NormalizedAlert>;

@@ -33,6 +33,28 @@ export const AnalyzeRequestedV1 = envelope(
 );
 export type AnalyzeRequestedV1 = z.infer<typeof AnalyzeRequestedV1>;
 
+/**
+ * webhook-receive → analyze: the source reported the alert resolved. Closes the
+ * incident (resolution time for MTTR) and makes a pending approval obsolete.
+ * `incident_id` is null when ingest ran without Redis: analyze then resolves the
+ * open incident of that fingerprint.
+ */
+export const IncidentResolvedV1 = envelope(
+  "incident.resolved",
+  1,
+  z.object({
+    incident_id: IncidentId.nullable(),
+    fingerprint: Fingerprint,
+    resolved_at: z.iso.datetime({ offset: true }),
+    source: z.string().min(1).max(64),
+  }),
+);
+export type IncidentResolvedV1 = z.infer<typeof IncidentResolvedV1>;
+
+/** Everything the analyze queue carries. */
+export const AnalyzeQueueMessage = z.discriminatedUnion("type", [AnalyzeRequestedV1, IncidentResolvedV1]);
+export type AnalyzeQueueMessage = z.infer<typeof AnalyzeQueueMessage>;
+
 /** analyze → classify: an incident with its verdict. */
 export const ClassifyRequestedV1 = envelope(
   "classify.requested",

@@ -1,6 +1,4 @@
 import { zValidator } from "@hono/zod-validator";
-import type { MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { AppError, type FieldIssue } from "./errors.ts";
 
@@ -19,26 +17,9 @@ export function invalidBody(error: z.ZodError): AppError {
   return new AppError("invalid_body", `invalid body — ${summary}${fields.length > 1 ? ` (+${fields.length - 1} more)` : ""}`, { fields });
 }
 
-/**
- * The JSON body pipeline of every POST route: 413 over `maxBytes`, 415 for a
- * non-JSON content type, 400 for malformed JSON, 400 naming each bad field.
- */
-export function jsonBody<S extends z.ZodType>(schema: S, options: { maxBytes: number }) {
-  const limit = bodyLimit({
-    maxSize: options.maxBytes,
-    onError: () => {
-      throw new AppError("payload_too_large", `body larger than ${options.maxBytes} bytes`);
-    },
-  });
-  const requireJson: MiddlewareHandler = async (c, next) => {
-    const type = c.req.header("Content-Type") ?? "";
-    if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
-      throw new AppError("unsupported_media_type", `Content-Type must be application/json (got "${type || "none"}")`);
-    }
-    await next();
-  };
-  const validate = zValidator("json", schema, (result) => {
+/** `@hono/zod-validator` with the shared error shape: a 400 naming each bad field; malformed JSON is a 400 too. */
+export function validateJson<S extends z.ZodType>(schema: S) {
+  return zValidator("json", schema, (result) => {
     if (!result.success) throw invalidBody(result.error as unknown as z.ZodError);
   });
-  return [limit, requireJson, validate] as const;
 }

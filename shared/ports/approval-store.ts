@@ -30,6 +30,8 @@ export interface NewApproval {
   readonly riskLevel: RiskLevel;
   readonly requiredSignatures: number;
   readonly autoApproved: boolean;
+  /** OBSOLETE when the incident resolved before anyone could decide. */
+  readonly initialStatus: "PENDING" | "APPROVED" | "OBSOLETE";
   readonly reasons: readonly string[];
   readonly action: SuggestedAction;
   readonly expiresAt: Date;
@@ -63,6 +65,8 @@ export interface ApprovalStore {
    * transaction, serialised per approval so concurrent signers cannot both miss
    * the threshold or both cross it.
    */
+  /** A pending approval whose incident resolved can no longer be decided; returns it when it changed. */
+  markObsolete(incidentId: IncidentId, at: Date, reason: string): Promise<ApprovalRecord | undefined>;
   /** The approval's audit rows, oldest first. */
   auditTrail(approvalId: string): Promise<AuditEntry[]>;
   recordDecision(input: { approvalId: string; approver: string; decision: Decision; comment: string | undefined; at: Date }): Promise<DecisionOutcome>;

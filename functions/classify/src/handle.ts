@@ -1,9 +1,11 @@
 import type { ClassifyRequestedV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { approvalExpiry, decideApproval } from "../../../shared/domain/approval-policy.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
+import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
 
 export interface ClassifyDeps {
   readonly approvals: ApprovalStore;
+  readonly incidents: IncidentStore;
   readonly publishNotify: (message: NotifyRequestedV1) => Promise<void>;
   readonly now: () => Date;
   readonly newId: () => string;
@@ -18,19 +20,25 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
   const { incident_id: incidentId, fingerprint, alert, rca } = message.payload;
   const decision = decideApproval(rca);
   const now = deps.now();
+  const incident = await deps.incidents.get(incidentId);
+  if (!incident) throw new Error(`incident ${incidentId} not found (yet)`);
+  const resolved = incident.status === "resolved";
   const { approval } = await deps.approvals.createForIncident({
     id: deps.newId(),
     incidentId,
     riskLevel: decision.riskLevel,
     requiredSignatures: decision.requiredSignatures,
-    autoApproved: decision.kind === "auto_approve",
-    reasons: decision.reasons,
+    autoApproved: !resolved && decision.kind === "auto_approve",
+    initialStatus: resolved ? "OBSOLETE" : decision.kind === "auto_approve" ? "APPROVED" : "PENDING",
+    reasons: resolved ? [...decision.reasons, "the incident resolved before a decision was needed"] : decision.reasons,
     action: rca.suggested_action,
     expiresAt: new Date(approvalExpiry(alert.priority, Math.floor(now.getTime() / 1000)) * 1000),
     createdAt: now,
     correlationId: message.correlationId,
   });
 
+  // Nobody needs to act on an incident that resolved on its own.
+  if (approval.status === "OBSOLETE") return;
   const kind = approval.autoApproved ? "auto_approved" : "approval_requested";
   await deps.publishNotify({
     type: "notify.requested",

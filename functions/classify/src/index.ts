@@ -1,5 +1,6 @@
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
+import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { ClassifyRequestedV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { consume } from "../../../shared/queue/consume.ts";
@@ -18,6 +19,7 @@ export default {
     await withDb(databaseConnectionOf(config), async (db) => {
       const deps = {
         approvals: createApprovalStore(db),
+        incidents: createIncidentStore(db),
         publishNotify: (message: NotifyRequestedV1) => publish(env.NOTIFY_QUEUE, NotifyRequestedV1, message),
         now: () => new Date(),
         newId: () => crypto.randomUUID(),

@@ -1,49 +1,92 @@
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
+import { createUpstashParkingLot } from "../../../shared/adapters/upstash-parking-lot.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
-import { AnalyzeRequestedV1 } from "../../../shared/contracts/queue.ts";
-import { AlertmanagerWebhook } from "../../../shared/contracts/sources/alertmanager.ts";
-import { normalizeAlertmanagerAlert } from "../../../shared/domain/normalize/alertmanager.ts";
+import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
-import { requireBearer } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { jsonBody } from "../../../shared/http/validation.ts";
+import { validateJson } from "../../../shared/http/validation.ts";
 import { publishAll } from "../../../shared/queue/publish.ts";
-import { configOf, type Env } from "./env.ts";
+import { authenticateSource } from "./auth.ts";
+import { configOf, type Env, SOURCES } from "./env.ts";
 import { HandOffFailed, type IngestDeps, ingest } from "./ingest.ts";
+import { SOURCE_ROUTES, type SourceRoute } from "./sources.ts";
 
-/** Alertmanager batches can be large (PROTOCOLS.md §1: no max by default). */
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
-function depsFor(env: Env): IngestDeps {
+export function depsFor(env: Env): IngestDeps {
   const config = configOf(env);
   const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
+  const parking = createUpstashParkingLot(redis);
   return {
     index: createUpstashAlertIndex(redis, { dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS }),
-    enqueue: (messages) => publishAll(env.ANALYZE_QUEUE, AnalyzeRequestedV1, messages),
+    enqueue: (messages) => publishAll(env.ANALYZE_QUEUE, AnalyzeQueueMessage, messages),
+    park: (messages) => parking.park(messages),
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
+    log: (event) => console.log(JSON.stringify({ service: "webhook-receive", ...event })),
   };
 }
+
+function limitBody(route: SourceRoute): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: route.maxBytes,
+    onError: () => {
+      throw new AppError("payload_too_large", `body larger than ${route.maxBytes} bytes (the ${route.source} limit)`);
+    },
+  });
+}
+
+const requireJson: MiddlewareHandler = async (c, next) => {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+    throw new AppError("unsupported_media_type", `Content-Type must be application/json (got "${type || "none"}")`);
+  }
+  await next();
+};
 
 export function createApp(deps: (env: Env) => IngestDeps = depsFor) {
   const app = newApp<Env>("webhook-receive");
 
-  const authenticate = requireBearer((c) => configOf(c.env as Env).WEBHOOK_TOKEN, "webhook-receive");
-
   app.get("/health", (c) => c.json({ service: "webhook-receive", ok: true }));
 
-  app.post("/api/v1/webhooks/alertmanager", authenticate, ...jsonBody(AlertmanagerWebhook, { maxBytes: MAX_BODY_BYTES }), async (c) => {
-    const body = c.req.valid("json");
-    const alerts = body.alerts.map((alert) => normalizeAlertmanagerAlert(alert, body));
-    try {
-      const results = await ingest(alerts, deps(c.env), c.get("requestId"));
-      return c.json({ results }, 202);
-    } catch (error) {
-      // 503 makes Alertmanager retry (it drops 4xx); nothing of this request was kept.
-      if (error instanceof HandOffFailed) throw new AppError("unavailable", error.message, { cause: error.cause });
-      throw new AppError("unavailable", "alert index unavailable", { cause: error });
-    }
-  });
+  for (const source of SOURCES) {
+    const route = SOURCE_ROUTES[source];
+    app.post(`/api/v1/webhooks/${source}`, limitBody(route), requireJson, authenticateSource(source), validateJson(route.schema), async (c) => {
+      const config = configOf(c.env);
+      const { alerts, truncated } = route.toAlerts(c.req.valid("json"), { now: new Date(), header: (name) => c.req.header(name) });
+      const policy = {
+        source,
+        rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+        overLimit: route.overLimit,
+        stormThreshold: config.STORM_THRESHOLD,
+        queueFailure: route.queueFailure,
+      };
+      let outcome: Awaited<ReturnType<typeof ingest>>;
+      try {
+        outcome = await ingest(alerts, deps(c.env), policy, c.get("requestId"));
+      } catch (error) {
+        // 503 makes Alertmanager, SigNoz and our own clients retry; nothing of this request was kept.
+        throw new AppError("unavailable", error instanceof HandOffFailed ? error.message : "alert intake unavailable", { cause: error });
+      }
+      if (outcome.kind === "refused") {
+        throw new AppError(
+          "rate_limited",
+          `more than ${config.RATE_LIMIT_PER_MINUTE} new incidents per minute from ${source}; retry after ${outcome.retryAfterSeconds}s`,
+          {
+            headers: { "Retry-After": String(outcome.retryAfterSeconds) },
+          },
+        );
+      }
+      return c.json(
+        {
+          results: outcome.results,
+          ...(outcome.degraded ? { degraded: true } : {}),
+          ...(truncated ? { truncated_alerts: truncated } : {}),
+        },
+        202,
+      );
+    });
+  }
 
   return app;
 }

@@ -1,6 +1,26 @@
+import { createUpstashParkingLot } from "../../../shared/adapters/upstash-parking-lot.ts";
+import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
+import { publishAll } from "../../../shared/queue/publish.ts";
 import { createApp } from "./app.ts";
-import type { Env } from "./env.ts";
+import { drainParked } from "./drain-parked.ts";
+import { configOf, type Env } from "./env.ts";
 
 const app = createApp();
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+
+  /** Every minute: re-enqueue alerts parked while the queue was unavailable. */
+  async scheduled(_controller, env, ctx) {
+    const config = configOf(env);
+    const parking = createUpstashParkingLot(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }));
+    ctx.waitUntil(
+      drainParked({
+        parking,
+        enqueue: (messages) => publishAll(env.ANALYZE_QUEUE, AnalyzeQueueMessage, messages),
+        log: (event) => console.log(JSON.stringify({ service: "webhook-receive", ...event })),
+      }),
+    );
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,7 +1,9 @@
-import type { IncidentId, NormalizedAlert } from "../../../shared/contracts/alert.ts";
-import type { AnalyzeRequestedV1 } from "../../../shared/contracts/queue.ts";
+import type { Fingerprint, IncidentId, NormalizedAlert } from "../../../shared/contracts/alert.ts";
+import type { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { fingerprintOf } from "../../../shared/domain/fingerprint.ts";
-import type { Admission, AlertIndex } from "../../../shared/ports/alert-index.ts";
+import { scrubAlert } from "../../../shared/domain/normalize/scrub-alert.ts";
+import { overflowAlert, overflowIdentity, stormAlert, stormIdentity } from "../../../shared/domain/synthetic-incidents.ts";
+import { type Admission, type AdmissionPolicy, type AlertIndex, memberValue, type Release } from "../../../shared/ports/alert-index.ts";
 
 export interface IngestResult {
   readonly fingerprint: string;
@@ -9,13 +11,29 @@ export interface IngestResult {
   readonly status: Admission["status"];
 }
 
+export interface IngestPolicy extends Pick<AdmissionPolicy, "source" | "rateLimitPerMinute" | "overLimit" | "stormThreshold"> {
+  /**
+   * When the queue refuses: `retry` answers 503 and undoes the request (for
+   * senders that retry 5xx), `park` keeps the messages in Redis for the cron to
+   * re-enqueue and answers 2xx (for senders that never retry).
+   */
+  readonly queueFailure: "retry" | "park";
+}
+
 export interface IngestDeps {
   readonly index: AlertIndex;
-  /** Hands new incidents to analyze; must throw when they could not be enqueued. */
-  readonly enqueue: (messages: readonly AnalyzeRequestedV1[]) => Promise<void>;
+  /** Hands messages to analyze; must throw when they could not be enqueued. */
+  readonly enqueue: (messages: readonly AnalyzeQueueMessage[]) => Promise<void>;
+  /** Keeps messages durably for a later enqueue; must throw when it could not. */
+  readonly park: (messages: readonly AnalyzeQueueMessage[]) => Promise<void>;
   readonly now: () => Date;
   readonly newId: () => string;
+  readonly log: (event: Record<string, unknown>) => void;
 }
+
+export type IngestOutcome =
+  | { readonly kind: "ingested"; readonly results: readonly IngestResult[]; readonly degraded: boolean; readonly parked: boolean }
+  | { readonly kind: "refused"; readonly retryAfterSeconds: number };
 
 /** Raised when new incidents could not be handed on: nothing of the request is kept, the sender should retry. */
 export class HandOffFailed extends Error {
@@ -25,42 +43,158 @@ export class HandOffFailed extends Error {
   }
 }
 
-/**
- * Admits a request's alerts in one Redis round trip and enqueues the new
- * incidents in as few sends as the queue allows. When enqueueing fails the new
- * dedup keys are released, so the sender's retry is treated as new again.
- */
-export async function ingest(alerts: readonly NormalizedAlert[], deps: IngestDeps, correlationId: string): Promise<IngestResult[]> {
-  const fingerprints = await Promise.all(alerts.map(fingerprintOf));
-  const admissions = await deps.index.admit(
-    alerts.map((alert, i) => ({ fingerprint: fingerprints[i]!, candidateIncidentId: deps.newId(), status: alert.status })),
-    deps.now().getTime(),
-  );
+interface Prepared {
+  readonly alert: NormalizedAlert;
+  readonly fingerprint: Fingerprint;
+  readonly stormFingerprint: Fingerprint;
+  readonly candidate: IncidentId;
+}
 
-  const fresh = admissions.flatMap((admission, i) =>
-    admission.status === "accepted" && admission.incidentId ? [{ admission, alert: alerts[i]!, incidentId: admission.incidentId }] : [],
-  );
-  if (fresh.length > 0) {
-    const occurredAt = deps.now().toISOString();
-    const messages: AnalyzeRequestedV1[] = fresh.map(({ admission, alert, incidentId }) => ({
-      type: "analyze.requested",
-      version: 1,
-      id: `analyze:${incidentId}`,
-      occurredAt,
-      correlationId,
-      payload: { incident_id: incidentId, fingerprint: admission.fingerprint, alert, degraded: false },
-    }));
+/**
+ * Admits a request's alerts in one Redis round trip and enqueues what follows
+ * from it — analyses of new incidents (or of the storm/overflow incident that
+ * absorbs them) and resolutions — in as few sends as the queue allows.
+ *
+ * If Redis is unreachable the alerts are still accepted and enqueued, flagged
+ * degraded, and analyze dedupes them by fingerprint in Postgres.
+ */
+export async function ingest(rawAlerts: readonly NormalizedAlert[], deps: IngestDeps, policy: IngestPolicy, correlationId: string): Promise<IngestOutcome> {
+  const now = deps.now();
+  const prepared = await prepare(rawAlerts, deps);
+  const overflowFingerprint = await fingerprintOf(overflowIdentity(policy.source));
+  const overflowCandidateId = deps.newId();
+
+  let admissions: readonly Admission[];
+  let degraded = false;
+  try {
+    const result = await deps.index.admit(
+      prepared.map((p) => ({
+        fingerprint: p.fingerprint,
+        candidateIncidentId: p.candidate,
+        status: p.alert.status,
+        stormGroup: p.stormFingerprint,
+        stormFingerprint: p.stormFingerprint,
+        stormCandidateId: deps.newId(),
+      })),
+      { ...policy, overflowFingerprint, overflowCandidateId },
+      now.getTime(),
+    );
+    if (result.kind === "refused") return result;
+    admissions = result.admissions;
+  } catch (error) {
+    deps.log({ event: "alert_index_unavailable", degraded: true, error: String(error) });
+    degraded = true;
+    admissions = prepared.map((p) =>
+      p.alert.status === "firing"
+        ? { fingerprint: p.fingerprint, incidentId: p.candidate, status: "accepted", hitCount: 1, event: "opened" }
+        : { fingerprint: p.fingerprint, incidentId: undefined, status: "resolved", hitCount: 0, event: "closed" },
+    );
+  }
+
+  const messages = followUps(admissions, prepared, { now, correlationId, degraded, policy, overflowFingerprint });
+  let parked = false;
+  if (messages.length > 0) {
     try {
       await deps.enqueue(messages);
     } catch (error) {
-      await deps.index
-        .release(fresh.map(({ admission, incidentId }) => ({ fingerprint: admission.fingerprint, incidentId })))
-        .catch((releaseError: unknown) => {
-          console.error(JSON.stringify({ service: "webhook-receive", releaseFailed: String(releaseError) }));
-        });
-      throw new HandOffFailed(error);
+      parked =
+        policy.queueFailure === "park" &&
+        !degraded &&
+        (await deps.park(messages).then(
+          () => true,
+          (parkError: unknown) => {
+            deps.log({ event: "park_failed", error: String(parkError) });
+            return false;
+          },
+        ));
+      if (!parked) {
+        if (!degraded) await undo(admissions, prepared, deps, overflowFingerprint);
+        throw new HandOffFailed(error);
+      }
+      deps.log({ event: "alerts_parked", messages: messages.length, error: String(error) });
     }
   }
 
-  return admissions.map((admission) => ({ fingerprint: admission.fingerprint, incident_id: admission.incidentId ?? null, status: admission.status }));
+  return {
+    kind: "ingested",
+    degraded,
+    parked,
+    results: admissions.map((a) => ({ fingerprint: a.fingerprint, incident_id: a.incidentId ?? null, status: a.status })),
+  };
+}
+
+async function prepare(alerts: readonly NormalizedAlert[], deps: IngestDeps): Promise<Prepared[]> {
+  const stormCache = new Map<string, Promise<Fingerprint>>();
+  return Promise.all(
+    alerts.map(async (raw) => {
+      const alert = scrubAlert(raw);
+      const groupKey = `${alert.alert_type}\u0000${alert.namespace ?? ""}`;
+      let storm = stormCache.get(groupKey);
+      if (!storm) {
+        storm = fingerprintOf(stormIdentity(alert));
+        stormCache.set(groupKey, storm);
+      }
+      return { alert, fingerprint: await fingerprintOf(alert), stormFingerprint: await storm, candidate: deps.newId() };
+    }),
+  );
+}
+
+function followUps(
+  admissions: readonly Admission[],
+  prepared: readonly Prepared[],
+  ctx: { now: Date; correlationId: string; degraded: boolean; policy: IngestPolicy; overflowFingerprint: Fingerprint },
+): AnalyzeQueueMessage[] {
+  const occurredAt = ctx.now.toISOString();
+  const messages: AnalyzeQueueMessage[] = [];
+  admissions.forEach((admission, i) => {
+    const { alert, fingerprint, stormFingerprint } = prepared[i]!;
+    const analyze = (incidentId: IncidentId, fp: Fingerprint, subject: NormalizedAlert) =>
+      messages.push({
+        type: "analyze.requested",
+        version: 1,
+        id: `analyze:${incidentId}`,
+        occurredAt,
+        correlationId: ctx.correlationId,
+        payload: { incident_id: incidentId, fingerprint: fp, alert: subject, degraded: ctx.degraded },
+      });
+    const incidentId = admission.incidentId;
+    switch (admission.event) {
+      case "opened":
+        if (incidentId) analyze(incidentId, fingerprint, alert);
+        break;
+      case "opened_storm":
+        if (incidentId) analyze(incidentId, stormFingerprint, stormAlert(alert, ctx.policy.stormThreshold, ctx.now));
+        break;
+      case "opened_overflow":
+        if (incidentId) analyze(incidentId, ctx.overflowFingerprint, overflowAlert(alert, ctx.policy.rateLimitPerMinute, ctx.now));
+        break;
+      case "closed":
+        messages.push({
+          type: "incident.resolved",
+          version: 1,
+          id: `resolve:${incidentId ?? fingerprint}:${alert.fired_at}`,
+          occurredAt,
+          correlationId: ctx.correlationId,
+          payload: { incident_id: incidentId ?? null, fingerprint, resolved_at: occurredAt, source: alert.source },
+        });
+        break;
+      case "none":
+        break;
+    }
+  });
+  return messages;
+}
+
+/** Releases the keys of every incident this request opened, so the retry is new again. */
+async function undo(admissions: readonly Admission[], prepared: readonly Prepared[], deps: IngestDeps, overflowFingerprint: Fingerprint): Promise<void> {
+  const opened = new Set(admissions.filter((a) => a.event.startsWith("opened") && a.incidentId).map((a) => a.incidentId!));
+  const keys = new Map<string, Release>();
+  admissions.forEach((a, i) => {
+    if (!a.incidentId || !opened.has(a.incidentId)) return;
+    const value = a.event === "opened" ? a.incidentId : memberValue(a.incidentId);
+    keys.set(a.fingerprint, { fingerprint: a.fingerprint, value });
+    if (a.event === "opened_storm") keys.set(prepared[i]!.stormFingerprint, { fingerprint: prepared[i]!.stormFingerprint, value: a.incidentId });
+    if (a.event === "opened_overflow") keys.set(overflowFingerprint, { fingerprint: overflowFingerprint, value: a.incidentId });
+  });
+  await deps.index.release([...keys.values()], [...opened]).catch((error: unknown) => deps.log({ event: "release_failed", error: String(error) }));
 }

@@ -19,6 +19,7 @@ export async function seedPendingApproval(db: Kysely<Database>, risk: RiskLevel 
     riskLevel: risk,
     requiredSignatures,
     autoApproved: false,
+    initialStatus: "PENDING",
     reasons: [`risk ${risk}`],
     action: message.payload.rca.suggested_action,
     expiresAt: new Date(Date.now() + 3_600_000),

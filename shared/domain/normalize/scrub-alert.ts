@@ -1,0 +1,27 @@
+import type { NormalizedAlert } from "../../contracts/alert.ts";
+import { scrubText } from "../scrub.ts";
+
+/**
+ * Scrubs every free-text field of a normalized alert that can reach a prompt or
+ * a chat message. `raw_payload` is left as the source sent it, for humans.
+ */
+export function scrubAlert(alert: NormalizedAlert): NormalizedAlert {
+  let redacted = false;
+  const clean = (value: string): string => {
+    const result = scrubText(value);
+    redacted ||= result.redacted;
+    return result.text;
+  };
+  const optional = (value: string | undefined) => (value === undefined ? undefined : clean(value));
+  const scrubbed: NormalizedAlert = {
+    ...alert,
+    alert_type: clean(alert.alert_type),
+    message: clean(alert.message),
+    ...(alert.description !== undefined ? { description: optional(alert.description) } : {}),
+    ...(alert.namespace !== undefined ? { namespace: optional(alert.namespace) } : {}),
+    ...(alert.target_resource !== undefined ? { target_resource: optional(alert.target_resource) } : {}),
+    ...(alert.labels ? { labels: Object.fromEntries(Object.entries(alert.labels).map(([k, v]) => [clean(k), clean(v)])) } : {}),
+    ...(alert.metrics ? { metrics: Object.fromEntries(Object.entries(alert.metrics).map(([k, v]) => [clean(k), typeof v === "string" ? clean(v) : v])) } : {}),
+  };
+  return redacted ? { ...scrubbed, scrubbed: true } : scrubbed;
+}

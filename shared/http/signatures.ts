@@ -1,0 +1,24 @@
+/**
+ * Verifies a lowercase-hex HMAC-SHA-256 signature over exact bytes (Sentry's
+ * `Sentry-Hook-Signature`, Grafana's `X-Grafana-Alerting-Signature`).
+ * WebCrypto's verify compares in constant time.
+ */
+export async function verifyHexHmacSha256(secret: string, message: Uint8Array<ArrayBuffer>, signatureHex: string): Promise<boolean> {
+  const signature = hexToBytes(signatureHex.trim());
+  if (!signature || signature.length !== 32) return false;
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  return crypto.subtle.verify("HMAC", key, signature, message);
+}
+
+export async function hexHmacSha256(secret: string, message: Uint8Array<ArrayBuffer>): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, message));
+  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function hexToBytes(hex: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) return undefined;
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
