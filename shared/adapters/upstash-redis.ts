@@ -15,6 +15,9 @@ export function createRedis(connection: RedisConnection): Redis {
     token: connection.token,
     automaticDeserialization: false,
     enableTelemetry: false,
+    // Each use case issues its commands deliberately (one script per ingest request),
+    // so what a request costs is what the code says; implicit batching would blur that.
+    enableAutoPipelining: false,
     // A hot-path call that cannot reach Redis should fail fast, not retry for seconds.
     retry: { retries: 1, backoff: () => 50 },
   });

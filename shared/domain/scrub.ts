@@ -10,7 +10,7 @@ export const REDACTED = "[REDACTED]";
 const REDACTIONS: readonly RegExp[] = [
   // "ignore all previous instructions", "disregard the above rules", "forget your prompt" …
   /\b(?:ignore|disregard|forget|override|bypass|skip|drop)\b[^\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|all|any|every|system|your|the|these|those)\b[^\n]{0,40}?\b(?:instructions?|prompts?|rules?|directives?|guidelines?|guardrails?|context|messages?)\b/gi,
-  /\b(?:you\s+are\s+now|from\s+now\s+on\s+you|act\s+as\s+(?:an?\s+)?(?:admin|root|system|developer|different)|pretend\s+(?:to\s+be|you\s+are)|new\s+instructions?\s*:|jailbreak|do\s+anything\s+now)\b/gi,
+  /\b(?:you\s+are\s+now|from\s+now\s+on\s+you|act\s+as\s+(?:an?\s+)?(?:admin|root|system|developer|different)|pretend\s+(?:to\s+be|you\s+are)|jailbreak|do\s+anything\s+now)\b|\bnew\s+instructions?\s*:/gi,
   // Role markers at the start of a line: "system:", "assistant:", "### Instruction".
   /^[ \t>*_-]*(?:system|assistant|user|human|developer|tool)\s*:/gim,
   /^[ \t]*#{1,6}[ \t]*(?:system|instructions?|assistant|user|response)\b.*$/gim,

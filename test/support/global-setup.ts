@@ -3,6 +3,7 @@
 // test projects as bindings, together with the dev defaults.
 import type { TestProject } from "vitest/node";
 import { MissingServiceError, startBackingServices } from "../../infra/local/backing-services.ts";
+import { startRedisRestServer } from "../../infra/local/redis-rest-server.ts";
 import { TEST_VARS } from "./test-vars.ts";
 
 declare module "vitest" {
@@ -23,10 +24,14 @@ export default async function setup(project: TestProject) {
     }
     throw error;
   }
-  project.provide("workerEnv", { ...TEST_VARS, ...services.env });
+  // A second endpoint on the same Redis database that only the cost test uses,
+  // so its command counts are not disturbed by projects running in parallel.
+  const metered = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: services.redis.restToken, db: services.redis.db });
+  project.provide("workerEnv", { ...TEST_VARS, ...services.env, METERED_REDIS_REST_URL: metered.url });
   project.provide("redisRestUrl", services.redis.restUrl);
   project.provide("redisRestToken", services.redis.restToken);
   return async () => {
+    await metered.close();
     await services.stop();
   };
 }

@@ -5,4 +5,6 @@ export const TEST_VARS: Readonly<Record<string, string>> = {
   ...DEV_DEFAULTS,
   LINK_SIGNING_KEY_PREVIOUS: "previous-link-signing-key-0123456789abcdef",
   PUBLIC_BASE_URL: "https://awoooi.test",
+  // The per-source counter is shared by every test in the same minute; rate-limit tests set their own low limit.
+  RATE_LIMIT_PER_MINUTE: "100000",
 };

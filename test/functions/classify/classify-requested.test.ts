@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Env } from "../../../functions/classify/src/env.ts";
 import worker from "../../../functions/classify/src/index.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
+import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { type DeadLetterV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { recordingQueue } from "../../support/fixtures/messages.ts";
 import { dbForTests, testEnv } from "../../support/worker/env.ts";
@@ -80,6 +81,19 @@ describe("classify queue consumer", () => {
     const orphan = { ...message, payload: { ...message.payload, incident_id: crypto.randomUUID() } };
     const { result } = await run([orphan]);
     expect(result.retryMessages).toHaveLength(1);
+    expect(notify.sent).toHaveLength(0);
+  });
+});
+
+describe("an incident that resolved before classify ran", () => {
+  it("gets an obsolete approval and no notification", async () => {
+    const { notify, run } = harness();
+    const message = await seedAnalyzedIncident(db, { risk_level: "high" });
+    await createIncidentStore(db).resolve(message.payload.incident_id, new Date());
+    await run([message]);
+    const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
+    expect(approval?.status).toBe("OBSOLETE");
+    expect((await createApprovalStore(db).auditTrail(approval!.id)).map((a) => a.action)).toEqual(["approval.obsolete"]);
     expect(notify.sent).toHaveLength(0);
   });
 });

@@ -1,0 +1,125 @@
+import { afterAll, describe, expect, it } from "vitest";
+import type { Env } from "../../../functions/analyze/src/env.ts";
+import worker from "../../../functions/analyze/src/index.ts";
+import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
+import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import type { ClassifyRequestedV1, DeadLetterV1, IncidentResolvedV1 } from "../../../shared/contracts/queue.ts";
+import { analyzeRequested, recordingQueue } from "../../support/fixtures/messages.ts";
+import { dbForTests, testEnv } from "../../support/worker/env.ts";
+import { deliver } from "../../support/worker/queue.ts";
+
+const db = dbForTests();
+afterAll(() => db.destroy());
+
+function harness() {
+  const classify = recordingQueue<ClassifyRequestedV1>();
+  const deadLetters = recordingQueue<DeadLetterV1>();
+  const env = { ...testEnv, CLASSIFY_QUEUE: classify, DEAD_LETTER_QUEUE: deadLetters } as unknown as Env;
+  return { classify, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-analyze", bodies) };
+}
+
+function resolved(incidentId: string | null, fingerprint: string): IncidentResolvedV1 {
+  return {
+    type: "incident.resolved",
+    version: 1,
+    id: `resolve:${incidentId ?? fingerprint}`,
+    occurredAt: new Date().toISOString(),
+    correlationId: "corr",
+    payload: { incident_id: incidentId, fingerprint, resolved_at: "2026-11-22T03:20:00.000Z", source: "alertmanager" },
+  };
+}
+
+async function seedApproval(incidentId: string) {
+  return createApprovalStore(db).createForIncident({
+    id: crypto.randomUUID(),
+    incidentId,
+    riskLevel: "high",
+    requiredSignatures: 2,
+    autoApproved: false,
+    initialStatus: "PENDING",
+    reasons: [],
+    action: { operation: "INVESTIGATE", command: "true", description: "d" },
+    expiresAt: new Date(Date.now() + 3_600_000),
+    createdAt: new Date(),
+    correlationId: "corr",
+  });
+}
+
+describe("incident.resolved", () => {
+  it("closes the incident with its resolution time and makes the pending approval obsolete", async () => {
+    const { run } = harness();
+    const request = analyzeRequested();
+    await run([request]);
+    const { approval } = await seedApproval(request.payload.incident_id);
+
+    const { result } = await run([resolved(request.payload.incident_id, request.payload.fingerprint)]);
+    expect(result.explicitAcks).toHaveLength(1);
+    const incident = await createIncidentStore(db).get(request.payload.incident_id);
+    expect(incident).toMatchObject({ status: "resolved", resolvedAt: new Date("2026-11-22T03:20:00.000Z") });
+    expect((await createApprovalStore(db).get(approval.id))?.status).toBe("OBSOLETE");
+    expect((await createApprovalStore(db).auditTrail(approval.id)).map((a) => a.action)).toEqual(["approval.requested", "approval.obsolete"]);
+  });
+
+  it("retries a resolution that overtook the incident's own analysis", async () => {
+    const { run } = harness();
+    const { result } = await run([resolved(crypto.randomUUID(), "0123456789abcdef")]);
+    expect(result.retryMessages).toHaveLength(1);
+  });
+
+  it("closes by fingerprint when ingest had no incident id, and does nothing when none is open", async () => {
+    const { run } = harness();
+    const request = analyzeRequested();
+    await run([request]);
+    await run([resolved(null, request.payload.fingerprint)]);
+    expect((await createIncidentStore(db).get(request.payload.incident_id))?.status).toBe("resolved");
+    const { result } = await run([resolved(null, "fedcba9876543210")]);
+    expect(result.explicitAcks).toHaveLength(1);
+  });
+
+  it("keeps an incident resolved when its verdict arrives afterwards", async () => {
+    const { run } = harness();
+    const request = analyzeRequested();
+    await createIncidentStore(db).open({
+      id: request.payload.incident_id,
+      fingerprint: request.payload.fingerprint,
+      alert: request.payload.alert,
+      openedAt: new Date(),
+      correlationId: "c",
+    });
+    await run([resolved(request.payload.incident_id, request.payload.fingerprint)]);
+    await run([request]);
+    expect(await createIncidentStore(db).get(request.payload.incident_id)).toMatchObject({ status: "resolved", rca: { provider: "rules" } });
+  });
+});
+
+describe("alerts ingested without Redis (degraded)", () => {
+  it("open one incident per fingerprint, however many deliveries arrive at once", async () => {
+    const { classify, run } = harness();
+    const fingerprint = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
+    const deliveries = Array.from({ length: 3 }, () => {
+      const message = analyzeRequested({ fingerprint });
+      return { ...message, payload: { ...message.payload, degraded: true } };
+    });
+    await Promise.all(deliveries.map((d) => run([d])));
+    const rows = await db.selectFrom("incidents").select("id").where("fingerprint", "=", fingerprint).execute();
+    expect(rows).toHaveLength(1);
+    expect(classify.sent).toHaveLength(1);
+    // A redelivery of the message that won is still handed on (idempotently), not swallowed.
+    const winner = deliveries.find((d) => d.payload.incident_id === rows[0]!.id)!;
+    await run([winner]);
+    expect(classify.sent.map((m) => m.payload.incident_id)).toEqual([rows[0]!.id, rows[0]!.id]);
+  });
+
+  it("open a new incident once the previous one of the fingerprint resolved", async () => {
+    const { run } = harness();
+    const fingerprint = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
+    const first = { ...analyzeRequested({ fingerprint }) };
+    first.payload = { ...first.payload, degraded: true };
+    await run([first]);
+    await run([resolved(first.payload.incident_id, fingerprint)]);
+    const second = analyzeRequested({ fingerprint });
+    second.payload = { ...second.payload, degraded: true };
+    await run([second]);
+    expect(await db.selectFrom("incidents").select("id").where("fingerprint", "=", fingerprint).execute()).toHaveLength(2);
+  });
+});
