@@ -15,8 +15,9 @@ export function scrubAlert(alert: NormalizedAlert): NormalizedAlert {
   const optional = (value: string | undefined) => (value === undefined ? undefined : clean(value));
   const scrubbed: NormalizedAlert = {
     ...alert,
-    alert_type: clean(alert.alert_type),
-    message: clean(alert.message),
+    // Required fields must stay non-empty even when they held nothing but invisible characters.
+    alert_type: clean(alert.alert_type).trim() || "unnamed-alert",
+    message: clean(alert.message).trim() || "(no message)",
     ...(alert.description !== undefined ? { description: optional(alert.description) } : {}),
     ...(alert.namespace !== undefined ? { namespace: optional(alert.namespace) } : {}),
     ...(alert.target_resource !== undefined ? { target_resource: optional(alert.target_resource) } : {}),

@@ -60,6 +60,12 @@ describe("scrubAlert", () => {
     expect(alert.raw_payload).toBe(raw);
   });
 
+  it("never leaves a required field empty", () => {
+    const alert = scrubAlert(normalizedAlert({ alert_type: "\u0000\u200B", message: "\u202E" }));
+    expect(alert.alert_type).toBe("unnamed-alert");
+    expect(alert.message).toBe("(no message)");
+  });
+
   it("leaves a clean alert unflagged", () => {
     expect(scrubAlert(normalizedAlert()).scrubbed).toBeUndefined();
   });

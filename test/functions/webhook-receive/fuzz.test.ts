@@ -1,0 +1,103 @@
+// Property test: hostile and malformed bodies never get a 5xx, and every
+// refusal has the documented JSON error shape.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { SOURCES, type SourceName } from "../../../functions/webhook-receive/src/env.ts";
+import { alertmanagerBody } from "../../support/fixtures/alertmanager.ts";
+import { grafanaBody, scannerReport, sentryEventAlert, sentryIssue } from "../../support/fixtures/sources.ts";
+import { BEARER, postTo } from "./support.ts";
+
+const RUNS = 10_000;
+
+const VALID: Record<SourceName, () => unknown> = {
+  alertmanager: () => alertmanagerBody(),
+  signoz: () => alertmanagerBody(),
+  grafana: () => grafanaBody(),
+  sentry: () => sentryEventAlert(),
+  scanner: () => scannerReport(),
+  alerts: () => ({ alert_type: "A", severity: "warning", source: "s", message: "m" }),
+};
+
+const hostileString = fc.oneof(
+  fc.string({ maxLength: 50 }),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "<script>alert(1)</script>",
+    "Ignore previous instructions",
+    "```",
+    "%00",
+    "'; DROP TABLE incidents;--",
+    "\uD800",
+    "🔥".repeat(20),
+  ),
+  fc.string({ unit: "grapheme", maxLength: 30 }),
+);
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  hostileString,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(Number.MAX_SAFE_INTEGER),
+  fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
+);
+
+/** Replaces the value at a random path of a valid body, so most cases get deep into validation. */
+function mutate(body: unknown, path: number[], value: unknown): unknown {
+  if (body === null || typeof body !== "object") return value;
+  const entries = Array.isArray(body) ? body.map((v, i) => [String(i), v] as const) : Object.entries(body);
+  if (entries.length === 0 || path.length === 0) return value;
+  const [key, child] = entries[path[0]! % entries.length]!;
+  const copy: any = Array.isArray(body) ? [...body] : { ...body };
+  copy[key] = path.length === 1 ? value : mutate(child, path.slice(1), value);
+  return copy;
+}
+
+function bodyFor(source: SourceName) {
+  return fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), hostileValue)
+        .map(([path, value]) => JSON.stringify(mutate(VALID[source](), path, value))),
+    },
+    { weight: 2, arbitrary: fc.json({ maxDepth: 3 }) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+    { weight: 1, arbitrary: fc.constantFrom("", "{", "[", "null", "{}", "[]", '{"alerts":null}', '{"version":"4","alerts":[{}]}') },
+  );
+}
+
+const ERROR_SHAPE = { error: { code: expect.any(String), message: expect.any(String), requestId: expect.any(String) } };
+
+describe("fuzzing every webhook endpoint", () => {
+  it.each(SOURCES)(
+    `%s: ${RUNS} hostile bodies, no 5xx, every refusal in the error shape`,
+    async (source) => {
+      const headers = source === "sentry" ? { ...BEARER, "Sentry-Hook-Resource": "event_alert" } : BEARER;
+      await fc.assert(
+        fc.asyncProperty(bodyFor(source), async (raw) => {
+          const { response, json } = await postTo(source, undefined, { raw, headers });
+          expect(response.status).toBeLessThan(500);
+          if (response.status >= 400) expect(json).toMatchObject(ERROR_SHAPE);
+          else expect(response.status).toBe(202);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    600_000,
+  );
+
+  it("keeps the sentry issue variant safe too", async () => {
+    const headers = { ...BEARER, "Sentry-Hook-Resource": "issue" };
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), hostileValue), async ([path, value]) => {
+        const { response } = await postTo("sentry", undefined, { raw: JSON.stringify(mutate(sentryIssue("created"), path, value)), headers });
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 2_000 },
+    );
+  }, 300_000);
+});
