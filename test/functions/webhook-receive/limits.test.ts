@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
+import type { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { fingerprintOf } from "../../../shared/domain/fingerprint.ts";
 import { OVERFLOW_ALERT_TYPE, STORM_ALERT_TYPE } from "../../../shared/domain/synthetic-incidents.ts";
 import { alertmanagerBody, uniqueAlertName } from "../../support/fixtures/alertmanager.ts";
@@ -77,7 +78,7 @@ describe("storm guard", () => {
   });
 
   it("turns 10,000 alerts over 50 fingerprints into exactly 50 incidents whose hit counts sum to 10,000", async () => {
-    const queue = recordingQueue();
+    const queue = recordingQueue<AnalyzeQueueMessage>();
     const env = { RATE_LIMIT_PER_MINUTE: "100000" };
     // 50 fingerprints in 10 storm groups of 5: a noisy estate, not a storm.
     const fingerprints = Array.from({ length: 50 }, (_, i) => ({ alertname: uniqueAlertName(`Noisy${i % 10}`), namespace: `ns${i % 10}`, pod: `pod-${i}` }));
