@@ -1,8 +1,9 @@
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { type ColumnType, type Generated, type JSONColumnType, Kysely, PostgresDialect } from "kysely";
 import type { NormalizedAlert } from "../contracts/alert.ts";
+import type { AnalysisAttempt } from "../contracts/analysis.ts";
 import type { ApprovalStatus, Decision } from "../contracts/approval.ts";
-import type { Rca, RiskLevel, SuggestedAction } from "../contracts/rca.ts";
+import type { Rca, RcaProvider, RiskLevel, SuggestedAction } from "../contracts/rca.ts";
 import type { IncidentStatus } from "../ports/incident-store.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -26,6 +27,14 @@ export interface IncidentsTable {
   opened_at: Timestamp;
   analyzed_at: Timestamp | null;
   resolved_at: Timestamp | null;
+  analysis_attempts: ColumnType<AnalysisAttempt[], string | undefined, string>;
+  analysis_started_at: Timestamp | null;
+  analysis_duration_ms: number | null;
+  pending_job_id: string | null;
+  pending_provider: RcaProvider | null;
+  pending_position: number | null;
+  pending_until: Timestamp | null;
+  classify_sent_at: Timestamp | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }

@@ -79,6 +79,41 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
       return rows.map(toRecord);
     },
 
+    async startAnalysis(id, at) {
+      await db.updateTable("incidents").set({ analysis_started_at: at }).where("id", "=", id).where("analysis_started_at", "is", null).execute();
+    },
+
+    async recordAttempt(id, attempt) {
+      await db
+        .updateTable("incidents")
+        .set({ analysis_attempts: sql`analysis_attempts || ${json([attempt])}::jsonb` })
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async setPending(id, job) {
+      await db
+        .updateTable("incidents")
+        .set({ pending_job_id: job.jobId, pending_provider: job.provider, pending_position: job.position, pending_until: job.until })
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async claimPending(id, jobId) {
+      const row = await db
+        .updateTable("incidents")
+        .set({ pending_job_id: null, pending_provider: null, pending_until: null })
+        .where("id", "=", id)
+        .where("pending_job_id", "=", jobId)
+        .returning("pending_position")
+        .executeTakeFirst();
+      return row?.pending_position ?? undefined;
+    },
+
+    async markClassifySent(id, at) {
+      await db.updateTable("incidents").set({ classify_sent_at: at }).where("id", "=", id).where("classify_sent_at", "is", null).execute();
+    },
+
     async recordVerdict(id, rca, at) {
       await db
         .updateTable("incidents")
@@ -89,6 +124,10 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
           rca_model: rca.model,
           status: sql<"analyzed" | "resolved">`case when status = 'resolved' then 'resolved' else 'analyzed' end`,
           analyzed_at: at,
+          analysis_duration_ms: sql<number>`case when analysis_started_at is null then null else greatest(0, round(extract(epoch from (${at}::timestamptz - analysis_started_at)) * 1000))::int end`,
+          pending_job_id: null,
+          pending_provider: null,
+          pending_until: null,
           updated_at: at,
         })
         .where("id", "=", id)
@@ -111,5 +150,12 @@ function toRecord(row: Selectable<IncidentsTable>): IncidentRecord {
     openedAt: row.opened_at,
     analyzedAt: row.analyzed_at ?? undefined,
     resolvedAt: row.resolved_at ?? undefined,
+    attempts: row.analysis_attempts ?? [],
+    pending:
+      row.pending_job_id && row.pending_provider && row.pending_until
+        ? { jobId: row.pending_job_id, provider: row.pending_provider, position: row.pending_position ?? 0, until: row.pending_until }
+        : undefined,
+    analysisDurationMs: row.analysis_duration_ms ?? undefined,
+    classifySentAt: row.classify_sent_at ?? undefined,
   };
 }

@@ -51,10 +51,6 @@ export const IncidentResolvedV1 = envelope(
 );
 export type IncidentResolvedV1 = z.infer<typeof IncidentResolvedV1>;
 
-/** Everything the analyze queue carries. */
-export const AnalyzeQueueMessage = z.discriminatedUnion("type", [AnalyzeRequestedV1, IncidentResolvedV1]);
-export type AnalyzeQueueMessage = z.infer<typeof AnalyzeQueueMessage>;
-
 /** analyze → classify: an incident with its verdict. */
 export const ClassifyRequestedV1 = envelope(
   "classify.requested",
@@ -106,3 +102,25 @@ export const DeadLetterV1 = envelope(
   }),
 );
 export type DeadLetterV1 = z.infer<typeof DeadLetterV1>;
+
+/**
+ * analyze → analyze: carry on with the next provider, because a slow
+ * provider's job timed out (sent delayed when the job is submitted) or its
+ * answer was unusable. Ignored when the job is no longer pending.
+ */
+export const AnalyzeContinueV1 = envelope(
+  "analyze.continue",
+  1,
+  z.object({
+    incident_id: IncidentId,
+    job_id: z.uuid(),
+    reason: z.string().min(1).max(500),
+    /** Set when the job was already settled (an unusable answer): resume after this chain position. */
+    resume_after: z.number().int().min(0).max(10).optional(),
+  }),
+);
+export type AnalyzeContinueV1 = z.infer<typeof AnalyzeContinueV1>;
+
+/** Everything the analyze queue carries. */
+export const AnalyzeQueueMessage = z.discriminatedUnion("type", [AnalyzeRequestedV1, IncidentResolvedV1, AnalyzeContinueV1]);
+export type AnalyzeQueueMessage = z.infer<typeof AnalyzeQueueMessage>;

@@ -42,11 +42,20 @@ export function parseVerdictObject(value: unknown): VerdictParse {
   if (!value || typeof value !== "object" || Array.isArray(value)) return { ok: false, reason: "answer is not a JSON object" };
   const draft = structuredClone(value) as Record<string, any>;
   if (typeof draft.risk_level === "string") draft.risk_level = draft.risk_level.trim().toLowerCase();
-  if (draft.blast_radius && typeof draft.blast_radius.data_impact === "string") draft.blast_radius.data_impact = draft.blast_radius.data_impact.trim().toLowerCase().replace(/[\s-]+/g, "_");
-  if (draft.blast_radius && typeof draft.blast_radius.affected_pods === "number") draft.blast_radius.affected_pods = Math.max(0, Math.round(draft.blast_radius.affected_pods));
+  if (draft.blast_radius && typeof draft.blast_radius.data_impact === "string")
+    draft.blast_radius.data_impact = draft.blast_radius.data_impact
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, "_");
+  if (draft.blast_radius && typeof draft.blast_radius.affected_pods === "number")
+    draft.blast_radius.affected_pods = Math.max(0, Math.round(draft.blast_radius.affected_pods));
   if (draft.suggested_action && typeof draft.suggested_action.operation === "string") {
-    const operation = draft.suggested_action.operation.trim().toUpperCase().replace(/[\s-]+/g, "_");
-    if (!(Operation.options as readonly string[]).includes(operation)) return { ok: false, reason: `operation "${clipReason(draft.suggested_action.operation)}" is not allowed` };
+    const operation = draft.suggested_action.operation
+      .trim()
+      .toUpperCase()
+      .replace(/[\s-]+/g, "_");
+    if (!(Operation.options as readonly string[]).includes(operation))
+      return { ok: false, reason: `operation "${clipReason(draft.suggested_action.operation)}" is not allowed` };
     draft.suggested_action.operation = operation;
   }
   if (typeof draft.confidence === "string" && draft.confidence.trim() !== "") draft.confidence = Number(draft.confidence);

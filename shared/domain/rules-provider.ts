@@ -1,5 +1,6 @@
 import type { NormalizedAlert } from "../contracts/alert.ts";
 import type { DataImpact, Operation, Rca, RiskLevel } from "../contracts/rca.ts";
+import type { SyncRcaProvider } from "../ports/rca-provider.ts";
 
 /** Model name recorded on verdicts from the deterministic rules (last link of the provider chain). */
 export const RULES_MODEL = "awoooi-rules-v1";
@@ -247,3 +248,12 @@ export function workloadOfPod(pod: string): string {
 function maxRisk(a: RiskLevel, b: RiskLevel): RiskLevel {
   return RISK_ORDER.indexOf(a) >= RISK_ORDER.indexOf(b) ? a : b;
 }
+
+/** The rules as the last link of the provider chain: always answers. */
+export const rulesProvider: SyncRcaProvider = {
+  name: "rules",
+  async analyze(_prompt, alert) {
+    const { provider: _provider, model, ...verdict } = rulesVerdict(alert);
+    return { ok: true, verdict, model };
+  },
+};

@@ -22,3 +22,28 @@ function hexToBytes(hex: string): Uint8Array<ArrayBuffer> | undefined {
   for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return bytes;
 }
+
+/** Headers of a signed service-to-service request (analyze ↔ relay): HMAC over `timestamp.body`. */
+export const SIGNATURE_HEADER = "X-Awoooi-Signature";
+export const TIMESTAMP_HEADER = "X-Awoooi-Timestamp";
+
+export async function signedHeaders(secret: string, body: string, nowSeconds: number): Promise<Record<string, string>> {
+  const timestamp = String(nowSeconds);
+  return {
+    [TIMESTAMP_HEADER]: timestamp,
+    [SIGNATURE_HEADER]: await hexHmacSha256(secret, new Uint8Array(new TextEncoder().encode(`${timestamp}.${body}`))),
+  };
+}
+
+/** Verifies a request signed by `signedHeaders`, refusing timestamps further than `maxAgeSeconds` from now. */
+export async function verifySignedRequest(
+  secret: string,
+  body: string,
+  headers: { timestamp: string | undefined; signature: string | undefined },
+  nowSeconds: number,
+  maxAgeSeconds = 300,
+): Promise<boolean> {
+  if (!headers.timestamp || !headers.signature || !/^\d{1,12}$/.test(headers.timestamp)) return false;
+  if (Math.abs(nowSeconds - Number(headers.timestamp)) > maxAgeSeconds) return false;
+  return verifyHexHmacSha256(secret, new Uint8Array(new TextEncoder().encode(`${headers.timestamp}.${body}`)), headers.signature);
+}

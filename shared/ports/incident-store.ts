@@ -1,5 +1,6 @@
 import type { Fingerprint, IncidentId, NormalizedAlert } from "../contracts/alert.ts";
-import type { Rca } from "../contracts/rca.ts";
+import type { AnalysisAttempt } from "../contracts/analysis.ts";
+import type { Rca, RcaProvider } from "../contracts/rca.ts";
 
 export type IncidentStatus = "analyzing" | "analyzed" | "resolved";
 
@@ -12,6 +13,20 @@ export interface IncidentRecord {
   readonly openedAt: Date;
   readonly analyzedAt: Date | undefined;
   readonly resolvedAt: Date | undefined;
+  /** Providers tried so far, with why each was passed over. */
+  readonly attempts: readonly AnalysisAttempt[];
+  /** A slow provider's job still awaited. */
+  readonly pending: PendingJob | undefined;
+  readonly analysisDurationMs: number | undefined;
+  readonly classifySentAt: Date | undefined;
+}
+
+export interface PendingJob {
+  readonly jobId: string;
+  readonly provider: RcaProvider;
+  /** Index of that provider in the chain, so the chain can carry on after it. */
+  readonly position: number;
+  readonly until: Date;
 }
 
 /** Incidents in Postgres. Every write is idempotent on the incident id. */
@@ -31,7 +46,17 @@ export interface IncidentStore {
   resolve(id: IncidentId, at: Date): Promise<IncidentRecord | undefined>;
   /** Closes every open incident of a fingerprint; returns those it closed. */
   resolveByFingerprint(fingerprint: Fingerprint, at: Date): Promise<IncidentRecord[]>;
-  /** Stores the verdict; a second verdict for the same incident is ignored (the first one stands). */
+  /** Stores the verdict, the analysis duration and clears any pending job; a second verdict is ignored (the first one stands). */
   recordVerdict(id: IncidentId, rca: Rca, at: Date): Promise<IncidentRecord>;
+  /** Marks when analysis began (first call wins). */
+  startAnalysis(id: IncidentId, at: Date): Promise<void>;
+  recordAttempt(id: IncidentId, attempt: AnalysisAttempt): Promise<void>;
+  setPending(id: IncidentId, job: PendingJob): Promise<void>;
+  /**
+   * Takes the pending job if it is still `jobId`: exactly one of a racing
+   * callback and timeout gets its position back; the other gets undefined.
+   */
+  claimPending(id: IncidentId, jobId: string): Promise<number | undefined>;
+  markClassifySent(id: IncidentId, at: Date): Promise<void>;
   get(id: IncidentId): Promise<IncidentRecord | undefined>;
 }

@@ -1,50 +1,41 @@
-import type { AnalyzeRequestedV1, ClassifyRequestedV1, IncidentResolvedV1 } from "../../../shared/contracts/queue.ts";
-import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
+import type { AnalyzeContinueV1, AnalyzeRequestedV1, IncidentResolvedV1 } from "../../../shared/contracts/queue.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
-import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
+import { type AnalysisDeps, continueAfterJob, handOff, runChain } from "./analysis.ts";
 
-export interface AnalyzeDeps {
-  readonly incidents: IncidentStore;
+export interface AnalyzeDeps extends AnalysisDeps {
   readonly approvals: ApprovalStore;
-  readonly publishClassify: (message: ClassifyRequestedV1) => Promise<void>;
-  readonly now: () => Date;
   /** How far back an open incident absorbs a Redis-less (degraded) delivery of its fingerprint. */
   readonly dedupWindowSeconds: number;
-  readonly log: (event: Record<string, unknown>) => void;
 }
 
 /**
- * Opens the incident (idempotent on its id), obtains a verdict once, and hands
- * the incident to classify. A redelivery re-sends the same classify message
- * (same id), which classify absorbs: at-least-once in, exactly one approval out.
- * Alerts ingested without Redis are deduplicated here by fingerprint instead.
+ * Opens the incident (idempotent on its id) and analyzes it once. A redelivery
+ * finds the verdict (and re-sends classify only if that never happened), or a
+ * job still pending at a slow provider, and does nothing more. Alerts ingested
+ * without Redis are deduplicated here by fingerprint instead.
  */
 export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: AnalyzeDeps): Promise<void> {
   const { incident_id: incidentId, fingerprint, alert, degraded } = message.payload;
   const input = { id: incidentId, fingerprint, alert, openedAt: new Date(alert.fired_at), correlationId: message.correlationId };
-  let opened = await deps.incidents.get(incidentId);
-  if (!opened && degraded) {
+  let incident = await deps.incidents.get(incidentId);
+  if (!incident && degraded) {
     const since = new Date(deps.now().getTime() - deps.dedupWindowSeconds * 1000);
     const result = await deps.incidents.openUnlessOpen(input, since);
     if (!result.created && result.incident.id !== incidentId) {
       deps.log({ event: "degraded_duplicate_absorbed", fingerprint, incidentId, openIncidentId: result.incident.id });
       return;
     }
-    opened = result.incident;
+    incident = result.incident;
   }
-  opened ??= await deps.incidents.open(input);
+  incident ??= await deps.incidents.open(input);
 
-  const analyzed = opened.rca ? opened : await deps.incidents.recordVerdict(incidentId, rulesVerdict(alert), deps.now());
-  if (!analyzed.rca) throw new Error(`incident ${incidentId} has no verdict after analysis`);
+  if (incident.rca) return handOff(incident, deps, message.correlationId);
+  if (incident.pending && incident.pending.until > deps.now()) return;
+  await runChain(incident, 0, deps, message.correlationId);
+}
 
-  await deps.publishClassify({
-    type: "classify.requested",
-    version: 1,
-    id: `classify:${incidentId}`,
-    occurredAt: deps.now().toISOString(),
-    correlationId: message.correlationId,
-    payload: { incident_id: incidentId, fingerprint, alert: analyzed.alert, rca: analyzed.rca },
-  });
+export async function handleAnalyzeContinue(message: AnalyzeContinueV1, deps: AnalyzeDeps): Promise<void> {
+  await continueAfterJob(message, deps);
 }
 
 /**

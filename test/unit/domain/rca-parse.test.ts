@@ -38,9 +38,18 @@ describe("parseVerdictText", () => {
 
 describe("parseVerdictObject", () => {
   it("forgives case drift and a fractional confidence, and clamps confidence", () => {
-    const drifted = { ...verdict, risk_level: "HIGH", confidence: 0.9, blast_radius: { ...verdict.blast_radius, data_impact: "Read-Only" }, suggested_action: { ...verdict.suggested_action, operation: "rollback deployment" } };
+    const drifted = {
+      ...verdict,
+      risk_level: "HIGH",
+      confidence: 0.9,
+      blast_radius: { ...verdict.blast_radius, data_impact: "Read-Only" },
+      suggested_action: { ...verdict.suggested_action, operation: "rollback deployment" },
+    };
     const result = parseVerdictObject(drifted);
-    expect(result).toMatchObject({ ok: true, verdict: { risk_level: "high", confidence: 90, blast_radius: { data_impact: "read_only" }, suggested_action: { operation: "ROLLBACK_DEPLOYMENT" } } });
+    expect(result).toMatchObject({
+      ok: true,
+      verdict: { risk_level: "high", confidence: 90, blast_radius: { data_impact: "read_only" }, suggested_action: { operation: "ROLLBACK_DEPLOYMENT" } },
+    });
     expect(parseVerdictObject({ ...verdict, confidence: 250 })).toMatchObject({ ok: true, verdict: { confidence: 100 } });
     expect(parseVerdictObject({ ...verdict, confidence: -4 })).toMatchObject({ ok: true, verdict: { confidence: 0 } });
   });

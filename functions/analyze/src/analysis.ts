@@ -1,0 +1,194 @@
+import type { AnalysisAttempt, ProviderOrder, RelayCallback } from "../../../shared/contracts/analysis.ts";
+import type { AnalyzeContinueV1, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import type { Rca, RcaProvider } from "../../../shared/contracts/rca.ts";
+import { parseVerdictText, rcaVerdictJsonSchema } from "../../../shared/domain/rca-parse.ts";
+import { composeRcaPrompt } from "../../../shared/domain/rca-prompt.ts";
+import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
+import type { IncidentRecord, IncidentStore } from "../../../shared/ports/incident-store.ts";
+import type { RelayClient, SyncRcaProvider } from "../../../shared/ports/rca-provider.ts";
+
+/** The slow provider behind the relay, when configured. */
+export interface RelaySetup {
+  readonly client: RelayClient;
+  readonly model: string | undefined;
+  readonly timeoutSeconds: number;
+  /** Where the relay posts its answer (this function's `/api/v1/analyze/callback`). */
+  readonly callbackUrl: string;
+}
+
+export interface AnalysisDeps {
+  readonly incidents: IncidentStore;
+  /** The chain; rules always last. A provider without configuration is skipped. */
+  readonly order: ProviderOrder;
+  readonly providers: Partial<Record<Exclude<RcaProvider, "ollama">, SyncRcaProvider>>;
+  readonly relay: RelaySetup | undefined;
+  /** History for the prompt; analysis goes on without it when Redis is unavailable. */
+  readonly alertIndex: AlertIndex | undefined;
+  readonly publishClassify: (message: ClassifyRequestedV1) => Promise<void>;
+  readonly publishContinue: (message: AnalyzeContinueV1, delaySeconds: number) => Promise<void>;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  readonly log: (event: Record<string, unknown>) => void;
+}
+
+/** Extra time beyond the relay's own timeout before analyze gives up on a job. */
+const TIMEOUT_GRACE_SECONDS = 5;
+
+/**
+ * Walks the provider chain from `position` until one produces a verdict or a
+ * slow provider takes the job. Every provider passed over is recorded with why.
+ */
+export async function runChain(incident: IncidentRecord, position: number, deps: AnalysisDeps, correlationId: string): Promise<void> {
+  await deps.incidents.startAnalysis(incident.id, deps.now());
+  const prompt = await promptFor(incident, deps);
+  for (let i = position; i < deps.order.length; i++) {
+    const name = deps.order[i]!;
+    const started = Date.now();
+    if (name === "ollama") {
+      if (!deps.relay) {
+        await attempt(deps, incident, { provider: name, outcome: "skipped", reason: "not configured" });
+        continue;
+      }
+      const jobId = deps.newId();
+      const submitted = await deps.relay.client.submit({
+        job_id: jobId,
+        incident_id: incident.id,
+        ...(deps.relay.model ? { model: deps.relay.model } : {}),
+        system: prompt.system,
+        user: prompt.user,
+        format: rcaVerdictJsonSchema(),
+        callback_url: deps.relay.callbackUrl,
+        timeout_seconds: deps.relay.timeoutSeconds,
+      });
+      if (!submitted.accepted) {
+        await attempt(deps, incident, { provider: name, outcome: "failed", reason: submitted.reason, duration_ms: Date.now() - started });
+        continue;
+      }
+      const until = new Date(deps.now().getTime() + (deps.relay.timeoutSeconds + TIMEOUT_GRACE_SECONDS) * 1000);
+      await deps.incidents.setPending(incident.id, { jobId, provider: name, position: i, until });
+      await attempt(deps, incident, { provider: name, outcome: "submitted", duration_ms: Date.now() - started });
+      // The timeout: if no usable callback claimed the job by then, this carries on with the next provider.
+      await deps.publishContinue(continueMessage(incident.id, jobId, "timeout", deps, correlationId), deps.relay.timeoutSeconds + TIMEOUT_GRACE_SECONDS);
+      return;
+    }
+    const provider = deps.providers[name];
+    if (!provider) {
+      await attempt(deps, incident, { provider: name, outcome: "skipped", reason: "not configured" });
+      continue;
+    }
+    const outcome = await provider.analyze(prompt, incident.alert);
+    if (!outcome.ok) {
+      await attempt(deps, incident, { provider: name, outcome: "failed", reason: outcome.reason, duration_ms: Date.now() - started });
+      continue;
+    }
+    await attempt(deps, incident, { provider: name, outcome: "verdict", duration_ms: Date.now() - started });
+    await conclude(incident, { ...outcome.verdict, provider: name, model: outcome.model }, deps, correlationId);
+    return;
+  }
+  throw new Error(`no provider produced a verdict for incident ${incident.id}`);
+}
+
+/**
+ * The relay's answer. Only the answer to the job still pending counts: a late
+ * or duplicate callback finds nothing to claim and is ignored. An unusable
+ * answer hands over to the next provider through the queue.
+ */
+export async function acceptRelayAnswer(callback: RelayCallback, deps: AnalysisDeps, correlationId: string): Promise<"used" | "ignored" | "rejected"> {
+  const incident = await deps.incidents.get(callback.incident_id);
+  if (!incident || incident.rca || incident.pending?.jobId !== callback.job_id) return "ignored";
+  const parsed = callback.ok && callback.content !== undefined ? parseVerdictText(callback.content) : undefined;
+  const position = await deps.incidents.claimPending(incident.id, callback.job_id);
+  if (position === undefined) return "ignored";
+  if (parsed?.ok) {
+    await attempt(deps, incident, {
+      provider: "ollama",
+      outcome: "verdict",
+      ...(callback.duration_ms !== undefined ? { duration_ms: callback.duration_ms } : {}),
+    });
+    await conclude(incident, { ...parsed.verdict, provider: "ollama", model: callback.model ?? "ollama" }, deps, correlationId);
+    return "used";
+  }
+  const reason = parsed ? `invalid answer: ${parsed.reason}` : `relay error: ${callback.error ?? "no content"}`;
+  await attempt(deps, incident, { provider: "ollama", outcome: "failed", reason });
+  // Carry on with the next provider in the consumer, where slow providers may take their time.
+  await deps.publishContinue(continueMessage(incident.id, callback.job_id, reason, deps, correlationId, position), 0);
+  return "rejected";
+}
+
+/** A timeout (or an unusable answer) for a job: carry on after it, unless the job was settled meanwhile. */
+export async function continueAfterJob(message: AnalyzeContinueV1, deps: AnalysisDeps): Promise<void> {
+  const incident = await deps.incidents.get(message.payload.incident_id);
+  if (!incident || incident.rca) return;
+  let position = message.payload.resume_after;
+  if (position === undefined) {
+    position = await deps.incidents.claimPending(incident.id, message.payload.job_id);
+    if (position === undefined) return;
+    await attempt(deps, incident, { provider: incident.pending?.provider ?? "ollama", outcome: "failed", reason: message.payload.reason });
+  }
+  const fresh = (await deps.incidents.get(incident.id)) ?? incident;
+  if (fresh.rca || fresh.pending) return;
+  await runChain(fresh, position + 1, deps, message.correlationId);
+}
+
+/** Stores the verdict (first one wins) and tells classify once. */
+export async function conclude(
+  incident: IncidentRecord,
+  rca: Rca,
+  deps: Pick<AnalysisDeps, "incidents" | "publishClassify" | "now">,
+  correlationId: string,
+): Promise<void> {
+  const analyzed = await deps.incidents.recordVerdict(incident.id, rca, deps.now());
+  await handOff(analyzed, deps, correlationId);
+}
+
+/** Publishes the classify message unless it was already sent; marks it sent afterwards (at least once, normally once). */
+export async function handOff(
+  incident: IncidentRecord,
+  deps: Pick<AnalysisDeps, "incidents" | "publishClassify" | "now">,
+  correlationId: string,
+): Promise<void> {
+  if (!incident.rca || incident.classifySentAt) return;
+  await deps.publishClassify({
+    type: "classify.requested",
+    version: 1,
+    id: `classify:${incident.id}`,
+    occurredAt: deps.now().toISOString(),
+    correlationId,
+    payload: { incident_id: incident.id, fingerprint: incident.fingerprint, alert: incident.alert, rca: incident.rca },
+  });
+  await deps.incidents.markClassifySent(incident.id, deps.now());
+}
+
+async function promptFor(incident: IncidentRecord, deps: AnalysisDeps) {
+  const [occurrences, counters] = deps.alertIndex
+    ? await Promise.all([
+        deps.alertIndex.occurrences(incident.fingerprint, deps.now().getTime() + 1).catch(() => undefined),
+        deps.alertIndex.counters(incident.id).catch(() => undefined),
+      ])
+    : [undefined, undefined];
+  return composeRcaPrompt({ alert: incident.alert, ...(occurrences ? { occurrences } : {}), ...(counters ? { hitCount: counters.hitCount } : {}) });
+}
+
+async function attempt(deps: AnalysisDeps, incident: IncidentRecord, entry: Omit<AnalysisAttempt, "at">): Promise<void> {
+  const record = { ...entry, at: deps.now().toISOString() };
+  await deps.incidents.recordAttempt(incident.id, record);
+  if (entry.outcome === "failed" || entry.outcome === "skipped") deps.log({ event: "provider_passed_over", incidentId: incident.id, ...entry });
+}
+
+function continueMessage(
+  incidentId: string,
+  jobId: string,
+  reason: string,
+  deps: AnalysisDeps,
+  correlationId: string,
+  resumeAfter?: number,
+): AnalyzeContinueV1 {
+  return {
+    type: "analyze.continue",
+    version: 1,
+    id: `continue:${jobId}:${resumeAfter === undefined ? "timeout" : "rejected"}`,
+    occurredAt: deps.now().toISOString(),
+    correlationId,
+    payload: { incident_id: incidentId, job_id: jobId, reason: reason.slice(0, 500), ...(resumeAfter === undefined ? {} : { resume_after: resumeAfter }) },
+  };
+}

@@ -1,0 +1,66 @@
+import type { Kysely } from "kysely";
+import { createAnthropicProvider } from "../../../shared/adapters/anthropic-rca-provider.ts";
+import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
+import type { Database } from "../../../shared/adapters/neon-kysely-db.ts";
+import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { createRelayClient } from "../../../shared/adapters/ollama-relay-client.ts";
+import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
+import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { AnalyzeQueueMessage, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import { rulesProvider } from "../../../shared/domain/rules-provider.ts";
+import { publish } from "../../../shared/queue/publish.ts";
+import type { AnalysisDeps } from "./analysis.ts";
+import { callbackUrlOf, configOf, type Env } from "./env.ts";
+import type { AnalyzeDeps } from "./handle.ts";
+
+let announced = false;
+
+/** The composition root of analyze, per invocation (the database handle must not outlive it). */
+export function analyzeDeps(env: Env, db: Kysely<Database>): AnalyzeDeps {
+  const config = configOf(env);
+  const log = (event: Record<string, unknown>) => console.log(JSON.stringify({ service: "analyze", ...event }));
+  const callbackUrl = callbackUrlOf(config);
+  const relay =
+    config.OLLAMA_RELAY_URL && config.RELAY_HMAC_SECRET && callbackUrl
+      ? {
+          client: createRelayClient({ url: config.OLLAMA_RELAY_URL, hmacSecret: config.RELAY_HMAC_SECRET }),
+          model: config.OLLAMA_MODEL,
+          timeoutSeconds: config.OLLAMA_TIMEOUT_SECONDS,
+          callbackUrl,
+        }
+      : undefined;
+  const anthropic = config.ANTHROPIC_API_KEY
+    ? createAnthropicProvider({
+        apiKey: config.ANTHROPIC_API_KEY,
+        baseURL: config.ANTHROPIC_BASE_URL,
+        model: config.ANTHROPIC_MODEL,
+        timeoutMs: config.ANTHROPIC_TIMEOUT_SECONDS * 1000,
+      })
+    : undefined;
+  if (!announced) {
+    announced = true;
+    const active = config.AI_FALLBACK_ORDER.filter((name) => name === "rules" || (name === "ollama" ? relay : anthropic));
+    log({
+      event: "providers",
+      order: config.AI_FALLBACK_ORDER,
+      active,
+      note: active.length === 1 ? "no LLM configured: verdicts come from rules only" : undefined,
+    });
+  }
+  const analysis: AnalysisDeps = {
+    incidents: createIncidentStore(db),
+    order: config.AI_FALLBACK_ORDER,
+    providers: { rules: rulesProvider, ...(anthropic ? { anthropic } : {}) },
+    relay,
+    alertIndex:
+      config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
+        ? createUpstashAlertIndex(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }))
+        : undefined,
+    publishClassify: (message) => publish(env.CLASSIFY_QUEUE, ClassifyRequestedV1, message),
+    publishContinue: (message, delaySeconds) => publish(env.ANALYZE_QUEUE, AnalyzeQueueMessage, message, { delaySeconds }),
+    now: () => new Date(),
+    newId: () => crypto.randomUUID(),
+    log,
+  };
+  return { ...analysis, approvals: createApprovalStore(db), dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS };
+}

@@ -1,0 +1,18 @@
+import type { NormalizedAlert } from "../contracts/alert.ts";
+import type { RelayJob } from "../contracts/analysis.ts";
+import type { RcaProvider } from "../contracts/rca.ts";
+import type { RcaVerdict } from "../domain/rca-parse.ts";
+import type { ComposedPrompt } from "../domain/rca-prompt.ts";
+
+export type ProviderOutcome = { readonly ok: true; readonly verdict: RcaVerdict; readonly model: string } | { readonly ok: false; readonly reason: string };
+
+/** A provider that answers within the consumer's invocation (Anthropic, rules). Never throws. */
+export interface SyncRcaProvider {
+  readonly name: Exclude<RcaProvider, "ollama">;
+  analyze(prompt: ComposedPrompt, alert: NormalizedAlert): Promise<ProviderOutcome>;
+}
+
+/** The Ollama relay on the GPU host: takes a job at once and calls back later. Never throws. */
+export interface RelayClient {
+  submit(job: RelayJob): Promise<{ readonly accepted: true } | { readonly accepted: false; readonly reason: string }>;
+}
