@@ -1,0 +1,63 @@
+import { Hono } from "hono";
+import { Ollama } from "ollama/browser";
+import { RelayJob } from "../../../shared/contracts/analysis.ts";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignedRequest } from "../../../shared/http/signatures.ts";
+import type { RelayConfig } from "./config.ts";
+import type { JobRunner } from "./jobs.ts";
+
+const MAX_JOB_BYTES = 512 * 1024;
+
+const error = (code: string, message: string) => ({ error: { code, message } });
+
+/** The relay's HTTP surface: `POST /v1/jobs` (signed) and `GET /health`. */
+export function createRelayApp(config: RelayConfig, runner: JobRunner, fetchImpl: typeof fetch = fetch) {
+  const app = new Hono();
+
+  app.post("/v1/jobs", async (c) => {
+    const body = await c.req.text();
+    if (body.length > MAX_JOB_BYTES) return c.json(error("payload_too_large", `job larger than ${MAX_JOB_BYTES} bytes`), 413);
+    const authentic = await verifySignedRequest(
+      config.RELAY_HMAC_SECRET,
+      body,
+      { timestamp: c.req.header(TIMESTAMP_HEADER), signature: c.req.header(SIGNATURE_HEADER) },
+      Math.floor(Date.now() / 1000),
+    );
+    if (!authentic) return c.json(error("unauthorized", "missing or invalid signature"), 401);
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return c.json(error("invalid_json", "body is not valid JSON"), 400);
+    }
+    const job = RelayJob.safeParse(json);
+    if (!job.success) return c.json(error("invalid_body", job.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")), 400);
+    const outcome = runner.offer(job.data);
+    if (outcome === "accepted") return c.json({ job_id: job.data.job_id, status: "accepted" }, 202);
+    // analyze falls back to its next provider instead of waiting.
+    return c.json(error("unavailable", outcome === "full" ? "all GPU slots and waiting places are taken" : "relay is shutting down"), 503, {
+      "Retry-After": "30",
+    });
+  });
+
+  app.get("/health", async (c) => {
+    const ollama = new Ollama({ host: config.OLLAMA_URL, fetch: (input, init) => fetchImpl(input, { ...init, signal: AbortSignal.timeout(3_000) }) });
+    let models: string[] = [];
+    let reachable = false;
+    try {
+      models = (await ollama.list()).models.map((m) => m.name);
+      reachable = true;
+    } catch {
+      // reported below
+    }
+    const modelPresent = models.some((name) => name === config.OLLAMA_MODEL || name.split(":")[0] === config.OLLAMA_MODEL);
+    const stats = runner.stats();
+    const ok = reachable && modelPresent && stats.accepting;
+    return c.json(
+      { ok, ollama: { url: config.OLLAMA_URL, reachable, models, default_model: config.OLLAMA_MODEL, default_model_present: modelPresent }, slots: stats },
+      ok ? 200 : 503,
+    );
+  });
+
+  app.notFound((c) => c.json(error("not_found", "no such route"), 404));
+  return app;
+}

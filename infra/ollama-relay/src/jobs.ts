@@ -1,0 +1,166 @@
+import { Ollama } from "ollama/browser";
+import type { RelayCallback, RelayJob } from "../../../shared/contracts/analysis.ts";
+import { signedHeaders } from "../../../shared/http/signatures.ts";
+import type { RelayConfig } from "./config.ts";
+
+export interface JobRunnerStats {
+  readonly running: number;
+  readonly waiting: number;
+  readonly capacity: number;
+  readonly queueLimit: number;
+  readonly accepting: boolean;
+}
+
+type Log = (event: Record<string, unknown>) => void;
+
+/**
+ * Runs analysis jobs against Ollama with bounded concurrency (GPU slots) and a
+ * bounded waiting line, and delivers each result — or error — to the job's
+ * callback URL, signed, retrying with backoff until the receiver answers 2xx.
+ */
+export class JobRunner {
+  readonly #config: RelayConfig;
+  readonly #log: Log;
+  readonly #fetch: typeof fetch;
+  readonly #waiting: RelayJob[] = [];
+  readonly #active = new Set<Promise<void>>();
+  #running = 0;
+  #accepting = true;
+
+  constructor(config: RelayConfig, log: Log, fetchImpl: typeof fetch = fetch) {
+    this.#config = config;
+    this.#log = log;
+    this.#fetch = fetchImpl;
+  }
+
+  /** Takes a job or refuses at once: `full` when every slot and waiting place is taken, `draining` after SIGTERM. */
+  offer(job: RelayJob): "accepted" | "full" | "draining" {
+    if (!this.#accepting) return "draining";
+    if (this.#running >= this.#config.RELAY_CONCURRENCY) {
+      if (this.#waiting.length >= this.#config.RELAY_QUEUE_LIMIT) return "full";
+      this.#waiting.push(job);
+    } else {
+      this.#start(job);
+    }
+    return "accepted";
+  }
+
+  stats(): JobRunnerStats {
+    return {
+      running: this.#running,
+      waiting: this.#waiting.length,
+      capacity: this.#config.RELAY_CONCURRENCY,
+      queueLimit: this.#config.RELAY_QUEUE_LIMIT,
+      accepting: this.#accepting,
+    };
+  }
+
+  /** Stops taking jobs and waits up to `ms` for running and waiting ones to finish; true when all did. */
+  async drain(ms: number): Promise<boolean> {
+    this.#accepting = false;
+    const deadline = Date.now() + ms;
+    while ((this.#running > 0 || this.#waiting.length > 0) && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.#active]), sleep(Math.max(0, Math.min(250, deadline - Date.now())))]);
+    }
+    return this.#running === 0 && this.#waiting.length === 0;
+  }
+
+  #start(job: RelayJob): void {
+    this.#running += 1;
+    const work = this.#run(job).finally(() => {
+      this.#running -= 1;
+      this.#active.delete(work);
+      const next = this.#waiting.shift();
+      if (next) this.#start(next);
+    });
+    this.#active.add(work);
+  }
+
+  async #run(job: RelayJob): Promise<void> {
+    const started = Date.now();
+    const model = job.model ?? this.#config.OLLAMA_MODEL;
+    let callback: RelayCallback;
+    try {
+      const content = await this.#chat(job, model);
+      callback = { job_id: job.job_id, incident_id: job.incident_id, ok: true, content, model, duration_ms: Date.now() - started };
+    } catch (error) {
+      const reason =
+        error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
+          ? `timed out after ${job.timeout_seconds}s`
+          : String(error instanceof Error ? error.message : error);
+      callback = { job_id: job.job_id, incident_id: job.incident_id, ok: false, error: reason.slice(0, 2_000), model, duration_ms: Date.now() - started };
+    }
+    this.#log({
+      event: "job_finished",
+      jobId: job.job_id,
+      ok: callback.ok,
+      durationMs: callback.duration_ms,
+      ...(callback.ok ? {} : { error: callback.error }),
+    });
+    await this.#deliver(job.callback_url, callback);
+  }
+
+  /** One chat with the verdict's JSON Schema as `format`; one repair turn when the answer is not JSON at all. */
+  async #chat(job: RelayJob, model: string): Promise<string> {
+    const deadline = AbortSignal.timeout(job.timeout_seconds * 1000);
+    const ollama = new Ollama({ host: this.#config.OLLAMA_URL, fetch: (input, init) => this.#fetch(input, { ...init, signal: deadline }) });
+    const messages = [
+      { role: "system", content: job.system },
+      { role: "user", content: job.user },
+    ];
+    const ask = async () => {
+      const response = await ollama.chat({
+        model,
+        messages,
+        format: job.format,
+        stream: false,
+        keep_alive: this.#config.RELAY_KEEP_ALIVE,
+        options: { temperature: 0 },
+      });
+      return response.message.content;
+    };
+    const first = await ask();
+    if (isJson(first)) return first;
+    messages.push(
+      { role: "assistant", content: first },
+      { role: "user", content: "That was not valid JSON. Reply with the JSON object only, exactly in the requested format." },
+    );
+    return ask();
+  }
+
+  async #deliver(url: string, callback: RelayCallback): Promise<void> {
+    const body = JSON.stringify(callback);
+    for (let attempt = 1; attempt <= this.#config.RELAY_CALLBACK_ATTEMPTS; attempt++) {
+      try {
+        const response = await this.#fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", ...(await signedHeaders(this.#config.RELAY_HMAC_SECRET, body, Math.floor(Date.now() / 1000))) },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (response.ok) return;
+        // A 4xx other than 408/429 will not change on retry (bad signature, unknown route).
+        if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+          this.#log({ event: "callback_refused", jobId: callback.job_id, status: response.status });
+          return;
+        }
+        this.#log({ event: "callback_retry", jobId: callback.job_id, attempt, status: response.status });
+      } catch (error) {
+        this.#log({ event: "callback_retry", jobId: callback.job_id, attempt, error: String(error) });
+      }
+      if (attempt < this.#config.RELAY_CALLBACK_ATTEMPTS) await sleep(this.#config.RELAY_CALLBACK_BACKOFF_MS * 2 ** (attempt - 1));
+    }
+    this.#log({ event: "callback_gave_up", jobId: callback.job_id });
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,26 @@
+// The Ollama relay on the GPU host: `node infra/ollama-relay/src/main.ts`
+// (Node ≥ 22.18), or the bundle built by `npm run relay:build`.
+import { serve } from "@hono/node-server";
+import { createRelayApp } from "./app.ts";
+import { loadRelayConfig } from "./config.ts";
+import { JobRunner } from "./jobs.ts";
+
+const config = loadRelayConfig(process.env);
+const log = (event: Record<string, unknown>) => console.log(JSON.stringify({ service: "ollama-relay", at: new Date().toISOString(), ...event }));
+const runner = new JobRunner(config, log);
+const server = serve({ fetch: createRelayApp(config, runner).fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+  log({ event: "listening", port: info.port, ollama: config.OLLAMA_URL, model: config.OLLAMA_MODEL, slots: config.RELAY_CONCURRENCY }),
+);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log({ event: "draining", signal, ...runner.stats(), drainSeconds: config.RELAY_DRAIN_SECONDS });
+  const finished = await runner.drain(config.RELAY_DRAIN_SECONDS * 1000);
+  log({ event: "stopped", finished, ...runner.stats() });
+  server.close();
+  process.exit(finished ? 0 : 1);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
