@@ -4,6 +4,7 @@
 import type { TestProject } from "vitest/node";
 import { MissingServiceError, startBackingServices } from "../../infra/local/backing-services.ts";
 import { startRedisRestServer } from "../../infra/local/redis-rest-server.ts";
+import { startRelay } from "./fakes/relay-for-tests.ts";
 import { TEST_VARS } from "./test-vars.ts";
 
 declare module "vitest" {
@@ -27,10 +28,13 @@ export default async function setup(project: TestProject) {
   // A second endpoint on the same Redis database that only the cost test uses,
   // so its command counts are not disturbed by projects running in parallel.
   const metered = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: services.redis.restToken, db: services.redis.db });
-  project.provide("workerEnv", { ...TEST_VARS, ...services.env, METERED_REDIS_REST_URL: metered.url });
+  // LLM stand-ins speaking the real protocols, and a real relay in front of the fake Ollama.
+  const llm = await startRelay();
+  project.provide("workerEnv", { ...TEST_VARS, ...services.env, METERED_REDIS_REST_URL: metered.url, ...llm.env });
   project.provide("redisRestUrl", services.redis.restUrl);
   project.provide("redisRestToken", services.redis.restToken);
   return async () => {
+    await llm.stop();
     await metered.close();
     await services.stop();
   };

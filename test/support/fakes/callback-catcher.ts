@@ -16,6 +16,13 @@ export async function startCallbackCatcher(): Promise<CallbackCatcher> {
   let failures = 0;
   let attempts = 0;
   const server = createServer(async (req, res) => {
+    // Lets tests running inside workerd read what arrived: GET ?job_id=… returns the matching callbacks.
+    if (req.method === "GET") {
+      const jobId = new URL(req.url ?? "/", "http://local").searchParams.get("job_id");
+      const matching = received.filter((r) => !jobId || JSON.parse(r.body).job_id === jobId);
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(matching));
+      return;
+    }
     attempts += 1;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);

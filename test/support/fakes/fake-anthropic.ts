@@ -21,7 +21,10 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       res.end(JSON.stringify(payload));
     };
     if (req.method !== "POST" || req.url !== "/v1/messages") return send(404, { type: "error", error: { type: "not_found_error", message: "not found" } });
-    if (!req.headers["x-api-key"]) return send(401, { type: "error", error: { type: "authentication_error", message: "x-api-key header is required" } });
+    // SDK 0.x sends X-Api-Key; SDK 1.x sends the key as a bearer token.
+    if (!req.headers["x-api-key"] && !/^Bearer \S+/.test(String(req.headers.authorization ?? ""))) {
+      return send(401, { type: "error", error: { type: "authentication_error", message: "x-api-key header is required" } });
+    }
     const prompt = JSON.stringify(body.messages ?? []);
     const message = (content: unknown[], stop_reason = "tool_use") =>
       send(200, {

@@ -1,0 +1,46 @@
+// The real Ollama relay in front of the fake Ollama, a fake Anthropic, and a
+// callback catcher standing in for analyze's public callback URL (tests inside
+// workerd have no URL of their own; they read the callback and replay it).
+
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createRelayApp } from "../../../infra/ollama-relay/src/app.ts";
+import { loadRelayConfig } from "../../../infra/ollama-relay/src/config.ts";
+import { JobRunner } from "../../../infra/ollama-relay/src/jobs.ts";
+import { startCallbackCatcher } from "./callback-catcher.ts";
+import { startFakeAnthropic } from "./fake-anthropic.ts";
+import { startFakeOllama } from "./fake-ollama.ts";
+
+export const TEST_RELAY_SECRET = "test-relay-hmac-secret-0123456789";
+
+export async function startRelay() {
+  const ollama = await startFakeOllama({ slowMs: 4_000 });
+  const anthropic = await startFakeAnthropic();
+  const catcher = await startCallbackCatcher();
+  const config = loadRelayConfig({
+    OLLAMA_URL: ollama.url,
+    RELAY_HMAC_SECRET: TEST_RELAY_SECRET,
+    RELAY_CONCURRENCY: "8",
+    RELAY_QUEUE_LIMIT: "64",
+    RELAY_CALLBACK_BACKOFF_MS: "50",
+  });
+  const runner = new JobRunner(config, () => {});
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: createRelayApp(config, runner).fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+  });
+  const relayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    /** Variables the analyze tests opt into (the defaults keep LLM providers off). */
+    env: {
+      TEST_FAKE_ANTHROPIC_URL: anthropic.url,
+      TEST_RELAY_URL: relayUrl,
+      TEST_RELAY_SECRET,
+      TEST_CALLBACK_CATCHER_URL: catcher.url,
+    },
+    stop: async () => {
+      await runner.drain(2_000);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([ollama.close(), anthropic.close(), catcher.close()]);
+    },
+  };
+}
