@@ -5,6 +5,7 @@ import { parseVerdictText, rcaVerdictJsonSchema } from "../../../shared/domain/r
 import { composeRcaPrompt } from "../../../shared/domain/rca-prompt.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
 import type { IncidentRecord, IncidentStore } from "../../../shared/ports/incident-store.ts";
+import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { RelayClient, SyncRcaProvider } from "../../../shared/ports/rca-provider.ts";
 
 /** The slow provider behind the relay, when configured. */
@@ -26,6 +27,7 @@ export interface AnalysisDeps {
   readonly alertIndex: AlertIndex | undefined;
   readonly publishClassify: (message: ClassifyRequestedV1) => Promise<void>;
   readonly publishContinue: (message: AnalyzeContinueV1, delaySeconds: number) => Promise<void>;
+  readonly metrics: Metrics;
   readonly now: () => Date;
   readonly newId: () => string;
   readonly log: (event: Record<string, unknown>) => void;
@@ -172,7 +174,25 @@ async function promptFor(incident: IncidentRecord, deps: AnalysisDeps) {
 async function attempt(deps: AnalysisDeps, incident: IncidentRecord, entry: Omit<AnalysisAttempt, "at">): Promise<void> {
   const record = { ...entry, at: deps.now().toISOString() };
   await deps.incidents.recordAttempt(incident.id, record);
-  if (entry.outcome === "failed" || entry.outcome === "skipped") deps.log({ event: "provider_passed_over", incidentId: incident.id, ...entry });
+  if (entry.outcome === "failed" || entry.outcome === "skipped") {
+    deps.log({ event: "provider_passed_over", incidentId: incident.id, ...entry });
+    await deps.metrics.increment("awoooi_ollama_fallback_total", { provider: entry.provider, reason: reasonClass(entry) });
+  }
+  if (entry.outcome === "verdict" && entry.duration_ms !== undefined) {
+    await deps.metrics.observe("awoooi_ollama_analysis_duration_seconds", entry.duration_ms / 1000, { provider: entry.provider });
+  }
+}
+
+/** A small, fixed set of label values for why a provider was passed over. */
+export function reasonClass(entry: Pick<AnalysisAttempt, "outcome" | "reason">): string {
+  const reason = entry.reason ?? "";
+  if (entry.outcome === "skipped") return "not_configured";
+  if (/timeout|timed out|in time/i.test(reason)) return "timeout";
+  if (/unreachable/i.test(reason)) return "unreachable";
+  if (/busy|HTTP 429|HTTP 529/i.test(reason)) return "busy";
+  if (/invalid answer|not allowed|schema|JSON/i.test(reason)) return "invalid_answer";
+  if (/HTTP \d|relay answered|relay error/i.test(reason)) return "error";
+  return "other";
 }
 
 function continueMessage(

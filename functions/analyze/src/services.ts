@@ -5,9 +5,11 @@ import type { Database } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createRelayClient } from "../../../shared/adapters/ollama-relay-client.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
+import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { AnalyzeQueueMessage, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { rulesProvider } from "../../../shared/domain/rules-provider.ts";
+import { noMetrics } from "../../../shared/ports/metrics.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import type { AnalysisDeps } from "./analysis.ts";
 import { callbackUrlOf, configOf, type Env } from "./env.ts";
@@ -47,15 +49,17 @@ export function analyzeDeps(env: Env, db: Kysely<Database>): AnalyzeDeps {
       note: active.length === 1 ? "no LLM configured: verdicts come from rules only" : undefined,
     });
   }
+  const redis =
+    config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
+      ? createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })
+      : undefined;
   const analysis: AnalysisDeps = {
     incidents: createIncidentStore(db),
     order: config.AI_FALLBACK_ORDER,
     providers: { rules: rulesProvider, ...(anthropic ? { anthropic } : {}) },
     relay,
-    alertIndex:
-      config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
-        ? createUpstashAlertIndex(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }))
-        : undefined,
+    alertIndex: redis ? createUpstashAlertIndex(redis) : undefined,
+    metrics: redis ? createUpstashMetrics(redis, (error) => log({ event: "metrics_failed", error: String(error) })) : noMetrics,
     publishClassify: (message) => publish(env.CLASSIFY_QUEUE, ClassifyRequestedV1, message),
     publishContinue: (message, delaySeconds) => publish(env.ANALYZE_QUEUE, AnalyzeQueueMessage, message, { delaySeconds }),
     now: () => new Date(),

@@ -49,6 +49,17 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
       analyzed_at: iso(incident.analyzedAt),
       resolved_at: iso(incident.resolvedAt),
       rca: incident.rca ?? null,
+      analysis: {
+        providers_tried: incident.attempts.map((a) => ({
+          provider: a.provider,
+          outcome: a.outcome,
+          reason: a.reason ?? null,
+          duration_ms: a.duration_ms ?? null,
+          at: a.at,
+        })),
+        duration_ms: incident.analysisDurationMs ?? null,
+        pending_provider: incident.pending?.provider ?? null,
+      },
       approval_id: approval?.id ?? null,
       approval_status: approval?.status ?? null,
     });

@@ -7,9 +7,10 @@ import { createApp } from "../../../functions/analyze/src/app.ts";
 import type { Env } from "../../../functions/analyze/src/env.ts";
 import worker from "../../../functions/analyze/src/index.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { METRICS_KEY } from "../../../shared/adapters/upstash-metrics.ts";
 import { type AnalyzeContinueV1, type AnalyzeQueueMessage, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { analyzeRequested, recordingQueue } from "../../support/fixtures/messages.ts";
-import { dbForTests, testEnv } from "../../support/worker/env.ts";
+import { dbForTests, redisForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
 
 const db = dbForTests();
@@ -202,8 +203,10 @@ describe("ollama (through the relay) → anthropic → rules", () => {
     expect(classify.sent).toHaveLength(0);
   }, 20_000);
 
-  it("skips a provider without configuration and says so on the incident", async () => {
+  it("skips a provider without configuration, says so on the incident and counts the fallback", async () => {
     const { classify, run } = harness({});
+    const metric = 'awoooi_ollama_fallback_total{provider="anthropic",reason="not_configured"}';
+    const before = Number((await redisForTests().hget(METRICS_KEY, metric)) ?? 0);
     const request = requestFor("ok");
     await run([request]);
     const incident = await expectOneClassify(classify, request.payload.incident_id, "rules");
@@ -211,5 +214,7 @@ describe("ollama (through the relay) → anthropic → rules", () => {
       { provider: "ollama", outcome: "skipped", reason: "not configured" },
       { provider: "anthropic", outcome: "skipped", reason: "not configured" },
     ]);
+    expect(Number(await redisForTests().hget(METRICS_KEY, metric))).toBeGreaterThan(before);
+    expect(Number(await redisForTests().hget(METRICS_KEY, 'awoooi_ollama_analysis_duration_seconds_count{provider="rules"}'))).toBeGreaterThan(0);
   });
 });

@@ -21,6 +21,7 @@ describe("ops API", () => {
       approval_id: approval.id,
       approval_status: "PENDING",
       rca: { provider: "rules", risk_level: "high" },
+      analysis: { providers_tried: [], pending_provider: null },
     });
   });
 
