@@ -15,6 +15,7 @@ try {
     port,
     purpose: "dev",
     persistTo: join(ROOT, ".wrangler/state"),
+    ollamaUrl: process.env.OLLAMA_URL,
     log: (line) => console.log(`  ${line}`),
     // Offline telemetry/update-check failures are noise; everything else is shown.
     onOutput: (line) => {

@@ -32,7 +32,17 @@ export const PASS_THROUGH = [
   "WEBHOOK_TOKEN_SENTRY",
   "WEBHOOK_TOKEN_SCANNER",
   "WEBHOOK_TOKEN_ALERTS",
+  "AI_FALLBACK_ORDER",
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_BASE_URL",
+  "ANTHROPIC_MODEL",
+  "ANTHROPIC_TIMEOUT_SECONDS",
+  "OLLAMA_MODEL",
+  "OLLAMA_TIMEOUT_SECONDS",
 ] as const;
+
+/** Signs relay jobs and callbacks between analyze and the relay the dev stack starts. */
+export const DEV_RELAY_SECRET = "dev-relay-hmac-secret-0123456789";
 
 /** A sample Alertmanager v4 webhook body: a crash-looping pod in production. */
 export function sampleAlertmanagerBody(): Record<string, unknown> {

@@ -4,10 +4,15 @@
 // queues. Used by `npm run dev` and by the end-to-end tests.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
+import { serve } from "@hono/node-server";
 import { type BackingServices, startBackingServices } from "../../infra/local/backing-services.ts";
+import { createRelayApp } from "../../infra/ollama-relay/src/app.ts";
+import { loadRelayConfig } from "../../infra/ollama-relay/src/config.ts";
+import { JobRunner } from "../../infra/ollama-relay/src/jobs.ts";
 import { FUNCTIONS, GATEWAY } from "../workers.ts";
-import { DEV_DEFAULTS, PASS_THROUGH } from "./dev-defaults.ts";
+import { DEV_DEFAULTS, DEV_RELAY_SECRET, PASS_THROUGH } from "./dev-defaults.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -23,6 +28,8 @@ export interface StackOptions {
   readonly log?: (line: string) => void;
   /** Receives wrangler's output lines (the functions' console output included). */
   readonly onOutput?: (line: string) => void;
+  /** An Ollama to analyze with: starts the relay in front of it and wires analyze to it. */
+  readonly ollamaUrl?: string | undefined;
 }
 
 export interface Stack {
@@ -38,7 +45,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const fromShell =
     options.purpose === "dev" ? Object.fromEntries(PASS_THROUGH.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))) : {};
-  const vars: Record<string, string> = { ...DEV_DEFAULTS, PUBLIC_BASE_URL: baseUrl, ...services.env, ...fromShell, ...options.vars };
+  const relay = options.ollamaUrl ? await startDevRelay(options.ollamaUrl, log) : undefined;
+  const vars: Record<string, string> = { ...DEV_DEFAULTS, PUBLIC_BASE_URL: baseUrl, ...services.env, ...relay?.vars, ...fromShell, ...options.vars };
 
   // Each function runs from a generated copy of its config with the variables
   // appended as [vars], so nothing is written into the source tree and two
@@ -85,6 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await Promise.race([new Promise((resolve) => child.once("exit", resolve)), sleep(5_000)]);
       if (child.exitCode === null) child.kill("SIGKILL");
     }
+    await relay?.stop();
     await services.stop();
   };
 
@@ -124,6 +133,24 @@ function pipeLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void
     buffer = lines.pop() ?? "";
     for (const line of lines) onLine(line);
   });
+}
+
+/** The Ollama relay, in this process, in front of the given Ollama. */
+async function startDevRelay(ollamaUrl: string, log: (line: string) => void) {
+  const config = loadRelayConfig({ ...process.env, OLLAMA_URL: ollamaUrl, RELAY_HMAC_SECRET: process.env.RELAY_HMAC_SECRET ?? DEV_RELAY_SECRET });
+  const runner = new JobRunner(config, (event) => log(`relay     ${JSON.stringify(event)}`));
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: createRelayApp(config, runner).fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  log(`relay     ${url} → Ollama ${ollamaUrl} (model ${config.OLLAMA_MODEL})`);
+  return {
+    vars: { OLLAMA_RELAY_URL: url, RELAY_HMAC_SECRET: config.RELAY_HMAC_SECRET },
+    stop: async () => {
+      await runner.drain(1_000);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** Copies a function's wrangler.toml with an absolute `main` and the given variables as [vars]. */

@@ -160,6 +160,30 @@ describe("GET /health", () => {
   });
 });
 
+describe("the one-file bundle", () => {
+  it("builds and serves /health with no node_modules beside it", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync, copyFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    execFileSync(process.execPath, [join(import.meta.dirname, "../../scripts/build-relay.ts")], { cwd: join(import.meta.dirname, "../.."), stdio: "ignore" });
+    const dir = mkdtempSync(join(tmpdir(), "relay-bundle-"));
+    copyFileSync(join(import.meta.dirname, "../../infra/ollama-relay/dist/relay.mjs"), join(dir, "relay.mjs"));
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(dir, "relay.mjs")], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, OLLAMA_URL: ollama.url, RELAY_HMAC_SECRET: SECRET, PORT: String(port), HOST: "127.0.0.1" },
+      stdio: "ignore",
+    });
+    try {
+      await expect
+        .poll(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status, { timeout: 15_000, interval: 100 })
+        .toBe(200);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  }, 30_000);
+});
+
 describe("graceful shutdown", () => {
   it("on SIGTERM stops accepting jobs and finishes the in-flight one before exiting", async () => {
     const port = await freePort();
