@@ -13,6 +13,14 @@ export const DatabaseEnv = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(20).optional(),
 });
 
+/** Seconds an open fingerprint keeps aggregating repeats after its last sighting. Default 86400 (24 h). */
+export const DedupWindowSeconds = z.coerce
+  .number()
+  .int()
+  .min(60)
+  .max(30 * 86_400)
+  .default(86_400);
+
 /** A secret token compared against bearer credentials. */
 export const Token = z.string().min(8, "must be at least 8 characters");
 

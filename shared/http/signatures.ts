@@ -5,7 +5,7 @@
  */
 export async function verifyHexHmacSha256(secret: string, message: Uint8Array<ArrayBuffer>, signatureHex: string): Promise<boolean> {
   const signature = hexToBytes(signatureHex.trim());
-  if (!signature || signature.length !== 32) return false;
+  if (signature?.length !== 32) return false;
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
   return crypto.subtle.verify("HMAC", key, signature, message);
 }

@@ -1,18 +1,13 @@
 import { z } from "zod";
-import { DatabaseEnv, parseEnv } from "../../../shared/config/env.ts";
+import { DatabaseEnv, DedupWindowSeconds, parseEnv } from "../../../shared/config/env.ts";
 import { ProviderOrder } from "../../../shared/contracts/analysis.ts";
 
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
 export type Env = AnalyzeBindings;
 
 export const AnalyzeConfig = DatabaseEnv.extend({
-  /** Same window as webhook-receive: how long an open incident absorbs repeats. Default 86400. */
-  DEDUP_WINDOW_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(30 * 86_400)
-    .default(86_400),
+  /** See shared/config/env.ts: how long an open fingerprint aggregates repeats. */
+  DEDUP_WINDOW_SECONDS: DedupWindowSeconds,
   /** For the prompt's history (occurrences, hit count); analysis runs without it when unset. */
   UPSTASH_REDIS_REST_URL: z.url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),

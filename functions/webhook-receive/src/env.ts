@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseEnv, RedisEnv, Token } from "../../../shared/config/env.ts";
+import { DedupWindowSeconds, parseEnv, RedisEnv, Token } from "../../../shared/config/env.ts";
 
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
 export type Env = WebhookReceiveBindings;
@@ -27,13 +27,8 @@ export const WebhookReceiveConfig = RedisEnv.extend({
   SENTRY_CLIENT_SECRET: z.string().min(8).optional(),
   /** How old a signed timestamp may be, in seconds. Default 300. */
   SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
-  /** Seconds an open fingerprint keeps aggregating repeats after its last sighting. Default 86400. */
-  DEDUP_WINDOW_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(30 * 86_400)
-    .default(86_400),
+  /** See shared/config/env.ts: how long an open fingerprint aggregates repeats. */
+  DEDUP_WINDOW_SECONDS: DedupWindowSeconds,
   /** New incidents one source may open per minute. Default 100. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   /** New fingerprints per minute in one alert_type + namespace before a storm incident absorbs the rest. Default 10. */

@@ -2,20 +2,16 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Env } from "../../../functions/analyze/src/env.ts";
 import worker from "../../../functions/analyze/src/index.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
-import { ClassifyRequestedV1, type DeadLetterV1 } from "../../../shared/contracts/queue.ts";
+import { ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { analyzeRequested, recordingQueue } from "../../support/fixtures/messages.ts";
 import { dbForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
+import { consumerHarness } from "./support.ts";
 
 const db = dbForTests();
 afterAll(() => db.destroy());
 
-function harness() {
-  const classify = recordingQueue<ClassifyRequestedV1>();
-  const deadLetters = recordingQueue<DeadLetterV1>();
-  const env = { ...testEnv, CLASSIFY_QUEUE: classify, DEAD_LETTER_QUEUE: deadLetters } as unknown as Env;
-  return { classify, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-analyze", bodies) };
-}
+const harness = () => consumerHarness();
 
 describe("analyze queue consumer", () => {
   it("opens the incident, records a rules verdict and hands it to classify", async () => {

@@ -1,7 +1,7 @@
 // A local server speaking Ollama's HTTP API (`POST /api/chat`, `GET /api/tags`)
 // so the real `ollama` client is exercised. It records what it received.
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+
+import { startJsonServer } from "./json-server.ts";
 import { behaviourOf, fakeVerdict } from "./llm-behaviour.ts";
 
 export interface FakeOllama {
@@ -12,15 +12,9 @@ export interface FakeOllama {
 
 export async function startFakeOllama(options: { slowMs?: number; models?: string[] } = {}): Promise<FakeOllama> {
   const requests: FakeOllama["requests"] = [];
-  const hanging = new Set<() => void>();
-  const server = createServer(async (req, res) => {
-    const body = req.method === "POST" ? JSON.parse((await read(req)) || "{}") : undefined;
-    requests.push({ path: req.url ?? "", body });
-    const send = (status: number, payload: unknown) => {
-      res.writeHead(status, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(payload));
-    };
-    if (req.method === "GET" && req.url === "/api/tags") {
+  const server = await startJsonServer(async ({ method, path, body, send, hang }) => {
+    requests.push({ path, body });
+    if (method === "GET" && path === "/api/tags") {
       return send(200, {
         models: (options.models ?? ["llama3.2:latest"]).map((name) => ({
           name,
@@ -32,9 +26,7 @@ export async function startFakeOllama(options: { slowMs?: number; models?: strin
         })),
       });
     }
-    if (req.method !== "POST" || req.url !== "/api/chat") return send(404, { error: "not found" });
-    const prompt = (body.messages ?? []).map((m: { content: string }) => m.content).join("\n");
-    const behaviour = behaviourOf(prompt);
+    if (method !== "POST" || path !== "/api/chat") return send(404, { error: "not found" });
     const answer = (content: string) =>
       send(200, {
         model: body.model,
@@ -46,7 +38,7 @@ export async function startFakeOllama(options: { slowMs?: number; models?: strin
         eval_count: 10,
         eval_duration: 500_000,
       });
-    switch (behaviour) {
+    switch (behaviourOf((body.messages ?? []).map((m: { content: string }) => m.content).join("\n"))) {
       case "ok":
         return answer(JSON.stringify(fakeVerdict("fake-ollama")));
       case "fenced":
@@ -65,27 +57,8 @@ export async function startFakeOllama(options: { slowMs?: number; models?: strin
         await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 3_000));
         return answer(JSON.stringify(fakeVerdict("fake-ollama")));
       case "hang":
-        await new Promise<void>((resolve) => {
-          hanging.add(resolve);
-          req.on("close", resolve);
-        });
-        return;
+        return hang();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: async () => {
-      for (const release of hanging) release();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-async function read(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return { url: server.url, requests, close: server.close };
 }

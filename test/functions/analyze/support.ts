@@ -1,0 +1,14 @@
+import type { Env } from "../../../functions/analyze/src/env.ts";
+import worker from "../../../functions/analyze/src/index.ts";
+import type { ClassifyRequestedV1, DeadLetterV1 } from "../../../shared/contracts/queue.ts";
+import { recordingQueue } from "../../support/fixtures/messages.ts";
+import { testEnv } from "../../support/worker/env.ts";
+import { deliver } from "../../support/worker/queue.ts";
+
+/** The analyze consumer with recording classify and dead-letter queues. */
+export function consumerHarness(vars: Record<string, string> = {}) {
+  const classify = recordingQueue<ClassifyRequestedV1>();
+  const deadLetters = recordingQueue<DeadLetterV1>();
+  const env = { ...testEnv, ...vars, CLASSIFY_QUEUE: classify, DEAD_LETTER_QUEUE: deadLetters } as unknown as Env;
+  return { env, classify, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-analyze", bodies) };
+}
