@@ -1,10 +1,65 @@
-import type { z } from "zod";
-import { DatabaseEnv, parseEnv } from "../../../shared/config/env.ts";
+import { z } from "zod";
+import { DatabaseEnv, parseEnv, RedisEnv } from "../../../shared/config/env.ts";
+import { Operation } from "../../../shared/contracts/rca.ts";
+import { DEFAULT_TRUST_POLICY, type TrustPolicy } from "../../../shared/domain/trust-engine.ts";
 
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
 export type Env = ClassifyBindings;
 
-export const ClassifyConfig = DatabaseEnv;
+const List = z
+  .string()
+  .default("")
+  .transform(
+    (text) =>
+      new Set(
+        text
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
+  );
+
+export const ClassifyConfig = DatabaseEnv.extend(RedisEnv.shape).extend({
+  /** Namespaces where low-risk fixes may run without a human. Default none: nothing is automatic until set. */
+  AUTO_APPROVE_NAMESPACES: List,
+  /** Operations that may run without a human. Default DELETE_POD,RESTART_DEPLOYMENT,SCALE_DEPLOYMENT. */
+  AUTO_APPROVE_OPERATIONS: z
+    .string()
+    .default("DELETE_POD,RESTART_DEPLOYMENT,SCALE_DEPLOYMENT")
+    .transform((text, ctx) => {
+      const parsed = z.array(Operation).safeParse(
+        text
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      );
+      if (!parsed.success) {
+        ctx.addIssue({ code: "custom", message: `must list operations from ${Operation.options.join(", ")}` });
+        return z.NEVER;
+      }
+      return new Set(parsed.data);
+    }),
+  /** Minimum model confidence for an automatic action. Default 80. */
+  AUTO_APPROVE_MIN_CONFIDENCE: z.coerce.number().min(0).max(100).default(80),
+  /** Automatic repairs per hour across the estate. Default 5. */
+  MAX_REPAIRS_PER_HOUR: z.coerce.number().int().min(0).default(5),
+  /** Consecutive failed repairs of one alert before automation stops for it. Default 3. */
+  MAX_CONSECUTIVE_FAILURES: z.coerce.number().int().min(0).default(3),
+  /** Highest replica count an automatic scale may set. Default 10. */
+  MAX_REPLICAS: z.coerce.number().int().min(1).default(10),
+});
 export type ClassifyConfig = z.infer<typeof ClassifyConfig>;
 
 export const configOf = (env: Env): ClassifyConfig => parseEnv("classify", ClassifyConfig, env);
+
+export function trustPolicyOf(config: ClassifyConfig): TrustPolicy {
+  return {
+    ...DEFAULT_TRUST_POLICY,
+    autoNamespaces: config.AUTO_APPROVE_NAMESPACES,
+    autoOperations: config.AUTO_APPROVE_OPERATIONS,
+    minConfidence: config.AUTO_APPROVE_MIN_CONFIDENCE,
+    maxRepairsPerHour: config.MAX_REPAIRS_PER_HOUR,
+    maxConsecutiveFailures: config.MAX_CONSECUTIVE_FAILURES,
+    maxReplicas: config.MAX_REPLICAS,
+  };
+}

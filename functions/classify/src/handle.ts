@@ -1,11 +1,15 @@
 import type { ClassifyRequestedV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
-import { approvalExpiry, decideApproval } from "../../../shared/domain/approval-policy.ts";
+import { approvalExpiry } from "../../../shared/domain/approval-policy.ts";
+import { decideTrust, type TrustPolicy } from "../../../shared/domain/trust-engine.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
+import type { TrustCountersSource } from "../../../shared/ports/trust-counters.ts";
 
 export interface ClassifyDeps {
   readonly approvals: ApprovalStore;
   readonly incidents: IncidentStore;
+  readonly counters: TrustCountersSource;
+  readonly policy: TrustPolicy;
   readonly publishNotify: (message: NotifyRequestedV1) => Promise<void>;
   readonly now: () => Date;
   readonly newId: () => string;
@@ -18,8 +22,15 @@ export interface ClassifyDeps {
  */
 export async function handleClassifyRequested(message: ClassifyRequestedV1, deps: ClassifyDeps): Promise<void> {
   const { incident_id: incidentId, fingerprint, alert, rca } = message.payload;
-  const decision = decideApproval(rca);
   const now = deps.now();
+  const trust = decideTrust(
+    { rca, namespace: alert.namespace, priority: alert.priority },
+    await deps.counters.read(fingerprint, rca.suggested_action.operation, now.getTime()),
+    deps.policy,
+  );
+  // Until notify can send link-less notices, "notify only" still asks a human to acknowledge.
+  const decision =
+    trust.kind === "notify_only" ? { ...trust, requiredSignatures: deps.policy.signatures[trust.riskLevel === "low" ? "medium" : trust.riskLevel] } : trust;
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new Error(`incident ${incidentId} not found (yet)`);
   const resolved = incident.status === "resolved";

@@ -1,11 +1,13 @@
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { createUpstashTrustCounters } from "../../../shared/adapters/upstash-trust-counters.ts";
 import { ClassifyRequestedV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { publish } from "../../../shared/queue/publish.ts";
-import { configOf, type Env } from "./env.ts";
+import { configOf, type Env, trustPolicyOf } from "./env.ts";
 import { handleClassifyRequested } from "./handle.ts";
 
 const app = newApp<Env>("classify");
@@ -20,6 +22,10 @@ export default {
       const deps = {
         approvals: createApprovalStore(db),
         incidents: createIncidentStore(db),
+        counters: createUpstashTrustCounters(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }), (error) =>
+          console.error(JSON.stringify({ service: "classify", event: "trust_counters_unavailable", error: String(error) })),
+        ),
+        policy: trustPolicyOf(config),
         publishNotify: (message: NotifyRequestedV1) => publish(env.NOTIFY_QUEUE, NotifyRequestedV1, message),
         now: () => new Date(),
         newId: () => crypto.randomUUID(),

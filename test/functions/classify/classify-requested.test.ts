@@ -12,10 +12,10 @@ import { seedAnalyzedIncident } from "../../support/worker/seed.ts";
 const db = dbForTests();
 afterAll(() => db.destroy());
 
-function harness() {
+function harness(vars: Record<string, string> = {}) {
   const notify = recordingQueue<NotifyRequestedV1>();
   const deadLetters = recordingQueue<DeadLetterV1>();
-  const env = { ...testEnv, NOTIFY_QUEUE: notify, DEAD_LETTER_QUEUE: deadLetters } as unknown as Env;
+  const env = { ...testEnv, ...vars, NOTIFY_QUEUE: notify, DEAD_LETTER_QUEUE: deadLetters } as unknown as Env;
   return { notify, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-classify", bodies) };
 }
 
@@ -40,14 +40,34 @@ describe("classify queue consumer", () => {
     expect(sent.payload.expires_at).toBe(Math.floor(approval!.expiresAt.getTime() / 1000));
   });
 
-  it("auto-approves a low-risk model verdict, with an audit row saying so", async () => {
-    const { notify, run } = harness();
-    const message = await seedAnalyzedIncident(db, { risk_level: "low", provider: "ollama", model: "llama3.2", confidence: 92 });
+  it("auto-approves a low-risk model verdict when every guardrail holds, with an audit row saying so", async () => {
+    const { notify, run } = harness({ AUTO_APPROVE_NAMESPACES: "production" });
+    const message = await seedAnalyzedIncident(db, {
+      risk_level: "low",
+      provider: "ollama",
+      model: "llama3.2",
+      confidence: 92,
+      suggested_action: { operation: "DELETE_POD", command: "kubectl delete pod api-server-7d4b8c9f5-xk2m3 -n production", description: "replace the pod" },
+    });
     await run([message]);
     const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
     expect(approval).toMatchObject({ status: "APPROVED", autoApproved: true, requiredSignatures: 0 });
     expect((await createApprovalStore(db).auditTrail(approval!.id)).map((a) => a.action)).toEqual(["approval.auto_approved"]);
     expect(notify.sent[0]?.payload.kind).toBe("auto_approved");
+  });
+
+  it("asks a human for a low-risk verdict outside the automatic namespaces, saying why", async () => {
+    const { run } = harness();
+    const message = await seedAnalyzedIncident(db, {
+      risk_level: "low",
+      provider: "ollama",
+      confidence: 92,
+      suggested_action: { operation: "DELETE_POD", command: "kubectl delete pod p -n production", description: "d" },
+    });
+    await run([message]);
+    const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
+    expect(approval).toMatchObject({ status: "PENDING", requiredSignatures: 1 });
+    expect(approval?.reasons.join(" ")).toContain("namespace production is not allowed");
   });
 
   it("asks a human when a low-risk verdict comes from rules only", async () => {
