@@ -23,15 +23,17 @@ try {
     },
   });
   const body = JSON.stringify(sampleAlertmanagerBody());
+  const approvers = (JSON.parse(stack.vars.APPROVERS ?? "[]") as Array<{ id: string }>).map((a) => a.id).join(", ");
+  const llm = [stack.vars.OLLAMA_RELAY_URL ? "ollama (relay)" : undefined, stack.vars.ANTHROPIC_API_KEY ? "anthropic" : undefined].filter(Boolean);
+  const chain = llm.length > 0 ? [...llm, "rules"].join(" → ") : "rules only (set OLLAMA_URL or ANTHROPIC_API_KEY for LLM analysis; docs/analyze.md)";
   console.log(`
 AWOOOI Edge is running at ${stack.baseUrl}
 
   webhook-receive  POST ${stack.baseUrl}/api/v1/webhooks/alertmanager   (Bearer ${stack.vars.WEBHOOK_TOKEN})
   dev inbox        GET  ${stack.baseUrl}/dev/inbox
   ops API          GET  ${stack.baseUrl}/api/v1/incidents/<id>  ·  /api/v1/approvals/<id>   (Bearer ${stack.vars.OPS_TOKEN})
-  approvers        ${JSON.parse(stack.vars.APPROVERS ?? "[]")
-    .map((a: { id: string }) => a.id)
-    .join(", ")}
+  approvers        ${approvers}
+  analysis         ${chain}
 
 Send a sample Alertmanager alert:
 
