@@ -52,3 +52,22 @@ export const Flag = z
   .string()
   .optional()
   .transform((value) => value !== undefined && /^(1|true|on|yes)$/i.test(value.trim()));
+
+/**
+ * Builds something from a function's env once per isolate (bindings and
+ * variables are fixed for an isolate's lifetime), so the hot path does not
+ * rebuild clients and Lua script digests on every request. Only for stateless
+ * clients (Upstash REST over fetch) — never for a Neon pool, which must not
+ * outlive its request.
+ */
+export function perEnv<E extends object, T>(build: (env: E) => T): (env: E) => T {
+  const built = new WeakMap<E, T>();
+  return (env) => {
+    let value = built.get(env);
+    if (value === undefined) {
+      value = build(env);
+      built.set(env, value);
+    }
+    return value;
+  };
+}

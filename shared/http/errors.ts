@@ -35,10 +35,7 @@ export interface ErrorEnvelope {
   };
 }
 
-/**
- * A refusal the client can act on. `retryable` says whether the same request
- * may succeed later (5xx, 429) — senders decide retries from the status alone.
- */
+/** A refusal the client can act on; senders decide retries from the status alone (5xx, 429). */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: ContentfulStatusCode;
@@ -52,10 +49,6 @@ export class AppError extends Error {
     this.status = ERROR_CODES[code];
     this.fields = options.fields;
     this.headers = options.headers ?? {};
-  }
-
-  get retryable(): boolean {
-    return this.status >= 500 || this.status === 429;
   }
 }
 

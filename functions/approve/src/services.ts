@@ -4,6 +4,7 @@ import { createDb, type Database, databaseConnectionOf } from "../../../shared/a
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { perEnv } from "../../../shared/config/env.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
@@ -22,6 +23,12 @@ export interface ApproveServices {
   readonly close: () => Promise<void>;
 }
 
+/** The Redis-backed index is a stateless REST client: built once per isolate. */
+const alertIndexFor = perEnv((env: Env) => {
+  const config = configOf(env);
+  return createUpstashAlertIndex(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }));
+});
+
 /** Per-request composition root: a Workers WebSocket pool must not outlive its request. */
 export function servicesFor(env: Env): ApproveServices {
   const config = configOf(env);
@@ -29,7 +36,7 @@ export function servicesFor(env: Env): ApproveServices {
   return {
     approvals: createApprovalStore(db),
     incidents: createIncidentStore(db),
-    alertIndex: createUpstashAlertIndex(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })),
+    alertIndex: alertIndexFor(env),
     approvers: config.APPROVERS,
     linkKeys: [config.LINK_SIGNING_KEY, ...(config.LINK_SIGNING_KEY_PREVIOUS ? [config.LINK_SIGNING_KEY_PREVIOUS] : [])],
     now: () => new Date(),

@@ -1,13 +1,14 @@
 import { createUpstashDevInbox } from "../../../shared/adapters/upstash-dev-inbox.ts";
 import { createUpstashNotificationLedger } from "../../../shared/adapters/upstash-notification-ledger.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { perEnv } from "../../../shared/config/env.ts";
 import { NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { configOf, type Env } from "./env.ts";
 import { handleNotifyRequested, type NotifyDeps } from "./handle.ts";
 
-function depsFor(env: Env): NotifyDeps {
+const depsFor = perEnv((env: Env): NotifyDeps => {
   const config = configOf(env);
   const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
   return {
@@ -18,7 +19,7 @@ function depsFor(env: Env): NotifyDeps {
     inbox: config.DEV_INBOX ? createUpstashDevInbox(redis) : undefined,
     now: () => new Date(),
   };
-}
+});
 
 const app = newApp<Env>("notify");
 app.get("/health", (c) => c.json({ service: "notify", ok: true }));

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashParkingLot } from "../../../shared/adapters/upstash-parking-lot.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { perEnv } from "../../../shared/config/env.ts";
 import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { AppError } from "../../../shared/http/errors.ts";
@@ -13,7 +14,7 @@ import { configOf, type Env, SOURCES } from "./env.ts";
 import { HandOffFailed, type IngestDeps, ingest } from "./ingest.ts";
 import { SOURCE_ROUTES, type SourceRoute } from "./sources.ts";
 
-export function depsFor(env: Env): IngestDeps {
+export const depsFor = perEnv((env: Env): IngestDeps => {
   const config = configOf(env);
   const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
   const parking = createUpstashParkingLot(redis);
@@ -25,7 +26,7 @@ export function depsFor(env: Env): IngestDeps {
     newId: () => crypto.randomUUID(),
     log: (event) => console.log(JSON.stringify({ service: "webhook-receive", ...event })),
   };
-}
+});
 
 function limitBody(route: SourceRoute): MiddlewareHandler {
   return bodyLimit({

@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { timingSafeEqual } from "hono/utils/buffer";
-import { AppError } from "../../../shared/http/errors.ts";
+import { checkToken, unauthorized as sharedUnauthorized } from "../../../shared/http/auth.ts";
 import { verifyHexHmacSha256 } from "../../../shared/http/signatures.ts";
 import { configOf, type Env, type SourceName, tokensFor, type WebhookReceiveConfig } from "./env.ts";
 
-const unauthorized = (message: string) => new AppError("unauthorized", message, { headers: { "WWW-Authenticate": 'Bearer realm="webhook-receive"' } });
+const REALM = "webhook-receive";
+const unauthorized = (message: string) => sharedUnauthorized(REALM, message);
 
 /**
  * Authenticates a source before its body is parsed. Sentry and Grafana are
@@ -20,31 +20,10 @@ export function authenticateSource(source: SourceName): MiddlewareHandler {
     } else if (source === "grafana" && config.GRAFANA_WEBHOOK_SECRET) {
       await verifyGrafana(c, config);
     } else {
-      await verifyToken(c, tokensFor(config, source));
+      await checkToken(c.req.header("Authorization"), tokensFor(config, source), { realm: REALM, allowBasic: true });
     }
     await next();
   };
-}
-
-async function verifyToken(c: Context, expected: string): Promise<void> {
-  const header = c.req.header("Authorization") ?? "";
-  if (!header) throw unauthorized("missing Authorization: Bearer <token>");
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  let presented: string | undefined;
-  if (bearer) presented = bearer[1];
-  else if (basic) presented = basicPassword(basic[1]!);
-  if (presented === undefined || !(await timingSafeEqual(presented, expected))) throw unauthorized("invalid credentials");
-}
-
-function basicPassword(encoded: string): string | undefined {
-  try {
-    const decoded = atob(encoded);
-    const colon = decoded.indexOf(":");
-    return colon === -1 ? undefined : decoded.slice(colon + 1);
-  } catch {
-    return undefined;
-  }
 }
 
 async function verifySentry(c: Context, secret: string): Promise<void> {

@@ -50,6 +50,3 @@ export const SentryIssueWebhook = z.looseObject({
   }),
 });
 export type SentryIssueWebhook = z.infer<typeof SentryIssueWebhook>;
-
-/** Resources we turn into alerts; the rest (installation, comment, …) are acknowledged and ignored. */
-export const SENTRY_ALERT_RESOURCES = ["event_alert", "issue"] as const;

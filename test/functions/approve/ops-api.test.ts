@@ -4,7 +4,7 @@ import worker from "../../../functions/approve/src/index.ts";
 import type { DeadLetterV1 } from "../../../shared/contracts/queue.ts";
 import { dbForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
-import { decide, linkFor, ops, seedPendingApproval } from "./support.ts";
+import { decide, linkFor, ops, request, seedPendingApproval } from "./support.ts";
 
 const db = dbForTests();
 afterAll(() => db.destroy());
@@ -41,6 +41,13 @@ describe("ops API", () => {
     const response = await ops(`/api/v1/approvals/${crypto.randomUUID()}`, token ?? "");
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
+  });
+
+  it("refuses Basic auth even with the right token: the ops API takes Bearer only", async () => {
+    const response = await request(`https://awoooi.test/api/v1/approvals/${crypto.randomUUID()}`, {
+      headers: { Authorization: `Basic ${btoa(`ops:${testEnv.OPS_TOKEN}`)}` },
+    });
+    expect(response.status).toBe(401);
   });
 
   it("answers 404 for an unknown id and 400 for a malformed one", async () => {
