@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { connect, createServer } from "node:net";
 import { sql } from "kysely";
 import { migrateToLatest } from "../../scripts/lib/migrations.ts";
-import { createDb } from "../../shared/adapters/neon-kysely-db.ts";
+import { withDb } from "../../shared/adapters/neon-kysely-db.ts";
 import { startPgWsBridge } from "./pg-ws-bridge.ts";
 import { startRedisRestServer } from "./redis-rest-server.ts";
 
@@ -62,7 +62,7 @@ export async function startBackingServices(options: BackingServicesOptions): Pro
     const bridge = await startPgWsBridge({ target: pg.target, port: options.bridgePort ?? 0 });
     stops.push(() => bridge.close());
     const connection = { url: pg.url, wsProxy: bridge.wsProxy, poolMax: pg.poolMax };
-    if (pg.createDatabase) await createFreshDatabase(pg.adminUrl, pg.createDatabase, bridge.wsProxy);
+    if (pg.createDatabase) await administer(pg.adminUrl, bridge.wsProxy, [dropStatement(pg.createDatabase), `create database "${pg.createDatabase}"`]);
     const report = await migrateToLatest(connection);
     log(`postgres  ${pg.origin} via WebSocket bridge ws://${bridge.wsProxy} (migrations: ${report.applied.length} applied, ${report.alreadyApplied} already)`);
 
@@ -137,7 +137,7 @@ async function findPostgres(options: BackingServicesOptions, stops: Array<() => 
       poolMax: 5,
       origin: `postgres on 127.0.0.1:5432, database ${name}`,
       createDatabase: name,
-      ...(options.purpose === "test" ? { dropDatabase: (wsProxy: string) => dropDatabase(`${base}/postgres`, name, wsProxy) } : {}),
+      ...(options.purpose === "test" ? { dropDatabase: (wsProxy: string) => administer(`${base}/postgres`, wsProxy, [dropStatement(name)]) } : {}),
     };
   }
   const { PGlite } = await import("@electric-sql/pglite");
@@ -154,24 +154,14 @@ async function findPostgres(options: BackingServicesOptions, stops: Array<() => 
   return { url, adminUrl: url, target: { host: "127.0.0.1", port }, poolMax: 1, origin: `embedded PGlite (in memory) on 127.0.0.1:${port}` };
 }
 
-async function createFreshDatabase(adminUrl: string, name: string, wsProxy: string): Promise<void> {
-  const admin = createDb({ url: adminUrl, wsProxy });
-  try {
-    await sql.raw(`drop database if exists "${name}" with (force)`).execute(admin);
-    await sql.raw(`create database "${name}"`).execute(admin);
-  } finally {
-    await admin.destroy();
-  }
+/** Runs administrative statements (create/drop database) on the server's maintenance database. */
+async function administer(adminUrl: string, wsProxy: string, statements: readonly string[]): Promise<void> {
+  await withDb({ url: adminUrl, wsProxy }, async (admin) => {
+    for (const statement of statements) await sql.raw(statement).execute(admin);
+  });
 }
 
-async function dropDatabase(adminUrl: string, name: string, wsProxy: string): Promise<void> {
-  const admin = createDb({ url: adminUrl, wsProxy });
-  try {
-    await sql.raw(`drop database if exists "${name}" with (force)`).execute(admin);
-  } finally {
-    await admin.destroy();
-  }
-}
+const dropStatement = (name: string) => `drop database if exists "${name}" with (force)`;
 
 export function canConnect(host: string, port: number, timeoutMs = 300): Promise<boolean> {
   return new Promise((resolve) => {
