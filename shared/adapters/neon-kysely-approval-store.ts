@@ -1,4 +1,6 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Priority } from "../contracts/alert.ts";
+import type { SuggestedAction } from "../contracts/rca.ts";
 import { tallySignatures } from "../domain/approval-policy.ts";
 import type { ApprovalRecord, ApprovalStore, SignatureRecord } from "../ports/approval-store.ts";
 import { type ApprovalSignaturesTable, type ApprovalsTable, type Database, json } from "./neon-kysely-db.ts";
@@ -28,6 +30,15 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
           .onConflict((oc) => oc.column("incident_id").doNothing())
           .returning("id")
           .executeTakeFirst();
+        if (inserted && input.initialStatus === "APPROVED") {
+          await insertExecution(tx, {
+            approvalId: input.id,
+            incidentId: input.incidentId,
+            action: input.action,
+            automatic: input.autoApproved,
+            at: input.createdAt,
+          });
+        }
         if (inserted) {
           await tx
             .insertInto("audit_log")
@@ -133,6 +144,10 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
         const statusChanged = status !== "PENDING";
         if (statusChanged) {
           await tx.updateTable("approvals").set({ status, decided_at: at, updated_at: at }).where("id", "=", approvalId).execute();
+          if (status === "APPROVED") {
+            const approval = await tx.selectFrom("approvals").select(["incident_id", "action"]).where("id", "=", approvalId).executeTakeFirstOrThrow();
+            await insertExecution(tx, { approvalId, incidentId: approval.incident_id, action: approval.action, automatic: false, at });
+          }
           await tx
             .insertInto("audit_log")
             .values({
@@ -148,7 +163,110 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
         return { kind: "recorded", approval: await mustLoad(tx, approvalId), statusChanged } as const;
       });
     },
+
+    async expireDue(now, limit) {
+      return db.transaction().execute(async (tx) => {
+        const expired = await tx
+          .updateTable("approvals")
+          .set({ status: "EXPIRED", decided_at: now, updated_at: now })
+          .where(
+            "id",
+            "in",
+            tx.selectFrom("approvals").select("id").where("status", "=", "PENDING").where("expires_at", "<=", now).orderBy("expires_at").limit(limit),
+          )
+          .where("status", "=", "PENDING")
+          .returning(["id", "expires_at"])
+          .execute();
+        for (const row of expired) {
+          await tx
+            .insertInto("audit_log")
+            .values({
+              at: now,
+              actor: "sweep",
+              action: "approval.expired",
+              subject_type: "approval",
+              subject_id: row.id,
+              details: json({ from: "PENDING", to: "EXPIRED", expires_at: row.expires_at.toISOString() }),
+            })
+            .execute();
+        }
+        return Promise.all(expired.map((row) => mustLoad(tx, row.id)));
+      });
+    },
+
+    async pending(limit) {
+      const rows = await db
+        .selectFrom("approvals")
+        .innerJoin("incidents", "incidents.id", "approvals.incident_id")
+        .selectAll("approvals")
+        .select("incidents.priority")
+        .where("approvals.status", "=", "PENDING")
+        .orderBy("approvals.created_at")
+        .limit(limit)
+        .execute();
+      return Promise.all(rows.map(async (row) => ({ approval: await withSignatures(db, row), priority: row.priority as Priority })));
+    },
+
+    async escalate(approvalId, level, at, details) {
+      return db.transaction().execute(async (tx) => {
+        const changed = await tx
+          .updateTable("approvals")
+          .set({ escalation_level: level, escalated_at: at, updated_at: at })
+          .where("id", "=", approvalId)
+          .where("status", "=", "PENDING")
+          .where("escalation_level", "<", level)
+          .returning("id")
+          .executeTakeFirst();
+        if (!changed) return false;
+        await tx
+          .insertInto("audit_log")
+          .values({ at, actor: "sweep", action: "approval.escalated", subject_type: "approval", subject_id: approvalId, details: json({ level, ...details }) })
+          .execute();
+        return true;
+      });
+    },
+
+    async list(filter) {
+      let query = db
+        .selectFrom("approvals")
+        .innerJoin("incidents", "incidents.id", "approvals.incident_id")
+        .selectAll("approvals")
+        .select("incidents.priority")
+        .orderBy("approvals.created_at", "desc")
+        .orderBy("approvals.id", "desc")
+        .limit(filter.limit);
+      if (filter.status) query = query.where("approvals.status", "=", filter.status);
+      if (filter.priority) query = query.where("incidents.priority", "=", filter.priority);
+      if (filter.since) query = query.where("approvals.created_at", ">=", filter.since);
+      if (filter.after) {
+        const { at, id } = filter.after;
+        query = query.where((eb) => eb.or([eb("approvals.created_at", "<", at), eb.and([eb("approvals.created_at", "=", at), eb("approvals.id", "<", id)])]));
+      }
+      const rows = await query.execute();
+      return Promise.all(rows.map(async (row) => ({ ...(await withSignatures(db, row)), priority: row.priority as Priority })));
+    },
   };
+}
+
+/** The hand-off outbox row, written in the transaction that approves the action. */
+async function insertExecution(
+  tx: Transaction<Database>,
+  input: { approvalId: string; incidentId: string; action: SuggestedAction; automatic: boolean; at: Date },
+): Promise<void> {
+  await tx
+    .insertInto("executions")
+    .values({
+      id: crypto.randomUUID(),
+      approval_id: input.approvalId,
+      incident_id: input.incidentId,
+      status: "requested",
+      automatic: input.automatic,
+      operation: input.action.operation,
+      command: input.action.command,
+      requested_at: input.at,
+    })
+    .onConflict((oc) => oc.column("approval_id").doNothing())
+    .execute();
 }
 
 async function load(db: Reader, id: string): Promise<ApprovalRecord | undefined> {
@@ -175,6 +293,7 @@ async function withSignatures(db: Reader, row: Selectable<ApprovalsTable>): Prom
     .orderBy("signed_at")
     .orderBy("approver")
     .execute();
+  const execution = await db.selectFrom("executions").select("id").where("approval_id", "=", row.id).executeTakeFirst();
   return {
     id: row.id,
     incidentId: row.incident_id,
@@ -187,7 +306,9 @@ async function withSignatures(db: Reader, row: Selectable<ApprovalsTable>): Prom
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     decidedAt: row.decided_at ?? undefined,
+    escalationLevel: row.escalation_level,
     signatures: signatures.map(toSignature),
+    executionId: execution?.id,
   };
 }
 

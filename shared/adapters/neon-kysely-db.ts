@@ -2,8 +2,9 @@ import { neonConfig, Pool } from "@neondatabase/serverless";
 import { type ColumnType, type Generated, type JSONColumnType, Kysely, PostgresDialect } from "kysely";
 import type { NormalizedAlert } from "../contracts/alert.ts";
 import type { AnalysisAttempt } from "../contracts/analysis.ts";
-import type { ApprovalStatus, Decision } from "../contracts/approval.ts";
-import type { Rca, RcaProvider, RiskLevel, SuggestedAction } from "../contracts/rca.ts";
+import type { ApprovalStatus, Decision, Triage } from "../contracts/approval.ts";
+import type { ExecutionStatus } from "../contracts/execution.ts";
+import type { Operation, Rca, RcaProvider, RiskLevel, SuggestedAction } from "../contracts/rca.ts";
 import type { IncidentStatus } from "../ports/incident-store.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -35,6 +36,7 @@ export interface IncidentsTable {
   pending_position: number | null;
   pending_until: Timestamp | null;
   classify_sent_at: Timestamp | null;
+  triage: JSONColumnType<Triage, string | null, string | null> | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -50,7 +52,47 @@ export interface ApprovalsTable {
   action: JSONColumnType<SuggestedAction>;
   expires_at: Timestamp;
   decided_at: Timestamp | null;
+  escalation_level: ColumnType<number, number | undefined, number>;
+  escalated_at: Timestamp | null;
   created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ExecutionsTable {
+  id: string;
+  approval_id: string;
+  incident_id: string;
+  status: ExecutionStatus;
+  dry_run: ColumnType<boolean, boolean | undefined, boolean>;
+  automatic: ColumnType<boolean, boolean | undefined, boolean>;
+  operation: Operation;
+  command: string;
+  requested_at: DefaultTimestamp;
+  dispatched_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  duration_ms: number | null;
+  output_excerpt: string | null;
+  reported_by: string | null;
+}
+
+export interface RepairOutcomesTable {
+  id: Generated<string>;
+  fingerprint: string;
+  alert_type: string;
+  operation: Operation;
+  success: boolean;
+  duration_ms: number | null;
+  execution_id: string | null;
+  recorded_at: DefaultTimestamp;
+}
+
+export interface PlaybooksTable {
+  fingerprint: string;
+  alert_type: string;
+  operation: Operation;
+  command: string;
+  success_rate: number;
+  samples: number;
   updated_at: DefaultTimestamp;
 }
 
@@ -88,6 +130,9 @@ export interface Database {
   approval_signatures: ApprovalSignaturesTable;
   audit_log: AuditLogTable;
   dead_letters: DeadLettersTable;
+  executions: ExecutionsTable;
+  repair_outcomes: RepairOutcomesTable;
+  playbooks: PlaybooksTable;
 }
 
 export interface DatabaseConnection {

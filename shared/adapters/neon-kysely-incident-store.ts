@@ -114,6 +114,42 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
       await db.updateTable("incidents").set({ classify_sent_at: at }).where("id", "=", id).where("classify_sent_at", "is", null).execute();
     },
 
+    async recordTriage(id, triage) {
+      await db.transaction().execute(async (tx) => {
+        const changed = await tx
+          .updateTable("incidents")
+          .set({ triage: json(triage), updated_at: new Date(triage.decided_at) })
+          .where("id", "=", id)
+          .where("triage", "is", null)
+          .returning("id")
+          .executeTakeFirst();
+        if (!changed) return;
+        await tx
+          .insertInto("audit_log")
+          .values({
+            at: new Date(triage.decided_at),
+            actor: "classify",
+            action: `incident.triaged.${triage.decision}`,
+            subject_type: "incident",
+            subject_id: id,
+            details: json(triage),
+          })
+          .execute();
+      });
+    },
+
+    async list(filter) {
+      let query = db.selectFrom("incidents").selectAll().orderBy("opened_at", "desc").orderBy("id", "desc").limit(filter.limit);
+      if (filter.status) query = query.where("status", "=", filter.status);
+      if (filter.priority) query = query.where("priority", "=", filter.priority);
+      if (filter.since) query = query.where("opened_at", ">=", filter.since);
+      if (filter.after) {
+        const { at, id } = filter.after;
+        query = query.where((eb) => eb.or([eb("opened_at", "<", at), eb.and([eb("opened_at", "=", at), eb("id", "<", id)])]));
+      }
+      return (await query.execute()).map(toRecord);
+    },
+
     async recordVerdict(id, rca, at) {
       await db
         .updateTable("incidents")
@@ -157,5 +193,6 @@ function toRecord(row: Selectable<IncidentsTable>): IncidentRecord {
         : undefined,
     analysisDurationMs: row.analysis_duration_ms ?? undefined,
     classifySentAt: row.classify_sent_at ?? undefined,
+    triage: row.triage ?? undefined,
   };
 }

@@ -48,5 +48,14 @@ export function createUpstashTrustCounters(redis: Redis, log: (error: unknown) =
         return UNKNOWN_COUNTERS;
       }
     },
+
+    async countAutomaticRepair(nowMs) {
+      const key = trustKeys.repairs(Math.floor(nowMs / 3_600_000));
+      const tx = redis.multi();
+      tx.incr(key);
+      // The reader looks one hour back: the bucket must outlive that.
+      tx.expire(key, 3 * 3_600);
+      await tx.exec().catch(log);
+    },
   };
 }

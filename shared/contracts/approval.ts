@@ -24,3 +24,13 @@ export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 
 export const Decision = z.enum(["approve", "reject"]);
 export type Decision = z.infer<typeof Decision>;
+
+/** The trust engine's decision for an incident, kept on the incident for ops and the autonomy index. */
+export const Triage = z.object({
+  decision: z.enum(["auto_approve", "require_approval", "notify_only"]),
+  risk_level: z.enum(["low", "medium", "high", "critical"]),
+  required_signatures: z.number().int().min(0).max(10),
+  reasons: z.array(z.string()),
+  decided_at: z.iso.datetime({ offset: true }),
+});
+export type Triage = z.infer<typeof Triage>;

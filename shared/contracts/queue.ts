@@ -85,6 +85,76 @@ export const NotifyRequestedV1 = envelope(
 );
 export type NotifyRequestedV1 = z.infer<typeof NotifyRequestedV1>;
 
+export const NotificationKindV2 = z.enum(["approval_requested", "auto_approved", "notify_only", "escalated", "expired", "execution_result"]);
+export type NotificationKindV2 = z.infer<typeof NotificationKindV2>;
+
+/**
+ * Anything a human should see: v2 adds link-less notices (no approval exists
+ * for `notify_only`), SLA escalations, expiries and execution results.
+ */
+export const NotifyRequestedV2 = envelope(
+  "notify.requested",
+  2,
+  z
+    .object({
+      kind: NotificationKindV2,
+      incident_id: IncidentId,
+      /** Absent only for `notify_only`: nothing waits for a decision. */
+      approval_id: z.uuid().optional(),
+      fingerprint: Fingerprint,
+      alert: NormalizedAlert,
+      rca: Rca,
+      required_signatures: z.number().int().min(0).max(10),
+      /** Unix seconds after which the approval links stop working. */
+      expires_at: z.number().int().positive().optional(),
+      /** Why the trust engine decided as it did. */
+      reasons: z.array(z.string().max(500)).max(30).default([]),
+      escalation: z
+        .object({
+          level: z.number().int().min(1).max(4),
+          role: z.string().max(100),
+          overdue_seconds: z.number().int().min(0),
+        })
+        .optional(),
+      execution: z
+        .object({
+          execution_id: z.uuid(),
+          status: z.enum(["succeeded", "failed"]),
+          dry_run: z.boolean(),
+          automatic: z.boolean(),
+          duration_ms: z.number().int().min(0).nullable(),
+          output_excerpt: z.string().max(4_000).nullable(),
+        })
+        .optional(),
+    })
+    .superRefine((n, ctx) => {
+      if (n.kind !== "notify_only" && !n.approval_id) ctx.addIssue({ code: "custom", path: ["approval_id"], message: `is required for ${n.kind}` });
+      if ((n.kind === "approval_requested" || n.kind === "escalated") && !n.expires_at) {
+        ctx.addIssue({ code: "custom", path: ["expires_at"], message: `is required for ${n.kind}` });
+      }
+      if (n.kind === "escalated" && !n.escalation) ctx.addIssue({ code: "custom", path: ["escalation"], message: "is required for escalated" });
+      if (n.kind === "execution_result" && !n.execution) ctx.addIssue({ code: "custom", path: ["execution"], message: "is required for execution_result" });
+    }),
+);
+export type NotifyRequestedV2 = z.infer<typeof NotifyRequestedV2>;
+
+/** What notify consumes: v1 messages still in flight are read as v2. */
+export const NotifyQueueMessage = z
+  .union([NotifyRequestedV2, NotifyRequestedV1])
+  .transform((message): NotifyRequestedV2 => (message.version === 2 ? message : { ...message, version: 2, payload: { ...message.payload, reasons: [] } }));
+
+/** classify/approve → approve: hand an approved action to the executor (the executions row is the outbox). */
+export const ExecuteRequestedV1 = envelope(
+  "execute.requested",
+  1,
+  z.object({
+    execution_id: z.uuid(),
+    approval_id: z.uuid(),
+    incident_id: IncidentId,
+  }),
+);
+export type ExecuteRequestedV1 = z.infer<typeof ExecuteRequestedV1>;
+
 /**
  * What a consumer parks in the dead-letter queue when a message cannot be
  * handled (unknown version, invalid body, permanent failure). The original body

@@ -1,4 +1,4 @@
-import type { IncidentId } from "../contracts/alert.ts";
+import type { IncidentId, Priority } from "../contracts/alert.ts";
 import type { ApprovalStatus, Decision } from "../contracts/approval.ts";
 import type { RiskLevel, SuggestedAction } from "../contracts/rca.ts";
 
@@ -21,7 +21,11 @@ export interface ApprovalRecord {
   readonly expiresAt: Date;
   readonly createdAt: Date;
   readonly decidedAt: Date | undefined;
+  /** SLA escalation level reached while pending (0 = nobody beyond the first approvers). */
+  readonly escalationLevel: number;
   readonly signatures: readonly SignatureRecord[];
+  /** The hand-off written when the action was approved. */
+  readonly executionId: string | undefined;
 }
 
 export interface NewApproval {
@@ -37,6 +41,21 @@ export interface NewApproval {
   readonly expiresAt: Date;
   readonly createdAt: Date;
   readonly correlationId: string;
+}
+
+/** Filters of the ops list endpoints; results are newest first, keyset-paginated. */
+export interface ListFilter<Status extends string> {
+  readonly status?: Status | undefined;
+  readonly priority?: Priority | undefined;
+  readonly since?: Date | undefined;
+  readonly limit: number;
+  /** Continue after this (created, id) position. */
+  readonly after?: { readonly at: Date; readonly id: string } | undefined;
+}
+
+export interface PendingApproval {
+  readonly approval: ApprovalRecord;
+  readonly priority: Priority;
 }
 
 export type DecisionOutcome =
@@ -60,14 +79,21 @@ export interface ApprovalStore {
   createForIncident(input: NewApproval): Promise<{ approval: ApprovalRecord; created: boolean }>;
   get(id: string): Promise<ApprovalRecord | undefined>;
   getByIncident(incidentId: IncidentId): Promise<ApprovalRecord | undefined>;
-  /**
-   * Stores one approver's decision, the audit row and any status change in one
-   * transaction, serialised per approval so concurrent signers cannot both miss
-   * the threshold or both cross it.
-   */
   /** A pending approval whose incident resolved can no longer be decided; returns it when it changed. */
   markObsolete(incidentId: IncidentId, at: Date, reason: string): Promise<ApprovalRecord | undefined>;
   /** The approval's audit rows, oldest first. */
   auditTrail(approvalId: string): Promise<AuditEntry[]>;
+  /**
+   * Stores one approver's decision, the audit row and any status change in one
+   * transaction, serialised per approval so concurrent signers cannot both miss
+   * the threshold or both cross it. Approval writes the execution (outbox) row.
+   */
   recordDecision(input: { approvalId: string; approver: string; decision: Decision; comment: string | undefined; at: Date }): Promise<DecisionOutcome>;
+  /** PENDING approvals past their expiry become EXPIRED (with audit rows); returns those this call changed. */
+  expireDue(now: Date, limit: number): Promise<ApprovalRecord[]>;
+  /** Approvals still PENDING, oldest first, with their incident's priority. */
+  pending(limit: number): Promise<PendingApproval[]>;
+  /** Raises a pending approval's escalation level; false when it is no longer pending or already that high. */
+  escalate(approvalId: string, level: number, at: Date, details: Record<string, unknown>): Promise<boolean>;
+  list(filter: ListFilter<ApprovalStatus>): Promise<Array<ApprovalRecord & { readonly priority: Priority }>>;
 }

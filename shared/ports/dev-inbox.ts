@@ -1,7 +1,8 @@
 /** A message as the local dev inbox shows it (`GET /dev/inbox`). */
 export interface InboxMessage {
   readonly incident_id: string;
-  readonly approval_id: string;
+  /** Null for link-less notices (no approval exists). */
+  readonly approval_id: string | null;
   readonly kind: string;
   readonly text: string;
   readonly links: ReadonlyArray<{ readonly approver: string; readonly url: string }>;

@@ -1,6 +1,8 @@
 import type { Fingerprint, IncidentId, NormalizedAlert } from "../contracts/alert.ts";
 import type { AnalysisAttempt } from "../contracts/analysis.ts";
+import type { Triage } from "../contracts/approval.ts";
 import type { Rca, RcaProvider } from "../contracts/rca.ts";
+import type { ListFilter } from "./approval-store.ts";
 
 export type IncidentStatus = "analyzing" | "analyzed" | "resolved";
 
@@ -19,6 +21,8 @@ export interface IncidentRecord {
   readonly pending: PendingJob | undefined;
   readonly analysisDurationMs: number | undefined;
   readonly classifySentAt: Date | undefined;
+  /** The trust engine's decision, once classify has made it. */
+  readonly triage: Triage | undefined;
 }
 
 export interface PendingJob {
@@ -59,4 +63,7 @@ export interface IncidentStore {
   claimPending(id: IncidentId, jobId: string): Promise<number | undefined>;
   markClassifySent(id: IncidentId, at: Date): Promise<void>;
   get(id: IncidentId): Promise<IncidentRecord | undefined>;
+  /** Keeps the trust decision (first one wins) with an audit row. */
+  recordTriage(id: IncidentId, triage: Triage): Promise<void>;
+  list(filter: ListFilter<IncidentStatus>): Promise<IncidentRecord[]>;
 }

@@ -6,6 +6,8 @@ import type { TrustCounters } from "../domain/trust-engine.ts";
 export interface TrustCountersSource {
   /** Never throws: when the state cannot be read, counters that block automation are returned. */
   read(fingerprint: Fingerprint, operation: Operation, nowMs: number): Promise<TrustCounters>;
+  /** Counts an automatic repair against the hourly budget. Never throws. */
+  countAutomaticRepair(nowMs: number): Promise<void>;
 }
 
 /** What the engine assumes when it cannot know: enough to block any automatic action. */

@@ -40,14 +40,14 @@ describe("layering", () => {
   });
 
   it("every queue consumer parses with a versioned envelope schema", () => {
-    const consumers = ["analyze", "classify", "notify"].map((fn) => readFileSync(join(ROOT, "functions", fn, "src", "index.ts"), "utf8"));
+    const consumers = ["analyze", "classify", "notify", "approve"].map((fn) => readFileSync(join(ROOT, "functions", fn, "src", "index.ts"), "utf8"));
     for (const source of consumers) expect(source).toMatch(new RegExp(`schema: ${VERSIONED.source},`));
     const deadLetters = readFileSync(join(ROOT, "functions", "approve", "src", "dead-letters.ts"), "utf8");
     expect(deadLetters).toContain("DeadLetterV1.safeParse");
   });
 
   it("every producer sends through publish/publishAll, which parses before sending", () => {
-    for (const fn of ["webhook-receive/src/app.ts", "analyze/src/services.ts", "classify/src/index.ts"]) {
+    for (const fn of ["webhook-receive/src/app.ts", "analyze/src/services.ts", "classify/src/index.ts", "approve/src/services.ts"]) {
       const source = readFileSync(join(ROOT, "functions", fn), "utf8");
       expect(source).toMatch(new RegExp(`publish(All)?\\(env\\.\\w+_QUEUE, ${VERSIONED.source},`));
       expect(source).not.toMatch(/\.(send|sendBatch)\(/);

@@ -2,8 +2,7 @@ import { createDb, databaseConnectionOf } from "../../../shared/adapters/neon-ky
 import { RelayCallback } from "../../../shared/contracts/analysis.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignedRequest } from "../../../shared/http/signatures.ts";
-import { invalidBody } from "../../../shared/http/validation.ts";
+import { readSignedJson } from "../../../shared/http/signed-body.ts";
 import { acceptRelayAnswer } from "./analysis.ts";
 import { CALLBACK_PATH, configOf, type Env } from "./env.ts";
 import { analyzeDeps } from "./services.ts";
@@ -18,26 +17,10 @@ export function createApp() {
   app.post(CALLBACK_PATH, async (c) => {
     const config = configOf(c.env);
     if (!config.RELAY_HMAC_SECRET) throw new AppError("not_found", "no relay is configured");
-    const body = await c.req.text();
-    if (body.length > MAX_CALLBACK_BYTES) throw new AppError("payload_too_large", `body larger than ${MAX_CALLBACK_BYTES} bytes`);
-    const authentic = await verifySignedRequest(
-      config.RELAY_HMAC_SECRET,
-      body,
-      { timestamp: c.req.header(TIMESTAMP_HEADER), signature: c.req.header(SIGNATURE_HEADER) },
-      Math.floor(Date.now() / 1000),
-    );
-    if (!authentic) throw new AppError("unauthorized", "missing or invalid relay signature");
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      throw new AppError("invalid_json", "body is not valid JSON");
-    }
-    const callback = RelayCallback.safeParse(json);
-    if (!callback.success) throw invalidBody(callback.error);
+    const callback = await readSignedJson(c, { secret: config.RELAY_HMAC_SECRET, schema: RelayCallback, maxBytes: MAX_CALLBACK_BYTES, who: "relay" });
     const db = createDb(databaseConnectionOf(config));
     try {
-      const outcome = await acceptRelayAnswer(callback.data, analyzeDeps(c.env, db), c.get("requestId"));
+      const outcome = await acceptRelayAnswer(callback, analyzeDeps(c.env, db), c.get("requestId"));
       return c.json({ status: outcome });
     } finally {
       c.executionCtx.waitUntil(db.destroy());

@@ -1,6 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { type AppEnv, newApp } from "../../../shared/http/app.ts";
 import type { Env } from "./env.ts";
+import { mountExecutionRoutes } from "./execution-routes.ts";
+import { mountLearningRoutes } from "./learning-routes.ts";
 import { mountLinkRoutes } from "./link-routes.ts";
 import { mountOpsRoutes } from "./ops-routes.ts";
 import { type ApproveServices, servicesFor } from "./services.ts";
@@ -27,5 +29,7 @@ export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
 
   mountLinkRoutes(app);
   mountOpsRoutes(app);
+  mountExecutionRoutes(app);
+  mountLearningRoutes(app);
   return app;
 }

@@ -1,15 +1,37 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { ApproversEnv, LinkKeysEnv } from "../../../shared/config/approvers.ts";
 import { DatabaseEnv, parseEnv, RedisEnv, Token } from "../../../shared/config/env.ts";
+import { perPriorityDuration } from "../../../shared/config/per-priority.ts";
+import { DEFAULT_SLA_POLICY } from "../../../shared/domain/sla.ts";
 
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
 export type Env = ApproveBindings;
 
-export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape).extend(LinkKeysEnv.shape).extend({
-  APPROVERS: ApproversEnv,
-  /** Bearer token for the ops API (`/api/v1/...` reads). */
-  OPS_TOKEN: Token,
-});
+export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
+  .extend(LinkKeysEnv.shape)
+  .extend({
+    APPROVERS: ApproversEnv,
+    /** Bearer token for the ops API (`/api/v1/...` reads). */
+    OPS_TOKEN: Token,
+    /** This bundle's public origin: the executor's callback URL is built on it. */
+    PUBLIC_BASE_URL: z.url(),
+    /** Where approved actions are POSTed. Unset: the approval page shows the command to run by hand. */
+    EXECUTOR_URL: z.url().optional(),
+    /** HMAC key shared with the executor, both directions. Required with EXECUTOR_URL. */
+    EXECUTOR_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    /** Actions are sent as dry runs unless this is exactly `false`. */
+    EXECUTOR_DRY_RUN: z
+      .string()
+      .optional()
+      .transform((value) => value?.trim().toLowerCase() !== "false"),
+    /** Response SLA per priority before an approval escalates a level, e.g. `P0=5m,P3=4h`. Default seed 001 §6.1. */
+    SLA_RESPONSE: perPriorityDuration(DEFAULT_SLA_POLICY.responseSeconds),
+  })
+  .superRefine((config, ctx) => {
+    if (config.EXECUTOR_URL && !config.EXECUTOR_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["EXECUTOR_SECRET"], message: "is required when EXECUTOR_URL is set" });
+    }
+  });
 export type ApproveConfig = z.infer<typeof ApproveConfig>;
 
 export const configOf = (env: Env): ApproveConfig => parseEnv("approve", ApproveConfig, env);

@@ -1,8 +1,13 @@
 import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead-letter-store.ts";
+import { ExecuteRequestedV1 } from "../../../shared/contracts/queue.ts";
+import { consume } from "../../../shared/queue/consume.ts";
 import { createApp } from "./app.ts";
 import { recordDeadLetters } from "./dead-letters.ts";
 import { configOf, type Env } from "./env.ts";
+import { dispatchExecution } from "./executions.ts";
+import { servicesFor } from "./services.ts";
+import { runSweeps } from "./sweeps.ts";
 
 const app = createApp();
 
@@ -10,6 +15,32 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env) {
-    await withDb(databaseConnectionOf(configOf(env)), (db) => recordDeadLetters(batch.messages, createDeadLetterStore(db)));
+    if (batch.queue.startsWith("awoooi-dead-letter")) {
+      await withDb(databaseConnectionOf(configOf(env)), (db) => recordDeadLetters(batch.messages, createDeadLetterStore(db)));
+      return;
+    }
+    const services = servicesFor(env);
+    try {
+      await consume(batch.messages, {
+        queue: batch.queue,
+        schema: ExecuteRequestedV1,
+        deadLetters: env.DEAD_LETTER_QUEUE,
+        handle: (message) => dispatchExecution(message, services),
+        // An executor that is down is usually down for minutes, not seconds.
+        backoffSeconds: (attempts) => Math.min(15 * 2 ** attempts, 900),
+      });
+    } finally {
+      await services.close();
+    }
+  },
+
+  async scheduled(controller, env) {
+    const services = servicesFor(env);
+    try {
+      const report = await runSweeps(services, new Date(controller.scheduledTime));
+      if (report.expired + report.escalations + report.handOffsResent > 0) console.log(JSON.stringify({ service: "approve", event: "sweep", ...report }));
+    } finally {
+      await services.close();
+    }
   },
 } satisfies ExportedHandler<Env, unknown>;

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { ApproverId, Decision } from "../../../shared/contracts/approval.ts";
 import { type LinkVerdict, verifyLink } from "../../../shared/domain/approval-link.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
+import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import type { Env } from "./env.ts";
+import { applyResult, executeRequested } from "./executions.ts";
 import { confirmPage, type LinkFields, refusalPage } from "./pages.ts";
 import type { ApproveServices } from "./services.ts";
 
@@ -23,6 +25,22 @@ const DecisionForm = LinkQuery.extend({
     .optional()
     .transform((text) => (text?.trim() ? text.trim() : undefined)),
 });
+
+const ManualResultForm = LinkQuery.extend({
+  outcome: z.enum(["succeeded", "failed"]),
+  note: z
+    .string()
+    .max(4_000)
+    .optional()
+    .transform((text) => (text?.trim() ? text.trim() : undefined)),
+});
+
+/** The string fields of a form POST; undefined when the body is not a form. */
+async function formFields(c: Context<ApproveEnv>): Promise<Record<string, string | undefined> | undefined> {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return undefined;
+  return Object.fromEntries(Object.entries(await c.req.parseBody()).map(([key, value]) => [key, typeof value === "string" ? value : undefined]));
+}
 
 const PAGE_HEADERS = {
   // The URL carries the signature: keep it out of caches, referrers and search indexes.
@@ -56,15 +74,41 @@ async function checkLink(approvalId: string, link: LinkFields, services: Approve
   return undefined;
 }
 
+/**
+ * What a deciding signature sets off: the hand-off of an approved action (its
+ * outbox row was written with the decision; the sweep re-sends it should this
+ * publish fail) and the human-decision counter of the autonomy index.
+ */
+async function afterDecision(approval: ApprovalRecord, services: ApproveServices): Promise<void> {
+  const incident = await services.incidents.get(approval.incidentId);
+  if (incident) await services.metrics.increment("awoooi_incidents_human_resolved_total", { source: incident.alert.source, risk_level: approval.riskLevel });
+  if (approval.status === "APPROVED" && approval.executionId) {
+    await services
+      .publishExecute(executeRequested(approval.executionId, approval.id, approval.incidentId, services.now()))
+      .catch((error) => services.log("hand_off_publish_failed", { approval_id: approval.id, error: String(error) }));
+  }
+}
+
 async function renderConfirm(c: Context<ApproveEnv>, approvalId: string, link: LinkFields, status: 200 | 409, notice?: string) {
   const services = c.get("services");
   const approval = await services.approvals.get(approvalId);
   if (!approval) return c.html(refusalPage("Approval not found", "There is no approval with this id."), 404, PAGE_HEADERS);
   const incident = await services.incidents.get(approval.incidentId);
   if (!incident) return c.html(refusalPage("Incident not found", "The approval's incident is missing."), 404, PAGE_HEADERS);
-  const counters = await services.alertIndex.counters(incident.id).catch(() => undefined);
+  const [counters, execution] = await Promise.all([
+    services.alertIndex.counters(incident.id).catch(() => undefined),
+    approval.executionId ? services.executions.get(approval.executionId) : undefined,
+  ]);
   return c.html(
-    confirmPage({ approval, alert: incident.alert, rca: incident.rca, hitCount: counters?.hitCount, link, ...(notice ? { notice } : {}) }),
+    confirmPage({
+      approval,
+      alert: incident.alert,
+      rca: incident.rca,
+      hitCount: counters?.hitCount,
+      execution,
+      link,
+      ...(notice ? { notice } : {}),
+    }),
     status,
     PAGE_HEADERS,
   );
@@ -82,13 +126,50 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
     return renderConfirm(c, approvalId, query.data, 200);
   });
 
+  /** "Mark done / mark failed" after running an approved command by hand; the approver's own link authenticates. */
+  app.post("/approve/:approvalId/result", async (c) => {
+    const approvalId = c.req.param("approvalId");
+    const raw = await formFields(c);
+    if (!raw) return c.html(refusalPage("Unsupported request", "Results are sent by the approval page's form."), 415, PAGE_HEADERS);
+    if (!LinkQuery.safeParse(raw).success || !z.uuid().safeParse(approvalId).success) {
+      return c.html(refusalPage("This link is incomplete", "Open the link exactly as it was sent to you. Nothing was changed."), 403, PAGE_HEADERS);
+    }
+    const form = ManualResultForm.safeParse(raw);
+    if (!form.success) {
+      const fields = form.error.issues.map((issue) => issue.path.join(".")).join(", ");
+      return c.html(refusalPage("Incomplete result", `The form has a missing or bad ${fields}. Nothing was changed.`), 400, PAGE_HEADERS);
+    }
+    const { outcome, note, ...link } = form.data;
+    const services = c.get("services");
+    const refusal = await checkLink(approvalId, link, services);
+    if (refusal) return c.html(refusalPage(...refusal), 403, PAGE_HEADERS);
+    const approval = await services.approvals.get(approvalId);
+    const execution = approval?.executionId ? await services.executions.get(approval.executionId) : undefined;
+    if (!approval || !execution) {
+      return renderConfirm(c, approvalId, link, 409, "There is no approved action to report on; nothing was changed.");
+    }
+    if (execution.status !== "manual" && execution.status !== "dispatched" && execution.status !== "succeeded" && execution.status !== "failed") {
+      return renderConfirm(c, approvalId, link, 409, "The action has not been handed off yet; nothing was changed.");
+    }
+    const result = await applyResult(services, {
+      executionId: execution.id,
+      result: { status: outcome, ...(note ? { output_excerpt: note } : {}) },
+      reportedBy: link.approver,
+    });
+    switch (result.kind) {
+      case "recorded":
+        return renderConfirm(c, approvalId, link, 200, `Recorded: the action ${outcome === "succeeded" ? "worked" : "failed"}. Thank you.`);
+      case "repeat":
+        return renderConfirm(c, approvalId, link, 200, `The result was already recorded as ${outcome}.`);
+      default:
+        return renderConfirm(c, approvalId, link, 409, `The result was already recorded differently; nothing was changed.`);
+    }
+  });
+
   app.post("/approve/:approvalId", async (c) => {
     const approvalId = c.req.param("approvalId");
-    const type = c.req.header("Content-Type") ?? "";
-    if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
-      return c.html(refusalPage("Unsupported request", "Decisions are sent by the confirm page's form."), 415, PAGE_HEADERS);
-    }
-    const raw = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([key, value]) => [key, typeof value === "string" ? value : undefined]));
+    const raw = await formFields(c);
+    if (!raw) return c.html(refusalPage("Unsupported request", "Decisions are sent by the confirm page's form."), 415, PAGE_HEADERS);
     if (!LinkQuery.safeParse(raw).success || !z.uuid().safeParse(approvalId).success) {
       return c.html(refusalPage("This link is incomplete", "Open the link exactly as it was sent to you. Nothing was changed."), 403, PAGE_HEADERS);
     }
@@ -103,6 +184,7 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
     if (refusal) return c.html(refusalPage(...refusal), 403, PAGE_HEADERS);
 
     const outcome = await services.approvals.recordDecision({ approvalId, approver: link.approver, decision, comment, at: services.now() });
+    if (outcome.kind === "recorded" && outcome.statusChanged) await afterDecision(outcome.approval, services);
     switch (outcome.kind) {
       case "not_found":
         return c.html(refusalPage("Approval not found", "There is no approval with this id. Nothing was changed."), 404, PAGE_HEADERS);

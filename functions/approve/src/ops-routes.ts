@@ -1,9 +1,13 @@
 import type { Hono } from "hono";
 import { z } from "zod";
+import { Priority } from "../../../shared/contracts/alert.ts";
+import { ApprovalStatus } from "../../../shared/contracts/approval.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import { requireBearer } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
+import { fieldIssues } from "../../../shared/http/validation.ts";
 import { configOf, type Env } from "./env.ts";
+import { executionJson } from "./execution-routes.ts";
 import type { ApproveServices } from "./services.ts";
 
 type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
@@ -18,12 +22,97 @@ function idParam(value: string, what: string): string {
 
 const iso = (date: Date | undefined) => date?.toISOString() ?? null;
 
-/** Read-only ops API behind `Authorization: Bearer <OPS_TOKEN>`. */
+const ListQuery = z.object({
+  priority: Priority.optional(),
+  since: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-11-22T00:00:00Z" }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+/** Keyset cursor: the (time, id) of the last row served, base64url-encoded. */
+const encodeCursor = (at: Date, id: string) => btoa(`${at.toISOString()}|${id}`).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+
+function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const [at, id] = atob(cursor.replaceAll("-", "+").replaceAll("_", "/")).split("|");
+    const date = new Date(at ?? "");
+    if (Number.isNaN(date.getTime()) || !Id.safeParse(id).success) throw new Error("bad cursor");
+    return { at: date, id: id! };
+  } catch {
+    throw new AppError("invalid_request", "cursor is not one this API issued", {
+      fields: [{ field: "cursor", message: "must be a next_cursor from a previous page" }],
+    });
+  }
+}
+
+function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    const fields = fieldIssues(parsed.error);
+    throw new AppError("invalid_request", `invalid query — ${fields[0]?.field}: ${fields[0]?.message}`, { fields });
+  }
+  return parsed.data;
+}
+
+/** Paths under /api/v1 that authenticate otherwise (the executor signs its reports). */
+const SIGNED_PATHS = /^\/api\/v1\/executions\/[^/]+\/result$/;
+
+/** Ops API behind `Authorization: Bearer <OPS_TOKEN>`. */
 export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
-  app.use(
-    "/api/v1/*",
-    requireBearer((c) => configOf(c.env as Env).OPS_TOKEN, "ops"),
-  );
+  const requireOps = requireBearer((c) => configOf(c.env as Env).OPS_TOKEN, "ops");
+  app.use("/api/v1/*", async (c, next) => (SIGNED_PATHS.test(c.req.path) ? next() : requireOps(c, next)));
+
+  app.get("/api/v1/incidents", async (c) => {
+    const query = parseQuery(ListQuery.extend({ status: z.enum(["analyzing", "analyzed", "resolved"]).optional() }), c.req.query());
+    const services = c.get("services");
+    const rows = await services.incidents.list({ ...query, since: query.since ? new Date(query.since) : undefined, after: decodeCursor(query.cursor) });
+    const last = rows.length === query.limit ? rows.at(-1) : undefined;
+    return c.json({
+      items: rows.map((incident) => ({
+        id: incident.id,
+        fingerprint: incident.fingerprint,
+        status: incident.status,
+        alert_type: incident.alert.alert_type,
+        source: incident.alert.source,
+        severity: incident.alert.severity,
+        priority: incident.alert.priority,
+        namespace: incident.alert.namespace ?? null,
+        target_resource: incident.alert.target_resource ?? null,
+        opened_at: iso(incident.openedAt),
+        analyzed_at: iso(incident.analyzedAt),
+        resolved_at: iso(incident.resolvedAt),
+        risk_level: incident.rca?.risk_level ?? null,
+        decision: incident.triage?.decision ?? null,
+      })),
+      next_cursor: last ? encodeCursor(last.openedAt, last.id) : null,
+    });
+  });
+
+  app.get("/api/v1/approvals", async (c) => {
+    const query = parseQuery(ListQuery.extend({ status: ApprovalStatus.optional() }), c.req.query());
+    const services = c.get("services");
+    const rows = await services.approvals.list({ ...query, since: query.since ? new Date(query.since) : undefined, after: decodeCursor(query.cursor) });
+    const last = rows.length === query.limit ? rows.at(-1) : undefined;
+    return c.json({
+      items: rows.map((approval) => ({
+        id: approval.id,
+        incident_id: approval.incidentId,
+        status: approval.status,
+        priority: approval.priority,
+        risk_level: approval.riskLevel,
+        required_signatures: approval.requiredSignatures,
+        approvals: approval.signatures.filter((s) => s.decision === "approve").length,
+        auto_approved: approval.autoApproved,
+        operation: approval.action.operation,
+        escalation_level: approval.escalationLevel,
+        expires_at: iso(approval.expiresAt),
+        created_at: iso(approval.createdAt),
+        decided_at: iso(approval.decidedAt),
+      })),
+      next_cursor: last ? encodeCursor(last.createdAt, last.id) : null,
+    });
+  });
 
   app.get("/api/v1/incidents/:id", async (c) => {
     const id = idParam(c.req.param("id"), "incident");
@@ -60,6 +149,7 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
         duration_ms: incident.analysisDurationMs ?? null,
         pending_provider: incident.pending?.provider ?? null,
       },
+      triage: incident.triage ?? null,
       approval_id: approval?.id ?? null,
       approval_status: approval?.status ?? null,
     });
@@ -70,7 +160,10 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
     const services = c.get("services");
     const approval = await services.approvals.get(id);
     if (!approval) throw new AppError("not_found", `approval ${id} not found`);
-    const audit = await services.approvals.auditTrail(id);
+    const [audit, execution] = await Promise.all([
+      services.approvals.auditTrail(id),
+      approval.executionId ? services.executions.get(approval.executionId) : undefined,
+    ]);
     return c.json({
       id: approval.id,
       incident_id: approval.incidentId,
@@ -83,6 +176,8 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
       expires_at: iso(approval.expiresAt),
       created_at: iso(approval.createdAt),
       decided_at: iso(approval.decidedAt),
+      escalation_level: approval.escalationLevel,
+      execution: execution ? executionJson(execution) : null,
       signatures: approval.signatures.map((s) => ({ approver: s.approver, decision: s.decision, comment: s.comment ?? null, signed_at: iso(s.signedAt) })),
       audit: audit.map((entry) => ({ at: iso(entry.at), actor: entry.actor, action: entry.action, details: entry.details })),
     });

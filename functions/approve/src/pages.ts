@@ -3,6 +3,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import type { NormalizedAlert } from "../../../shared/contracts/alert.ts";
 import type { Rca } from "../../../shared/contracts/rca.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
+import type { ExecutionRecord } from "../../../shared/ports/execution-store.ts";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -21,6 +22,7 @@ const STYLE = `
   button { flex: 1 1 10rem; font: inherit; font-size: 1.1rem; padding: .8rem; border-radius: .5rem; border: 0; cursor: pointer; }
   .approve { background: #1a7f37; color: white; } .reject { background: #b42318; color: white; }
   .notice { padding: .8rem; border-radius: .5rem; background: rgba(127,127,127,.15); }
+  .done { background: #1a7f37; color: white; } .failed { background: #6e7781; color: white; }
 `;
 
 function layout(title: string, body: Html): Html {
@@ -50,6 +52,8 @@ export interface ConfirmPageInput {
   readonly alert: NormalizedAlert;
   readonly rca: Rca | undefined;
   readonly hitCount: number | undefined;
+  /** The hand-off, once the action is approved. */
+  readonly execution?: ExecutionRecord | undefined;
   readonly link: LinkFields;
   /** Shown after a POST: what just happened. */
   readonly notice?: string;
@@ -93,9 +97,7 @@ export function confirmPage(input: ConfirmPageInput): Html {
       ${
         canDecide
           ? html`<form method="post">
-        <input type="hidden" name="approver" value="${link.approver}" />
-        <input type="hidden" name="expires" value="${String(link.expires)}" />
-        <input type="hidden" name="sig" value="${link.sig}" />
+        ${linkInputs(link)}
         <label for="comment">Comment (optional)</label>
         <textarea id="comment" name="comment" maxlength="1000"></textarea>
         <div class="actions">
@@ -105,8 +107,42 @@ export function confirmPage(input: ConfirmPageInput): Html {
       </form>`
           : html`<p class="notice">${mine ? `You (${link.approver}) already signed: ${mine.decision}.` : `This approval is ${approval.status}; no decision can be added.`}</p>`
       }
+      ${input.execution ? executionSection(input.execution, link) : ""}
     `,
   );
+}
+
+function linkInputs(link: LinkFields): Html {
+  return html`<input type="hidden" name="approver" value="${link.approver}" />
+        <input type="hidden" name="expires" value="${String(link.expires)}" />
+        <input type="hidden" name="sig" value="${link.sig}" />`;
+}
+
+/** Where the approved action stands: queued, with the executor, to be run by hand, or finished. */
+function executionSection(execution: ExecutionRecord, link: LinkFields): Html {
+  const finished = execution.status === "succeeded" || execution.status === "failed";
+  const resultForm = html`<form method="post" action="/approve/${execution.approvalId}/result">
+        ${linkInputs(link)}
+        <label for="note">What happened (optional)</label>
+        <textarea id="note" name="note" maxlength="4000"></textarea>
+        <div class="actions">
+          <button class="done" type="submit" name="outcome" value="succeeded">Mark done</button>
+          <button class="failed" type="submit" name="outcome" value="failed">Mark failed</button>
+        </div>
+      </form>`;
+  return html`<h2 id="execution">Execution: <span id="execution-status">${execution.status}</span></h2>
+      ${
+        finished
+          ? html`<p>${execution.status === "succeeded" ? "The action worked" : "The action failed"}${execution.dryRun ? " (dry run)" : ""}, reported by ${execution.reportedBy ?? "unknown"} at ${execution.finishedAt?.toISOString() ?? ""}${execution.durationMs !== undefined ? ` after ${execution.durationMs} ms` : ""}.</p>
+      ${execution.outputExcerpt ? html`<pre>${execution.outputExcerpt}</pre>` : ""}`
+          : execution.status === "manual"
+            ? html`<p>No executor is configured. Run the command above by hand, then record how it went:</p>
+      ${resultForm}`
+            : execution.status === "dispatched"
+              ? html`<p>Handed to the executor at ${execution.dispatchedAt?.toISOString() ?? ""}${execution.dryRun ? " as a dry run" : ""}; waiting for its report. If it never reports, record the result by hand:</p>
+      ${resultForm}`
+              : html`<p>Approved; handing the action to the executor.</p>`
+      }`;
 }
 
 /** A refusal page (forged/expired link, unknown approval, closed approval). */

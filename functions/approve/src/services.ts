@@ -1,44 +1,90 @@
 import type { Kysely } from "kysely";
+import { createHttpExecutor } from "../../../shared/adapters/http-executor.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { createDb, type Database, databaseConnectionOf } from "../../../shared/adapters/neon-kysely-db.ts";
+import { createExecutionStore, createLearningHistory } from "../../../shared/adapters/neon-kysely-execution-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
+import { createUpstashLearningStats } from "../../../shared/adapters/upstash-learning-stats.ts";
+import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { perEnv } from "../../../shared/config/env.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
+import { ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { SlaPolicy } from "../../../shared/domain/sla.ts";
+import { DEFAULT_SLA_POLICY } from "../../../shared/domain/sla.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
+import type { ExecutionStore } from "../../../shared/ports/execution-store.ts";
+import type { Executor } from "../../../shared/ports/executor.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
+import type { LearningHistory, LearningStats } from "../../../shared/ports/learning.ts";
+import type { Metrics } from "../../../shared/ports/metrics.ts";
+import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env } from "./env.ts";
 
 export interface ApproveServices {
   readonly approvals: ApprovalStore;
   readonly incidents: IncidentStore;
+  readonly executions: ExecutionStore;
+  readonly learningHistory: LearningHistory;
+  readonly learningStats: LearningStats;
   readonly alertIndex: AlertIndex;
+  readonly metrics: Metrics;
   readonly approvers: ApproverRoster;
   /** Current key first, then the previous one during rotation. */
   readonly linkKeys: readonly string[];
+  /** Absent: approved actions are run by hand and reported on the approval page. */
+  readonly executor: Executor | undefined;
+  readonly executorSecret: string | undefined;
+  readonly dryRun: boolean;
+  readonly publicBaseUrl: string;
+  readonly sla: SlaPolicy;
+  readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
+  readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
+  readonly log: (event: string, details: Record<string, unknown>) => void;
   readonly now: () => Date;
   /** Releases per-request resources (the database pool). */
   readonly close: () => Promise<void>;
 }
 
-/** The Redis-backed index is a stateless REST client: built once per isolate. */
-const alertIndexFor = perEnv((env: Env) => {
+/** Stateless REST clients and config-derived parts: built once per isolate. */
+const statelessFor = perEnv((env: Env) => {
   const config = configOf(env);
-  return createUpstashAlertIndex(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }));
+  const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
+  const log = (event: string, details: Record<string, unknown>) => console.error(JSON.stringify({ service: "approve", event, ...details }));
+  return {
+    config,
+    log,
+    alertIndex: createUpstashAlertIndex(redis),
+    learningStats: createUpstashLearningStats(redis),
+    metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),
+    executor: config.EXECUTOR_URL && config.EXECUTOR_SECRET ? createHttpExecutor({ url: config.EXECUTOR_URL, secret: config.EXECUTOR_SECRET }) : undefined,
+  };
 });
 
-/** Per-request composition root: a Workers WebSocket pool must not outlive its request. */
+/** Per-request (or per-batch) composition root: a Workers WebSocket pool must not outlive its request. */
 export function servicesFor(env: Env): ApproveServices {
-  const config = configOf(env);
+  const { config, log, alertIndex, learningStats, metrics, executor } = statelessFor(env);
   const db: Kysely<Database> = createDb(databaseConnectionOf(config));
   return {
     approvals: createApprovalStore(db),
     incidents: createIncidentStore(db),
-    alertIndex: alertIndexFor(env),
+    executions: createExecutionStore(db),
+    learningHistory: createLearningHistory(db),
+    learningStats,
+    alertIndex,
+    metrics,
     approvers: config.APPROVERS,
     linkKeys: [config.LINK_SIGNING_KEY, ...(config.LINK_SIGNING_KEY_PREVIOUS ? [config.LINK_SIGNING_KEY_PREVIOUS] : [])],
+    executor,
+    executorSecret: config.EXECUTOR_SECRET,
+    dryRun: config.EXECUTOR_DRY_RUN,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    sla: { ...DEFAULT_SLA_POLICY, responseSeconds: config.SLA_RESPONSE },
+    publishNotify: (message) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
+    publishExecute: (message) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),
+    log,
     now: () => new Date(),
     close: () => db.destroy(),
   };

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DatabaseEnv, parseEnv, RedisEnv } from "../../../shared/config/env.ts";
+import { perPriorityDuration } from "../../../shared/config/per-priority.ts";
 import { Operation } from "../../../shared/contracts/rca.ts";
+import { DEFAULT_APPROVAL_POLICY } from "../../../shared/domain/approval-policy.ts";
 import { DEFAULT_TRUST_POLICY, type TrustPolicy } from "../../../shared/domain/trust-engine.ts";
 
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
@@ -47,6 +49,8 @@ export const ClassifyConfig = DatabaseEnv.extend(RedisEnv.shape).extend({
   MAX_CONSECUTIVE_FAILURES: z.coerce.number().int().min(0).default(3),
   /** Highest replica count an automatic scale may set. Default 10. */
   MAX_REPLICAS: z.coerce.number().int().min(1).default(10),
+  /** How long approvals stay open, e.g. `P0=30m,P1=24h`. Default P0 30 min, others 24 h. */
+  APPROVAL_EXPIRY: perPriorityDuration(DEFAULT_APPROVAL_POLICY.expirySeconds),
 });
 export type ClassifyConfig = z.infer<typeof ClassifyConfig>;
 

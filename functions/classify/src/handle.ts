@@ -1,5 +1,6 @@
-import type { ClassifyRequestedV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
-import { approvalExpiry } from "../../../shared/domain/approval-policy.ts";
+import type { Triage } from "../../../shared/contracts/approval.ts";
+import type { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import { type ApprovalPolicy, approvalExpiry } from "../../../shared/domain/approval-policy.ts";
 import { decideTrust, type TrustPolicy } from "../../../shared/domain/trust-engine.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
@@ -10,60 +11,104 @@ export interface ClassifyDeps {
   readonly incidents: IncidentStore;
   readonly counters: TrustCountersSource;
   readonly policy: TrustPolicy;
-  readonly publishNotify: (message: NotifyRequestedV1) => Promise<void>;
+  readonly approvalPolicy: ApprovalPolicy;
+  readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
+  readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
   readonly now: () => Date;
   readonly newId: () => string;
 }
 
 /**
- * Decides how much human approval the verdict needs, stores that as the
- * incident's one approval row, and tells notify. A redelivery finds the
- * existing row and re-sends the same notify message id, which notify absorbs.
+ * Decides how much human approval the verdict needs and records it: the
+ * decision on the incident, an approval row unless nothing can be approved,
+ * the execution hand-off for an automatic approval, and a notification. A
+ * redelivery finds what the first delivery stored and re-sends the same
+ * message ids, which notify and the executor absorb.
  */
 export async function handleClassifyRequested(message: ClassifyRequestedV1, deps: ClassifyDeps): Promise<void> {
   const { incident_id: incidentId, fingerprint, alert, rca } = message.payload;
   const now = deps.now();
-  const trust = decideTrust(
+  const incident = await deps.incidents.get(incidentId);
+  if (!incident) throw new Error(`incident ${incidentId} not found (yet)`);
+  const decision = decideTrust(
     { rca, namespace: alert.namespace, priority: alert.priority },
     await deps.counters.read(fingerprint, rca.suggested_action.operation, now.getTime()),
     deps.policy,
   );
-  // Until notify can send link-less notices, "notify only" still asks a human to acknowledge.
-  const decision =
-    trust.kind === "notify_only" ? { ...trust, requiredSignatures: deps.policy.signatures[trust.riskLevel === "low" ? "medium" : trust.riskLevel] } : trust;
-  const incident = await deps.incidents.get(incidentId);
-  if (!incident) throw new Error(`incident ${incidentId} not found (yet)`);
+  const triage: Triage = {
+    decision: decision.kind,
+    risk_level: decision.riskLevel,
+    required_signatures: decision.requiredSignatures,
+    reasons: [...decision.reasons],
+    decided_at: now.toISOString(),
+  };
+  await deps.incidents.recordTriage(incidentId, triage);
+  const stored = (await deps.incidents.get(incidentId))?.triage ?? triage;
   const resolved = incident.status === "resolved";
-  const { approval } = await deps.approvals.createForIncident({
+
+  const notification = {
+    incident_id: incidentId,
+    fingerprint,
+    alert,
+    rca,
+    reasons: stored.reasons,
+  };
+
+  if (stored.decision === "notify_only") {
+    // Nothing can be approved: people are told, and nothing waits on them.
+    if (resolved) return;
+    await deps.publishNotify({
+      type: "notify.requested",
+      version: 2,
+      id: `notify:${incidentId}:notify_only`,
+      occurredAt: now.toISOString(),
+      correlationId: message.correlationId,
+      payload: { ...notification, kind: "notify_only", required_signatures: 0 },
+    });
+    return;
+  }
+
+  const automatic = stored.decision === "auto_approve";
+  const { approval, created } = await deps.approvals.createForIncident({
     id: deps.newId(),
     incidentId,
-    riskLevel: decision.riskLevel,
-    requiredSignatures: decision.requiredSignatures,
-    autoApproved: !resolved && decision.kind === "auto_approve",
-    initialStatus: resolved ? "OBSOLETE" : decision.kind === "auto_approve" ? "APPROVED" : "PENDING",
-    reasons: resolved ? [...decision.reasons, "the incident resolved before a decision was needed"] : decision.reasons,
+    riskLevel: stored.risk_level,
+    requiredSignatures: stored.required_signatures,
+    autoApproved: !resolved && automatic,
+    initialStatus: resolved ? "OBSOLETE" : automatic ? "APPROVED" : "PENDING",
+    reasons: resolved ? [...stored.reasons, "the incident resolved before a decision was needed"] : stored.reasons,
     action: rca.suggested_action,
-    expiresAt: new Date(approvalExpiry(alert.priority, Math.floor(now.getTime() / 1000)) * 1000),
+    expiresAt: new Date(approvalExpiry(alert.priority, Math.floor(now.getTime() / 1000), deps.approvalPolicy) * 1000),
     createdAt: now,
     correlationId: message.correlationId,
   });
 
   // Nobody needs to act on an incident that resolved on its own.
   if (approval.status === "OBSOLETE") return;
+  if (approval.autoApproved) {
+    if (created) await deps.counters.countAutomaticRepair(now.getTime());
+    if (approval.executionId) {
+      await deps.publishExecute({
+        type: "execute.requested",
+        version: 1,
+        id: `execute:${approval.executionId}`,
+        occurredAt: now.toISOString(),
+        correlationId: message.correlationId,
+        payload: { execution_id: approval.executionId, approval_id: approval.id, incident_id: incidentId },
+      });
+    }
+  }
   const kind = approval.autoApproved ? "auto_approved" : "approval_requested";
   await deps.publishNotify({
     type: "notify.requested",
-    version: 1,
+    version: 2,
     id: `notify:${approval.id}:${kind}`,
     occurredAt: now.toISOString(),
     correlationId: message.correlationId,
     payload: {
+      ...notification,
       kind,
-      incident_id: incidentId,
       approval_id: approval.id,
-      fingerprint,
-      alert,
-      rca,
       required_signatures: approval.requiredSignatures,
       expires_at: Math.floor(approval.expiresAt.getTime() / 1000),
     },

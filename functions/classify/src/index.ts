@@ -3,7 +3,7 @@ import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kyse
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashTrustCounters } from "../../../shared/adapters/upstash-trust-counters.ts";
-import { ClassifyRequestedV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { publish } from "../../../shared/queue/publish.ts";
@@ -26,7 +26,9 @@ export default {
           console.error(JSON.stringify({ service: "classify", event: "trust_counters_unavailable", error: String(error) })),
         ),
         policy: trustPolicyOf(config),
-        publishNotify: (message: NotifyRequestedV1) => publish(env.NOTIFY_QUEUE, NotifyRequestedV1, message),
+        approvalPolicy: { expirySeconds: config.APPROVAL_EXPIRY },
+        publishNotify: (message: NotifyRequestedV2) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
+        publishExecute: (message: ExecuteRequestedV1) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),
         now: () => new Date(),
         newId: () => crypto.randomUUID(),
       };

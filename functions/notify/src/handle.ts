@@ -1,5 +1,5 @@
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
-import type { NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import type { NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { approvalLinkUrl, signLink } from "../../../shared/domain/approval-link.ts";
 import { renderPlainText } from "../../../shared/domain/render/plain-text.ts";
 import type { DevInbox } from "../../../shared/ports/dev-inbox.ts";
@@ -24,10 +24,12 @@ export interface NotifyDeps {
 const LEDGER_TTL_SECONDS = 7 * 86_400;
 
 /** One signed link per approver: each person's link names them, so signatures are attributable. */
-export async function approverLinks(n: NotifyRequestedV1["payload"], deps: Pick<NotifyDeps, "approvers" | "linkKey" | "baseUrl">): Promise<ApproverLink[]> {
+export async function approverLinks(n: NotifyRequestedV2["payload"], deps: Pick<NotifyDeps, "approvers" | "linkKey" | "baseUrl">): Promise<ApproverLink[]> {
+  const { approval_id: approvalId, expires_at: expiresAt } = n;
+  if (!approvalId || !expiresAt) return [];
   return Promise.all(
     deps.approvers.map(async ({ id }) => {
-      const claims = { approvalId: n.approval_id, approver: id, expiresAt: n.expires_at };
+      const claims = { approvalId, approver: id, expiresAt };
       return { approver: id, url: approvalLinkUrl(deps.baseUrl, claims, await signLink(claims, deps.linkKey)) };
     }),
   );
@@ -37,15 +39,16 @@ export async function approverLinks(n: NotifyRequestedV1["payload"], deps: Pick<
  * Delivers one notification to every configured destination, each guarded by
  * an idempotency key so a redelivered message sends nothing twice.
  */
-export async function handleNotifyRequested(message: NotifyRequestedV1, deps: NotifyDeps): Promise<void> {
+export async function handleNotifyRequested(message: NotifyRequestedV2, deps: NotifyDeps): Promise<void> {
   const n = message.payload;
-  const links = n.kind === "approval_requested" ? await approverLinks(n, deps) : [];
+  // Links go out while a decision is still wanted: the request itself, and each escalation of it.
+  const links = n.kind === "approval_requested" || n.kind === "escalated" ? await approverLinks(n, deps) : [];
   const text = renderPlainText(n);
 
   if (deps.inbox) {
     const inbox = deps.inbox;
     await deliverOnce(deps.ledger, `${message.id}:dev-inbox`, async () => {
-      await inbox.deliver({ incident_id: n.incident_id, approval_id: n.approval_id, kind: n.kind, text, links, at: deps.now().toISOString() });
+      await inbox.deliver({ incident_id: n.incident_id, approval_id: n.approval_id ?? null, kind: n.kind, text, links, at: deps.now().toISOString() });
       console.log(`\n── dev inbox ──\n${text}\n${links.map((l) => `  ${l.approver}: ${l.url}`).join("\n")}\n`);
     });
   }

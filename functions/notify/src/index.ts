@@ -2,7 +2,7 @@ import { createUpstashDevInbox } from "../../../shared/adapters/upstash-dev-inbo
 import { createUpstashNotificationLedger } from "../../../shared/adapters/upstash-notification-ledger.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { perEnv } from "../../../shared/config/env.ts";
-import { NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import { NotifyQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { configOf, type Env } from "./env.ts";
@@ -39,7 +39,7 @@ export default {
     const deps = depsFor(env);
     await consume(batch.messages, {
       queue: batch.queue,
-      schema: NotifyRequestedV1,
+      schema: NotifyQueueMessage,
       deadLetters: env.DEAD_LETTER_QUEUE,
       handle: (message) => handleNotifyRequested(message, deps),
     });

@@ -3,9 +3,10 @@ import type { Env } from "../../../functions/classify/src/env.ts";
 import worker from "../../../functions/classify/src/index.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
-import { type DeadLetterV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import { trustKeys } from "../../../shared/adapters/upstash-trust-counters.ts";
+import { type DeadLetterV1, type ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { recordingQueue } from "../../support/fixtures/messages.ts";
-import { dbForTests, testEnv } from "../../support/worker/env.ts";
+import { dbForTests, redisForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
 import { seedAnalyzedIncident } from "../../support/worker/seed.ts";
 
@@ -13,10 +14,11 @@ const db = dbForTests();
 afterAll(() => db.destroy());
 
 function harness(vars: Record<string, string> = {}) {
-  const notify = recordingQueue<NotifyRequestedV1>();
+  const notify = recordingQueue<NotifyRequestedV2>();
+  const execute = recordingQueue<ExecuteRequestedV1>();
   const deadLetters = recordingQueue<DeadLetterV1>();
-  const env = { ...testEnv, ...vars, NOTIFY_QUEUE: notify, DEAD_LETTER_QUEUE: deadLetters } as unknown as Env;
-  return { notify, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-classify", bodies) };
+  const env = { ...testEnv, ...vars, NOTIFY_QUEUE: notify, EXECUTE_QUEUE: execute, DEAD_LETTER_QUEUE: deadLetters } as unknown as Env;
+  return { notify, execute, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-classify", bodies) };
 }
 
 describe("classify queue consumer", () => {
@@ -35,13 +37,15 @@ describe("classify queue consumer", () => {
     const audit = await createApprovalStore(db).auditTrail(approval!.id);
     expect(audit.map((a) => a.action)).toEqual(["approval.requested"]);
 
-    const sent = NotifyRequestedV1.parse(notify.sent[0]);
+    const sent = NotifyRequestedV2.parse(notify.sent[0]);
     expect(sent.payload).toMatchObject({ kind: "approval_requested", approval_id: approval!.id, required_signatures: required });
     expect(sent.payload.expires_at).toBe(Math.floor(approval!.expiresAt.getTime() / 1000));
   });
 
   it("auto-approves a low-risk model verdict when every guardrail holds, with an audit row saying so", async () => {
-    const { notify, run } = harness({ AUTO_APPROVE_NAMESPACES: "production" });
+    const { notify, execute, run } = harness({ AUTO_APPROVE_NAMESPACES: "production" });
+    const hour = Math.floor(Date.now() / 3_600_000);
+    const repairsBefore = Number((await redisForTests().get<string>(trustKeys.repairs(hour))) ?? 0);
     const message = await seedAnalyzedIncident(db, {
       risk_level: "low",
       provider: "ollama",
@@ -54,6 +58,53 @@ describe("classify queue consumer", () => {
     expect(approval).toMatchObject({ status: "APPROVED", autoApproved: true, requiredSignatures: 0 });
     expect((await createApprovalStore(db).auditTrail(approval!.id)).map((a) => a.action)).toEqual(["approval.auto_approved"]);
     expect(notify.sent[0]?.payload.kind).toBe("auto_approved");
+
+    // The hand-off is written with the approval and announced on the execute queue.
+    const execution = await db.selectFrom("executions").selectAll().where("approval_id", "=", approval!.id).executeTakeFirstOrThrow();
+    expect(execution).toMatchObject({ status: "requested", automatic: true, operation: "DELETE_POD" });
+    expect(execute.sent).toEqual([
+      expect.objectContaining({ id: `execute:${execution.id}`, payload: expect.objectContaining({ execution_id: execution.id }) }),
+    ]);
+    // …and counted against the hourly budget of automatic repairs.
+    expect(Number(await redisForTests().get<string>(trustKeys.repairs(hour)))).toBeGreaterThanOrEqual(repairsBefore + 1);
+    const incident = await createIncidentStore(db).get(message.payload.incident_id);
+    expect(incident?.triage).toMatchObject({ decision: "auto_approve", risk_level: "low", required_signatures: 0 });
+  });
+
+  it("sends a link-less notice and creates no approval when no safe action exists", async () => {
+    const { notify, execute, run } = harness();
+    const message = await seedAnalyzedIncident(db, {
+      risk_level: "medium",
+      suggested_action: { operation: "INVESTIGATE", command: "kubectl describe pod p -n production", description: "look closer" },
+    });
+    await run([message]);
+    await run([message]);
+    expect(await createApprovalStore(db).getByIncident(message.payload.incident_id)).toBeUndefined();
+    const incident = await createIncidentStore(db).get(message.payload.incident_id);
+    expect(incident?.triage).toMatchObject({ decision: "notify_only", required_signatures: 0 });
+    expect(incident?.triage?.reasons.join(" ")).toContain("investigate");
+    const sent = notify.sent.map((m) => NotifyRequestedV2.parse(m));
+    expect(new Set(sent.map((m) => m.id))).toEqual(new Set([`notify:${message.payload.incident_id}:notify_only`]));
+    expect(sent[0]?.payload).toMatchObject({ kind: "notify_only", required_signatures: 0 });
+    expect(sent[0]?.payload.approval_id).toBeUndefined();
+    expect(execute.sent).toHaveLength(0);
+  });
+
+  it("keeps approvals open as long as APPROVAL_EXPIRY says for the priority", async () => {
+    const { run } = harness({ APPROVAL_EXPIRY: "P0=10m,P1=2h,P2=2h,P3=2h" });
+    const message = await seedAnalyzedIncident(db, { risk_level: "high" });
+    const before = Date.now();
+    await run([message]);
+    const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
+    const expected = message.payload.alert.priority === "P0" ? 600_000 : 7_200_000;
+    expect(approval!.expiresAt.getTime() - before).toBeGreaterThan(expected - 5_000);
+    expect(approval!.expiresAt.getTime() - before).toBeLessThan(expected + 5_000);
+  });
+
+  it("refuses a malformed APPROVAL_EXPIRY, naming the variable", async () => {
+    const { run } = harness({ APPROVAL_EXPIRY: "P0=soon" });
+    const message = await seedAnalyzedIncident(db);
+    await expect(run([message])).rejects.toThrow(/APPROVAL_EXPIRY: "P0=soon" must look like P0=30m/);
   });
 
   it("asks a human for a low-risk verdict outside the automatic namespaces, saying why", async () => {

@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../../functions/notify/src/env.ts";
 import worker from "../../../functions/notify/src/index.ts";
-import type { DeadLetterV1, NotifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import type { DeadLetterV1, NotifyRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { verifyLink } from "../../../shared/domain/approval-link.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
 import type { InboxMessage } from "../../../shared/ports/dev-inbox.ts";
@@ -11,12 +11,15 @@ import { normalizedAlert, recordingQueue } from "../../support/fixtures/messages
 import { testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
 
-function notifyRequested(kind: NotifyRequestedV1["payload"]["kind"] = "approval_requested"): NotifyRequestedV1 {
+function notifyRequested(
+  kind: NotifyRequestedV2["payload"]["kind"] = "approval_requested",
+  extra: Partial<NotifyRequestedV2["payload"]> = {},
+): NotifyRequestedV2 {
   const alert = normalizedAlert({ message: `<script>alert(1)</script> & friends ${crypto.randomUUID()}` });
   const approvalId = crypto.randomUUID();
   return {
     type: "notify.requested",
-    version: 1,
+    version: 2,
     id: `notify:${approvalId}:${kind}`,
     occurredAt: new Date().toISOString(),
     correlationId: "corr",
@@ -27,8 +30,10 @@ function notifyRequested(kind: NotifyRequestedV1["payload"]["kind"] = "approval_
       fingerprint: "0123456789abcdef",
       alert,
       rca: rulesVerdict(alert),
-      required_signatures: kind === "approval_requested" ? 2 : 0,
+      required_signatures: kind === "approval_requested" || kind === "escalated" ? 2 : 0,
       expires_at: Math.floor(Date.now() / 1000) + 3600,
+      reasons: [],
+      ...extra,
     },
   };
 }
@@ -73,6 +78,71 @@ describe("notify queue consumer with the dev inbox", () => {
     const mine = (await inbox()).messages.find((m) => m.approval_id === message.payload.approval_id);
     expect(mine?.links).toEqual([]);
     expect(mine?.text).toContain("Auto-approved");
+  });
+
+  it("still reads v1 messages sent before the v2 contract", async () => {
+    const v2 = notifyRequested();
+    const { reasons: _reasons, ...payload } = v2.payload;
+    const v1: NotifyRequestedV1 = {
+      ...v2,
+      version: 1,
+      payload: { ...payload, kind: "approval_requested", approval_id: v2.payload.approval_id!, expires_at: v2.payload.expires_at! },
+    };
+    await run([v1]);
+    const mine = (await inbox()).messages.find((m) => m.approval_id === v2.payload.approval_id);
+    expect(mine?.links).toHaveLength(2);
+  });
+
+  it("sends a link-less notice when nothing can be approved", async () => {
+    const message = notifyRequested("notify_only", { approval_id: undefined, expires_at: undefined, reasons: ["no automatic action was proposed"] });
+    message.id = `notify:${message.payload.incident_id}:notify_only`;
+    await run([message]);
+    const mine = (await inbox()).messages.find((m) => m.incident_id === message.payload.incident_id);
+    expect(mine).toMatchObject({ kind: "notify_only", approval_id: null, links: [] });
+    expect(mine?.text).toContain("no safe automatic action");
+    expect(mine?.text).toContain("Why: no automatic action was proposed");
+  });
+
+  it("re-sends every approver's link with an escalation, naming the level", async () => {
+    const message = notifyRequested("escalated", { escalation: { level: 2, role: "L2 team lead", overdue_seconds: 1800 } });
+    await run([message]);
+    const mine = (await inbox()).messages.find((m) => m.approval_id === message.payload.approval_id);
+    expect(mine?.links.map((l) => l.approver)).toEqual(["alice", "bob"]);
+    expect(mine?.text).toContain("ESCALATED to L2 team lead");
+  });
+
+  it.each([
+    ["expired", {}, "Expired"],
+    [
+      "execution_result",
+      {
+        execution: {
+          execution_id: crypto.randomUUID(),
+          status: "failed" as const,
+          dry_run: false,
+          automatic: true,
+          duration_ms: 1200,
+          output_excerpt: "pod not found",
+        },
+      },
+      "Execution FAILED (automatic run, 1200 ms)",
+    ],
+  ] as const)("tells people about a %s without links", async (kind, extra, text) => {
+    const message = notifyRequested(kind, extra);
+    await run([message]);
+    const mine = (await inbox()).messages.find((m) => m.approval_id === message.payload.approval_id);
+    expect(mine?.links).toEqual([]);
+    expect(mine?.text).toContain(text);
+  });
+
+  it.each([
+    ["an escalation without its level", notifyRequested("escalated")],
+    ["an approval request without an approval", notifyRequested("approval_requested", { approval_id: undefined })],
+    ["an execution result without the execution", notifyRequested("execution_result")],
+  ])("dead-letters %s", async (_case, message) => {
+    const deadLetters = recordingQueue<DeadLetterV1>();
+    await run([message], deadLetters);
+    expect(deadLetters.sent).toHaveLength(1);
   });
 
   it("dead-letters what it cannot parse", async () => {

@@ -1,0 +1,59 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import { ExecutionResult } from "../../../shared/contracts/execution.ts";
+import type { AppEnv } from "../../../shared/http/app.ts";
+import { AppError } from "../../../shared/http/errors.ts";
+import { readSignedJson } from "../../../shared/http/signed-body.ts";
+import type { ExecutionRecord } from "../../../shared/ports/execution-store.ts";
+import type { Env } from "./env.ts";
+import { applyResult } from "./executions.ts";
+import type { ApproveServices } from "./services.ts";
+
+type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+
+const MAX_RESULT_BYTES = 64 * 1024;
+
+export const EXECUTION_RESULT_PATH = "/api/v1/executions/:id/result";
+
+const iso = (date: Date | undefined) => date?.toISOString() ?? null;
+
+export function executionJson(execution: ExecutionRecord) {
+  return {
+    id: execution.id,
+    approval_id: execution.approvalId,
+    incident_id: execution.incidentId,
+    status: execution.status,
+    dry_run: execution.dryRun,
+    automatic: execution.automatic,
+    operation: execution.operation,
+    command: execution.command,
+    requested_at: iso(execution.requestedAt),
+    dispatched_at: iso(execution.dispatchedAt),
+    finished_at: iso(execution.finishedAt),
+    duration_ms: execution.durationMs ?? null,
+    output_excerpt: execution.outputExcerpt ?? null,
+    reported_by: execution.reportedBy ?? null,
+  };
+}
+
+/** The executor's report, signed with EXECUTOR_SECRET like the hand-off it answers. */
+export function mountExecutionRoutes(app: Hono<ApproveEnv>): void {
+  app.post(EXECUTION_RESULT_PATH, async (c) => {
+    const services = c.get("services");
+    if (!services.executorSecret) throw new AppError("not_found", "no executor is configured (EXECUTOR_SECRET is unset)");
+    const id = z.uuid().safeParse(c.req.param("id"));
+    if (!id.success) throw new AppError("invalid_request", "execution id must be a UUID", { fields: [{ field: "id", message: "must be a UUID" }] });
+    const result = await readSignedJson(c, { secret: services.executorSecret, schema: ExecutionResult, maxBytes: MAX_RESULT_BYTES, who: "executor" });
+    const outcome = await applyResult(services, { executionId: id.data, result, reportedBy: "executor" });
+    switch (outcome.kind) {
+      case "not_found":
+        throw new AppError("not_found", `execution ${id.data} not found`);
+      case "conflict":
+        throw new AppError("conflict", `execution ${id.data} already ${outcome.execution.status}; a different result cannot replace it`);
+      case "repeat":
+        return c.json({ recorded: false, execution: executionJson(outcome.subject.execution) });
+      case "recorded":
+        return c.json({ recorded: true, execution: executionJson(outcome.subject.execution), playbook: outcome.playbook });
+    }
+  });
+}

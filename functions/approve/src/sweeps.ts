@@ -1,0 +1,72 @@
+import { ESCALATION_LADDER, escalationLevel, escalationSteps } from "../../../shared/domain/sla.ts";
+import { executeRequested } from "./executions.ts";
+import { approvalNotification } from "./notifications.ts";
+import type { ApproveServices } from "./services.ts";
+
+/** Rows handled per sweep and kind; a backlog drains over the following ticks. */
+const SWEEP_LIMIT = 200;
+/** An outbox row this old was not handed off by the request that wrote it. */
+const OUTBOX_GRACE_MS = 2 * 60_000;
+
+export interface SweepReport {
+  readonly expired: number;
+  readonly escalations: number;
+  readonly handOffsResent: number;
+}
+
+/**
+ * The approve function's cron: expire approvals past their deadline, escalate
+ * those waiting past their response SLA, and re-send hand-offs whose queue
+ * message was lost. Every step is a conditional update, so overlapping or
+ * repeated sweeps change each row once; `now` is the cron's scheduled time.
+ */
+export async function runSweeps(services: ApproveServices, now: Date): Promise<SweepReport> {
+  const expired = await expireApprovals(services, now);
+  const escalations = await escalateApprovals(services, now);
+  const handOffsResent = await resendStaleHandOffs(services, now);
+  return { expired, escalations, handOffsResent };
+}
+
+async function expireApprovals(services: ApproveServices, now: Date): Promise<number> {
+  const expired = await services.approvals.expireDue(now, SWEEP_LIMIT);
+  for (const approval of expired) {
+    const incident = await services.incidents.get(approval.incidentId);
+    const message = incident && approvalNotification("expired", approval, incident, now);
+    if (message) await services.publishNotify(message);
+  }
+  return expired.length;
+}
+
+async function escalateApprovals(services: ApproveServices, now: Date): Promise<number> {
+  let escalations = 0;
+  for (const { approval, priority } of await services.approvals.pending(SWEEP_LIMIT)) {
+    if (approval.expiresAt <= now) continue;
+    const waitingSeconds = Math.floor((now.getTime() - approval.createdAt.getTime()) / 1000);
+    const target = escalationLevel(priority, waitingSeconds, services.sla);
+    const steps = escalationSteps(approval.escalationLevel, target);
+    if (steps.length === 0) continue;
+    const details = { priority, waiting_seconds: waitingSeconds, response_sla_seconds: services.sla.responseSeconds[priority], from: approval.escalationLevel };
+    // Announce first, then record: a failed update re-announces with the same ids, which notify absorbs.
+    const incident = await services.incidents.get(approval.incidentId);
+    for (const level of steps) {
+      const message =
+        incident &&
+        approvalNotification("escalated", { ...approval, escalationLevel: level }, incident, now, {
+          escalation: {
+            level,
+            role: ESCALATION_LADDER[level] ?? `L${level}`,
+            overdue_seconds: Math.max(0, waitingSeconds - services.sla.responseSeconds[priority]),
+          },
+        });
+      if (message) await services.publishNotify(message);
+    }
+    if (await services.approvals.escalate(approval.id, target, now, details)) escalations += steps.length;
+  }
+  return escalations;
+}
+
+async function resendStaleHandOffs(services: ApproveServices, now: Date): Promise<number> {
+  const stale = await services.executions.staleRequested(new Date(now.getTime() - OUTBOX_GRACE_MS), SWEEP_LIMIT);
+  for (const execution of stale) await services.publishExecute(executeRequested(execution.id, execution.approvalId, execution.incidentId, now));
+  return stale.length;
+}

@@ -1,0 +1,33 @@
+import type { Priority } from "../contracts/alert.ts";
+
+/** Seed 001 §6.1: how soon someone must respond to, and resolve, an incident of each priority. */
+export interface SlaPolicy {
+  readonly responseSeconds: Readonly<Record<Priority, number>>;
+  readonly resolutionSeconds: Readonly<Record<Priority, number>>;
+}
+
+export const DEFAULT_SLA_POLICY: SlaPolicy = {
+  responseSeconds: { P0: 5 * 60, P1: 15 * 60, P2: 3_600, P3: 4 * 3_600 },
+  resolutionSeconds: { P0: 30 * 60, P1: 2 * 3_600, P2: 8 * 3_600, P3: 24 * 3_600 },
+};
+
+/** Seed 001 §6.2: who is pulled in at each level. L0 is whoever the approval went to first. */
+export const ESCALATION_LADDER = ["L0 on-call", "L1 expert", "L2 team lead", "L3 director", "L4 C-level"] as const;
+export const MAX_ESCALATION_LEVEL = ESCALATION_LADDER.length - 1;
+
+/**
+ * The level an approval should be at after waiting `waitingSeconds`: one level
+ * up per full response period overdue, capped at L4. Pure, so a sweep that
+ * missed ticks catches up in one step.
+ */
+export function escalationLevel(priority: Priority, waitingSeconds: number, policy: SlaPolicy = DEFAULT_SLA_POLICY): number {
+  if (!(waitingSeconds > 0)) return 0;
+  return Math.min(MAX_ESCALATION_LEVEL, Math.floor(waitingSeconds / policy.responseSeconds[priority]));
+}
+
+/** The escalation steps between `from` (exclusive) and `to` (inclusive), each announced once. */
+export function escalationSteps(from: number, to: number): number[] {
+  const steps: number[] = [];
+  for (let level = Math.max(from, 0) + 1; level <= Math.min(to, MAX_ESCALATION_LEVEL); level++) steps.push(level);
+  return steps;
+}
