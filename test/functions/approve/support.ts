@@ -4,26 +4,44 @@ import { createApp } from "../../../functions/approve/src/app.ts";
 import type { Env } from "../../../functions/approve/src/env.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import type { Database } from "../../../shared/adapters/neon-kysely-db.ts";
-import type { RiskLevel } from "../../../shared/contracts/rca.ts";
+import type { DeadLetterV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { RiskLevel, SuggestedAction } from "../../../shared/contracts/rca.ts";
 import { approvalLinkUrl, signLink } from "../../../shared/domain/approval-link.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
+import { recordingQueue } from "../../support/fixtures/messages.ts";
 import { testEnv } from "../../support/worker/env.ts";
 import { seedAnalyzedIncident } from "../../support/worker/seed.ts";
 
 /** A pending approval as classify would have created it. */
-export async function seedPendingApproval(db: Kysely<Database>, risk: RiskLevel = "high", requiredSignatures = 2): Promise<ApprovalRecord> {
-  const message = await seedAnalyzedIncident(db, { risk_level: risk });
+export async function seedPendingApproval(
+  db: Kysely<Database>,
+  risk: RiskLevel = "high",
+  requiredSignatures = 2,
+  options: {
+    fingerprint?: string;
+    createdAt?: Date;
+    expiresAt?: Date;
+    priority?: "P0" | "P1" | "P2" | "P3";
+    action?: SuggestedAction;
+    status?: "PENDING" | "APPROVED";
+  } = {},
+): Promise<ApprovalRecord> {
+  const message = await seedAnalyzedIncident(
+    db,
+    { risk_level: risk, ...(options.action ? { suggested_action: options.action } : {}) },
+    { ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}), ...(options.priority ? { alert: { priority: options.priority } } : {}) },
+  );
   const { approval } = await createApprovalStore(db).createForIncident({
     id: crypto.randomUUID(),
     incidentId: message.payload.incident_id,
     riskLevel: risk,
     requiredSignatures,
     autoApproved: false,
-    initialStatus: "PENDING",
+    initialStatus: options.status ?? "PENDING",
     reasons: [`risk ${risk}`],
     action: message.payload.rca.suggested_action,
-    expiresAt: new Date(Date.now() + 3_600_000),
-    createdAt: new Date(),
+    expiresAt: options.expiresAt ?? new Date(Date.now() + 3_600_000),
+    createdAt: options.createdAt ?? new Date(),
     correlationId: message.correlationId,
   });
   return approval;
@@ -42,11 +60,37 @@ export async function request(input: string, init: RequestInit = {}, env: Record
 }
 
 /** POSTs a decision the way the confirm page's form does. */
-export function decide(link: string, decision: "approve" | "reject", extra: Record<string, string> = {}): Promise<Response> {
-  const url = new URL(link);
-  const form = new URLSearchParams({ ...Object.fromEntries(url.searchParams), decision, ...extra });
-  return request(`${url.origin}${url.pathname}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() });
+export function decide(link: string, decision: "approve" | "reject", extra: Record<string, string> = {}, env?: Record<string, unknown>): Promise<Response> {
+  return postForm(link, "", { decision, ...extra }, env);
 }
+
+/** POSTs "mark done / mark failed" the way the approval page's result form does. */
+export function reportByHand(link: string, outcome: "succeeded" | "failed", note?: string, env?: Record<string, unknown>): Promise<Response> {
+  return postForm(link, "/result", { outcome, ...(note ? { note } : {}) }, env);
+}
+
+function postForm(link: string, suffix: string, fields: Record<string, string>, env?: Record<string, unknown>): Promise<Response> {
+  const url = new URL(link);
+  const form = new URLSearchParams({ ...Object.fromEntries(url.searchParams), ...fields });
+  return request(
+    `${url.origin}${url.pathname}${suffix}`,
+    { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() },
+    env,
+  );
+}
+
+/** The approve function's env with recording queues, so a test sees exactly what it published. */
+export function recordingEnv(vars: Record<string, string> = {}) {
+  const notify = recordingQueue<NotifyRequestedV2>();
+  const execute = recordingQueue<ExecuteRequestedV1>();
+  const deadLetters = recordingQueue<DeadLetterV1>();
+  const env = { ...testEnv, ...vars, NOTIFY_QUEUE: notify, EXECUTE_QUEUE: execute, DEAD_LETTER_QUEUE: deadLetters } as Record<string, unknown>;
+  return { env, notify, execute, deadLetters };
+}
+
+/** The env with the test executor configured (see test/support/fakes/fake-executor.ts). */
+export const withExecutor = (vars: Record<string, string> = {}) =>
+  recordingEnv({ EXECUTOR_URL: testEnv.TEST_EXECUTOR_URL!, EXECUTOR_SECRET: testEnv.TEST_EXECUTOR_SECRET!, ...vars });
 
 export const ops = (path: string, token = testEnv.OPS_TOKEN) =>
   request(`https://awoooi.test${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });

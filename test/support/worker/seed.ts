@@ -7,8 +7,12 @@ import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
 import { analyzeRequested } from "../fixtures/messages.ts";
 
 /** An analyzed incident in Postgres and the classify message analyze would send for it. */
-export async function seedAnalyzedIncident(db: Kysely<Database>, rca?: Partial<Rca>): Promise<ClassifyRequestedV1> {
-  const request = analyzeRequested();
+export async function seedAnalyzedIncident(
+  db: Kysely<Database>,
+  rca?: Partial<Rca>,
+  overrides: Parameters<typeof analyzeRequested>[0] = {},
+): Promise<ClassifyRequestedV1> {
+  const request = analyzeRequested(overrides);
   const { incident_id: id, fingerprint, alert } = request.payload;
   const incidents = createIncidentStore(db);
   await incidents.open({ id, fingerprint, alert, openedAt: new Date(alert.fired_at), correlationId: request.correlationId });
