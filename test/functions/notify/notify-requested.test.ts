@@ -60,7 +60,7 @@ describe("notify queue consumer with the dev inbox", () => {
       const url = new URL(link.url);
       expect(url.origin).toBe(testEnv.PUBLIC_BASE_URL);
       expect(url.pathname).toBe(`/approve/${message.payload.approval_id}`);
-      const claims = { approvalId: message.payload.approval_id, approver: link.approver, expiresAt: Number(url.searchParams.get("expires")) };
+      const claims = { approvalId: message.payload.approval_id!, approver: link.approver, expiresAt: Number(url.searchParams.get("expires")) };
       expect(await verifyLink(claims, url.searchParams.get("sig")!, [testEnv.LINK_SIGNING_KEY!], Math.floor(Date.now() / 1000))).toBe("valid");
     }
   });
