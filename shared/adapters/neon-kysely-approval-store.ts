@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import type { Priority } from "../contracts/alert.ts";
 import type { SuggestedAction } from "../contracts/rca.ts";
 import { tallySignatures } from "../domain/approval-policy.ts";
@@ -194,13 +194,17 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
       });
     },
 
-    async pending(limit) {
+    async dueForEscalation(now, responseSeconds, maxLevel, limit) {
+      const sla = sql<number>`case incidents.priority when 'P0' then ${responseSeconds.P0}::int when 'P1' then ${responseSeconds.P1}::int when 'P2' then ${responseSeconds.P2}::int else ${responseSeconds.P3}::int end`;
       const rows = await db
         .selectFrom("approvals")
         .innerJoin("incidents", "incidents.id", "approvals.incident_id")
         .selectAll("approvals")
         .select("incidents.priority")
         .where("approvals.status", "=", "PENDING")
+        .where("approvals.expires_at", ">", now)
+        .where("approvals.escalation_level", "<", maxLevel)
+        .where(sql<boolean>`approvals.created_at + (approvals.escalation_level + 1) * ${sla} * interval '1 second' <= ${now}`)
         .orderBy("approvals.created_at")
         .limit(limit)
         .execute();

@@ -1,4 +1,4 @@
-import { ESCALATION_LADDER, escalationLevel, escalationSteps } from "../../../shared/domain/sla.ts";
+import { ESCALATION_LADDER, escalationLevel, escalationSteps, MAX_ESCALATION_LEVEL } from "../../../shared/domain/sla.ts";
 import { executeRequested } from "./executions.ts";
 import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
@@ -39,8 +39,7 @@ async function expireApprovals(services: ApproveServices, now: Date): Promise<nu
 
 async function escalateApprovals(services: ApproveServices, now: Date): Promise<number> {
   let escalations = 0;
-  for (const { approval, priority } of await services.approvals.pending(SWEEP_LIMIT)) {
-    if (approval.expiresAt <= now) continue;
+  for (const { approval, priority } of await services.approvals.dueForEscalation(now, services.sla.responseSeconds, MAX_ESCALATION_LEVEL, SWEEP_LIMIT)) {
     const waitingSeconds = Math.floor((now.getTime() - approval.createdAt.getTime()) / 1000);
     const target = escalationLevel(priority, waitingSeconds, services.sla);
     const steps = escalationSteps(approval.escalationLevel, target);
