@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Env } from "../../../functions/approve/src/env.ts";
 import worker from "../../../functions/approve/src/index.ts";
+import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import type { DeadLetterV1 } from "../../../shared/contracts/queue.ts";
 import { dbForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
+import { seedAnalyzedIncident } from "../../support/worker/seed.ts";
 import { decide, linkFor, ops, request, seedPendingApproval } from "./support.ts";
 
 const db = dbForTests();
@@ -77,5 +79,90 @@ describe("dead-letter consumer", () => {
     expect(rows[0]).toMatchObject({ queue: "awoooi-notify", reason: "PagerDuty answered 400", body: { hello: "world" } });
     const raw = await db.selectFrom("dead_letters").selectAll().where("queue", "=", "(retries exhausted)").execute();
     expect(raw.some((row) => JSON.stringify(row.body) === '{"raw":true}')).toBe(true);
+  });
+});
+
+describe("ops list endpoints", () => {
+  /** A time no other test uses, so `since` isolates this test's rows in the shared database. */
+  const uniqueBase = () => new Date(Date.UTC(2031, 0, 1) + Math.floor(Math.random() * 1e9) * 1000);
+  const at = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000);
+  const list = async (path: string) => {
+    const response = await ops(path);
+    return { status: response.status, body: (await response.json()) as { items: Array<Record<string, any>>; next_cursor: string | null; error?: any } };
+  };
+
+  it("lists incidents newest first, filtered by status, priority and since, page by page", async () => {
+    const base = uniqueBase();
+    const seeded = [];
+    for (const [i, priority] of (["P0", "P2", "P2"] as const).entries()) {
+      seeded.push(await seedAnalyzedIncident(db, undefined, { alert: { priority, fired_at: at(base, i + 1).toISOString() } }));
+    }
+    await createIncidentStore(db).resolve(seeded[1]!.payload.incident_id, new Date());
+    const since = encodeURIComponent(base.toISOString());
+
+    const all = await list(`/api/v1/incidents?since=${since}`);
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((i) => i.id)).toEqual(seeded.map((s) => s.payload.incident_id).reverse());
+    expect(all.body.items[0]).toMatchObject({ priority: "P2", status: "analyzed", risk_level: expect.any(String), opened_at: at(base, 3).toISOString() });
+
+    const p2 = await list(`/api/v1/incidents?since=${since}&priority=P2`);
+    expect(p2.body.items.map((i) => i.id)).toEqual([seeded[2]!.payload.incident_id, seeded[1]!.payload.incident_id]);
+    const resolved = await list(`/api/v1/incidents?since=${since}&status=resolved`);
+    expect(resolved.body.items.map((i) => i.id)).toEqual([seeded[1]!.payload.incident_id]);
+
+    const page1 = await list(`/api/v1/incidents?since=${since}&limit=2`);
+    expect(page1.body.items).toHaveLength(2);
+    expect(page1.body.next_cursor).toEqual(expect.any(String));
+    const page2 = await list(`/api/v1/incidents?since=${since}&limit=2&cursor=${page1.body.next_cursor}`);
+    expect(page2.body.items.map((i) => i.id)).toEqual([seeded[0]!.payload.incident_id]);
+    expect(page2.body.next_cursor).toBeNull();
+  });
+
+  it("lists approvals newest first, filtered by status, priority and since", async () => {
+    const base = uniqueBase();
+    const first = await seedPendingApproval(db, "medium", 1, { priority: "P1", createdAt: at(base, 1) });
+    const second = await seedPendingApproval(db, "high", 2, { priority: "P3", createdAt: at(base, 2) });
+    await decide(await linkFor(first.id, "alice"), "approve");
+    const since = encodeURIComponent(base.toISOString());
+
+    const all = await list(`/api/v1/approvals?since=${since}`);
+    expect(all.body.items.map((a) => a.id)).toEqual([second.id, first.id]);
+    expect(all.body.items[1]).toMatchObject({ status: "APPROVED", priority: "P1", risk_level: "medium", approvals: 1, required_signatures: 1 });
+    expect((await list(`/api/v1/approvals?since=${since}&status=PENDING`)).body.items.map((a) => a.id)).toEqual([second.id]);
+    expect((await list(`/api/v1/approvals?since=${since}&priority=P1`)).body.items.map((a) => a.id)).toEqual([first.id]);
+  });
+
+  it.each([
+    ["/api/v1/incidents?status=open", "status"],
+    ["/api/v1/approvals?status=approved", "status"],
+    ["/api/v1/incidents?priority=P9", "priority"],
+    ["/api/v1/approvals?since=yesterday", "since"],
+    ["/api/v1/incidents?limit=0", "limit"],
+    ["/api/v1/incidents?limit=1000", "limit"],
+    ["/api/v1/approvals?cursor=not-a-cursor", "cursor"],
+  ])("answers 400 naming the field for %s", async (path, field) => {
+    const response = await ops(path);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; fields: Array<{ field: string }> } };
+    expect(body.error.code).toBe("invalid_request");
+    expect(body.error.fields.map((f) => f.field)).toContain(field);
+  });
+
+  it("requires the ops token", async () => {
+    expect((await ops("/api/v1/incidents", "wrong-token-123")).status).toBe(401);
+    expect((await ops("/api/v1/approvals", "")).status).toBe(401);
+  });
+
+  it("shows the trust decision on the incident", async () => {
+    const approval = await seedPendingApproval(db);
+    const triage = {
+      decision: "require_approval" as const,
+      risk_level: "high" as const,
+      required_signatures: 2,
+      reasons: ["risk high requires 2 signatures"],
+      decided_at: new Date().toISOString(),
+    };
+    await createIncidentStore(db).recordTriage(approval.incidentId, triage);
+    expect(await (await ops(`/api/v1/incidents/${approval.incidentId}`)).json()).toMatchObject({ triage });
   });
 });
