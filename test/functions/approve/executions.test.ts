@@ -3,12 +3,15 @@ import type { Env } from "../../../functions/approve/src/env.ts";
 import worker from "../../../functions/approve/src/index.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { createExecutionStore } from "../../../shared/adapters/neon-kysely-execution-store.ts";
+import { METRICS_KEY } from "../../../shared/adapters/upstash-metrics.ts";
 import { trustKeys } from "../../../shared/adapters/upstash-trust-counters.ts";
 import type { ExecuteRequestedV1 } from "../../../shared/contracts/queue.ts";
 import type { SuggestedAction } from "../../../shared/contracts/rca.ts";
 import { signedHeaders } from "../../../shared/http/signatures.ts";
+import { metricKey } from "../../../shared/ports/metrics.ts";
 import { dbForTests, redisForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
+import { seedAnalyzedIncident } from "../../support/worker/seed.ts";
 import { decide, linkFor, recordingEnv, reportByHand, request, seedPendingApproval, withExecutor } from "./support.ts";
 
 const db = dbForTests();
@@ -304,5 +307,42 @@ describe("POST /api/v1/executions/:id/result", () => {
     expect((await postResult(execution.id, { status: "succeeded" })).status).toBe(200);
     expect(await db.selectFrom("repair_outcomes").select("id").where("fingerprint", "=", fingerprint).execute()).toHaveLength(0);
     expect(await redisForTests().exists(trustKeys.learned(fingerprint, approval.action.operation))).toBe(0);
+  });
+});
+
+describe("autonomy index counters", () => {
+  const metric = async (field: string) => Number((await redisForTests().hget<string>(METRICS_KEY, field)) ?? 0);
+
+  it("counts a human decision when the deciding signature lands", async () => {
+    const field = metricKey("awoooi_incidents_human_resolved_total", { source: "alertmanager", risk_level: "medium" });
+    const before = await metric(field);
+    await approvedByAlice(recordingEnv().env);
+    expect(await metric(field)).toBeGreaterThanOrEqual(before + 1);
+  });
+
+  it("counts an automatic resolution when an auto-approved action succeeds for real, once", async () => {
+    const field = metricKey("awoooi_incidents_auto_resolved_total", { source: "alertmanager", action_type: "SCALE_DEPLOYMENT" });
+    const before = await metric(field);
+    const message = await seedAnalyzedIncident(db, {
+      risk_level: "low",
+      suggested_action: { operation: "SCALE_DEPLOYMENT", command: "scale", description: "d" },
+    });
+    const { approval } = await approvals().createForIncident({
+      id: crypto.randomUUID(),
+      incidentId: message.payload.incident_id,
+      riskLevel: "low",
+      requiredSignatures: 0,
+      autoApproved: true,
+      initialStatus: "APPROVED",
+      reasons: ["every guardrail held"],
+      action: message.payload.rca.suggested_action,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      createdAt: new Date(),
+      correlationId: "test",
+    });
+    await executions().markDispatched(approval.executionId!, false, new Date());
+    await postResult(approval.executionId!, { status: "succeeded" });
+    await postResult(approval.executionId!, { status: "succeeded" });
+    expect(await metric(field)).toBe(before + 1);
   });
 });
