@@ -29,6 +29,7 @@ afterAll(async () => {
 interface InboxMessage {
   incident_id: string;
   approval_id: string;
+  kind: string;
   links: { approver: string; url: string }[];
 }
 
@@ -105,11 +106,34 @@ describe("one alert through all five functions", () => {
     const approval = await ops(`/api/v1/approvals/${message.approval_id}`);
     expect(approval.status).toBe("APPROVED");
     expect(approval.signatures.map((s: { approver: string }) => s.approver).sort()).toEqual(["alice", "bob"]);
-    expect(approval.audit.map((a: { action: string }) => a.action)).toEqual(["approval.requested", "approval.signed", "approval.signed", "approval.approved"]);
+    expect(approval.audit.map((a: { action: string }) => a.action).filter((action: string) => action.startsWith("approval."))).toEqual([
+      "approval.requested",
+      "approval.signed",
+      "approval.signed",
+      "approval.approved",
+    ]);
 
     const incident = await ops(`/api/v1/incidents/${incidentId}`);
     expect(incident).toMatchObject({ status: "analyzed", hit_count: 1, approval_id: message.approval_id, approval_status: "APPROVED" });
     expect(incident.rca).toMatchObject({ provider: "rules", suggested_action: { operation: "ROLLBACK_DEPLOYMENT" } });
+  });
+
+  it("hands the approved action to a human (no executor configured) and records their 'mark done'", async () => {
+    await expect.poll(async () => (await ops(`/api/v1/approvals/${message.approval_id}`)).execution?.status, { timeout: 30_000, interval: 250 }).toBe("manual");
+    const page = await (await fetch(message.links[0]!.url)).text();
+    expect(page).toContain("Run the command above by hand");
+    const url = new URL(message.links[1]!.url);
+    const response = await fetch(`${url.origin}${url.pathname}/result`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ ...Object.fromEntries(url.searchParams), outcome: "succeeded", note: "rolled back by hand" }).toString(),
+    });
+    expect(response.status).toBe(200);
+    const approval = await ops(`/api/v1/approvals/${message.approval_id}`);
+    expect(approval).toMatchObject({ status: "EXECUTED", execution: { status: "succeeded", reported_by: "bob", dry_run: false } });
+    await expect.poll(async () => (await inboxFor(incidentId)).map((m) => m.kind)).toContain("execution_result");
+    const learned = await ops(`/api/v1/learning/summary/${(await ops(`/api/v1/incidents/${incidentId}`)).fingerprint}`);
+    expect(learned.actions).toEqual([expect.objectContaining({ action: "ROLLBACK_DEPLOYMENT", samples: 1, successes: 1 })]);
   });
 
   it("aggregates a repeat of the alert: same incident, hit count 2, no second message", async () => {
@@ -119,7 +143,7 @@ describe("one alert through all five functions", () => {
     expect((await ops(`/api/v1/incidents/${incidentId}`)).hit_count).toBe(2);
     // Give a wrongly enqueued analysis time to reach the inbox before asserting it did not.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect(await inboxFor(incidentId)).toHaveLength(1);
+    expect((await inboxFor(incidentId)).filter((m) => m.kind === "approval_requested")).toHaveLength(1);
   });
 });
 
