@@ -18,6 +18,17 @@ export default {
       );
       return Response.json({ service: "awoooi-edge (local gateway)", functions: Object.fromEntries(checks) });
     }
+    if (pathname === "/__dev/cron" && request.method === "POST") {
+      // What the functions' cron triggers do in production, run on demand (scripts/lib/stack.ts calls it every minute).
+      const scheduledTime = Date.now();
+      const cron = (binding: unknown) => binding as { run(scheduledTime: number): Promise<unknown> };
+      const [approve, webhookReceive] = await Promise.allSettled([
+        cron(env.APPROVE_CRON).run(scheduledTime),
+        cron(env.WEBHOOK_RECEIVE_CRON).run(scheduledTime),
+      ]);
+      const report = (result: PromiseSettledResult<unknown>) => (result.status === "fulfilled" ? (result.value ?? "ok") : { error: String(result.reason) });
+      return Response.json({ approve: report(approve), "webhook-receive": report(webhookReceive) });
+    }
     const target = routeFor(pathname);
     if (!target) {
       return Response.json({ error: { code: "not_found", message: `no function serves ${pathname}`, requestId: crypto.randomUUID() } }, { status: 404 });

@@ -36,6 +36,8 @@ export interface Stack {
   readonly baseUrl: string;
   readonly services: BackingServices;
   readonly vars: Readonly<Record<string, string>>;
+  /** Runs every function's cron work now (the dev stack also does it once a minute). */
+  runCrons(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -87,7 +89,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   pipeLines(child.stdout!, onLine);
   pipeLines(child.stderr!, onLine);
 
+  let cronTimer: NodeJS.Timeout | undefined;
   const stop = async () => {
+    if (cronTimer) clearInterval(cronTimer);
     if (child.exitCode === null) {
       child.kill("SIGTERM");
       await Promise.race([new Promise((resolve) => child.once("exit", resolve)), sleep(5_000)]);
@@ -103,7 +107,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw new Error(`${(error as Error).message}\n--- wrangler output ---\n${output.join("\n")}`);
   }
-  return { baseUrl, services, vars, stop };
+  // wrangler dev fires no cron triggers; in dev the gateway runs them once a minute.
+  if (options.purpose === "dev") {
+    cronTimer = setInterval(() => {
+      runCrons(baseUrl).catch((error) => log(`cron      ${(error as Error).message}`));
+    }, 60_000);
+    cronTimer.unref();
+  }
+  return { baseUrl, services, vars, stop, runCrons: () => runCrons(baseUrl) };
+}
+
+/** Runs the functions' cron work (sweeps, parked-alert drain) through the gateway, as the platform's triggers would. */
+async function runCrons(baseUrl: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${baseUrl}/__dev/cron`, { method: "POST", signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new Error(`cron run answered ${response.status}`);
+  return (await response.json()) as Record<string, unknown>;
 }
 
 async function waitUntilHealthy(baseUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -168,3 +168,11 @@ describe("refusals at the public base URL", () => {
     expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
   });
 });
+
+describe("cron work in the local stack", () => {
+  it("runs the approve sweeps and the parked-alert drain through the gateway", async () => {
+    const report = await stack.runCrons();
+    expect(report.approve).toMatchObject({ expired: expect.any(Number), escalations: expect.any(Number), handOffsResent: expect.any(Number) });
+    expect(report["webhook-receive"]).toBe("ok");
+  });
+});

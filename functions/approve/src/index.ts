@@ -1,3 +1,4 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
 import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead-letter-store.ts";
 import { ExecuteRequestedV1 } from "../../../shared/contracts/queue.ts";
@@ -7,9 +8,31 @@ import { recordDeadLetters } from "./dead-letters.ts";
 import { configOf, type Env } from "./env.ts";
 import { dispatchExecution } from "./executions.ts";
 import { servicesFor } from "./services.ts";
-import { runSweeps } from "./sweeps.ts";
+import { runSweeps, type SweepReport } from "./sweeps.ts";
 
 const app = createApp();
+
+async function sweep(env: Env, scheduledTime: number): Promise<SweepReport> {
+  const services = servicesFor(env);
+  try {
+    const report = await runSweeps(services, new Date(scheduledTime));
+    if (report.expired + report.escalations + report.handOffsResent > 0) console.log(JSON.stringify({ service: "approve", event: "sweep", ...report }));
+    return report;
+  } finally {
+    await services.close();
+  }
+}
+
+/**
+ * The cron's work as an RPC entrypoint, reachable only through a service
+ * binding: `wrangler dev` does not fire cron triggers, so the local gateway
+ * calls this once a minute instead.
+ */
+export class Cron extends WorkerEntrypoint<Env> {
+  run(scheduledTime: number): Promise<SweepReport> {
+    return sweep(this.env, scheduledTime);
+  }
+}
 
 export default {
   fetch: app.fetch,
@@ -35,12 +58,6 @@ export default {
   },
 
   async scheduled(controller, env) {
-    const services = servicesFor(env);
-    try {
-      const report = await runSweeps(services, new Date(controller.scheduledTime));
-      if (report.expired + report.escalations + report.handOffsResent > 0) console.log(JSON.stringify({ service: "approve", event: "sweep", ...report }));
-    } finally {
-      await services.close();
-    }
+    await sweep(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, unknown>;

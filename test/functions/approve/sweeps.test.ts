@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Env } from "../../../functions/approve/src/env.ts";
 import worker from "../../../functions/approve/src/index.ts";
@@ -20,9 +20,7 @@ const MINUTE = 60_000;
  */
 async function sweepAt(at: number, vars: Record<string, string> = {}) {
   const recording = recordingEnv(vars);
-  const ctx = createExecutionContext();
-  await worker.scheduled!(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), recording.env as unknown as Env, ctx);
-  await waitOnExecutionContext(ctx);
+  await worker.scheduled!(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), recording.env as unknown as Env);
   return recording;
 }
 
