@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Fingerprint, IncidentId, NormalizedAlert } from "./alert.ts";
+import { ApprovalStatus } from "./approval.ts";
 import { Rca } from "./rca.ts";
 
 /**
@@ -85,7 +86,7 @@ export const NotifyRequestedV1 = envelope(
 );
 export type NotifyRequestedV1 = z.infer<typeof NotifyRequestedV1>;
 
-export const NotificationKindV2 = z.enum(["approval_requested", "auto_approved", "notify_only", "escalated", "expired", "execution_result"]);
+export const NotificationKindV2 = z.enum(["approval_requested", "auto_approved", "notify_only", "escalated", "expired", "execution_result", "resolved"]);
 export type NotificationKindV2 = z.infer<typeof NotificationKindV2>;
 
 /**
@@ -109,6 +110,12 @@ export const NotifyRequestedV2 = envelope(
       expires_at: z.number().int().positive().optional(),
       /** Why the trust engine decided as it did. */
       reasons: z.array(z.string().max(500)).max(30).default([]),
+      /** The approval's state and who signed so far, when the sender knows it. */
+      approval_status: ApprovalStatus.optional(),
+      signatures: z
+        .array(z.object({ approver: z.string().max(64), decision: z.enum(["approve", "reject"]) }))
+        .max(20)
+        .default([]),
       escalation: z
         .object({
           level: z.number().int().min(1).max(4),
@@ -141,7 +148,10 @@ export type NotifyRequestedV2 = z.infer<typeof NotifyRequestedV2>;
 /** What notify consumes: v1 messages still in flight are read as v2. */
 export const NotifyQueueMessage = z
   .union([NotifyRequestedV2, NotifyRequestedV1])
-  .transform((message): NotifyRequestedV2 => (message.version === 2 ? message : { ...message, version: 2, payload: { ...message.payload, reasons: [] } }));
+  .transform(
+    (message): NotifyRequestedV2 =>
+      message.version === 2 ? message : { ...message, version: 2, payload: { ...message.payload, reasons: [], signatures: [] } },
+  );
 
 /** classify/approve → approve: hand an approved action to the executor (the executions row is the outbox). */
 export const ExecuteRequestedV1 = envelope(

@@ -10,6 +10,17 @@ export class PermanentError extends Error {
   }
 }
 
+/** A failure worth retrying after a delay the peer named (a 429's retry_after), rather than the usual backoff. */
+export class RetryLaterError extends Error {
+  readonly delaySeconds: number;
+
+  constructor(message: string, delaySeconds: number) {
+    super(message);
+    this.name = "RetryLaterError";
+    this.delaySeconds = delaySeconds;
+  }
+}
+
 export interface QueueMessageLike {
   readonly id: string;
   readonly body: unknown;
@@ -64,7 +75,9 @@ export async function consume<S extends z.ZodType>(messages: readonly QueueMessa
             error: error instanceof Error ? error.message : String(error),
           }),
         );
-        message.retry({ delaySeconds: backoff(message.attempts) });
+        // Queues accept delays up to 12 hours.
+        const delaySeconds = error instanceof RetryLaterError ? Math.min(Math.max(Math.ceil(error.delaySeconds), 1), 43_200) : backoff(message.attempts);
+        message.retry({ delaySeconds });
       }
     }
   }

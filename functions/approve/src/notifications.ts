@@ -34,6 +34,8 @@ export function approvalNotification(
       required_signatures: approval.requiredSignatures,
       expires_at: Math.floor(approval.expiresAt.getTime() / 1000),
       reasons: [...approval.reasons],
+      approval_status: approval.status,
+      signatures: approval.signatures.map((s) => ({ approver: s.approver, decision: s.decision })),
       ...extra,
     },
   };

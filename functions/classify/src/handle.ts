@@ -52,6 +52,7 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
     alert,
     rca,
     reasons: stored.reasons,
+    signatures: [],
   };
 
   if (stored.decision === "notify_only") {
@@ -109,6 +110,7 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
       ...notification,
       kind,
       approval_id: approval.id,
+      approval_status: approval.status,
       required_signatures: approval.requiredSignatures,
       expires_at: Math.floor(approval.expiresAt.getTime() / 1000),
     },

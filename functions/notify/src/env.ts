@@ -1,17 +1,106 @@
 import { z } from "zod";
 import { ApproversEnv, LinkKeysEnv } from "../../../shared/config/approvers.ts";
 import { Flag, parseEnv, RedisEnv } from "../../../shared/config/env.ts";
+import { Priority } from "../../../shared/contracts/alert.ts";
+import type { NotifyRouting } from "../../../shared/domain/notify/routing.ts";
 
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
 export type Env = NotifyBindings;
 
-export const NotifyConfig = RedisEnv.extend(LinkKeysEnv.shape).extend({
-  APPROVERS: ApproversEnv,
-  /** Origin approvers' links point at (the approve function's public URL). */
-  PUBLIC_BASE_URL: z.url(),
-  /** `on` in local dev: keep messages for GET /dev/inbox and print them. Never set in production. */
-  DEV_INBOX: Flag,
-});
+const Optional = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+const OptionalUrl = z
+  .url()
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+/** Telegram chat ids are integers (negative for groups) or `@channelusername`. */
+const ChatId = z
+  .string()
+  .regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/, "must be a numeric chat id or @channelusername")
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
+export const NotifyConfig = RedisEnv.extend(LinkKeysEnv.shape)
+  .extend({
+    APPROVERS: ApproversEnv,
+    /** Origin approvers' links point at (the approve function's public URL). */
+    PUBLIC_BASE_URL: z.url(),
+    /** `on` in local dev: keep messages for GET /dev/inbox and print them. Never set in production. */
+    DEV_INBOX: Flag,
+
+    TELEGRAM_BOT_TOKEN: Optional,
+    TELEGRAM_API_BASE: z.url().default("https://api.telegram.org"),
+    TELEGRAM_CHAT_ID: ChatId,
+    TELEGRAM_P0_CHAT_ID: ChatId,
+    TELEGRAM_SECURITY_CHAT_ID: ChatId,
+
+    SLACK_WEBHOOK_URL: OptionalUrl,
+    SLACK_WEBHOOK_URL_CRITICAL: OptionalUrl,
+    SLACK_WEBHOOK_URL_WARNING: OptionalUrl,
+    SLACK_WEBHOOK_URL_INFO: OptionalUrl,
+
+    PAGERDUTY_ROUTING_KEY: Optional,
+    PAGERDUTY_EVENTS_URL: z.url().default("https://events.pagerduty.com/v2/enqueue"),
+    /** Priorities that page. Default P0,P1. */
+    PAGERDUTY_PRIORITIES: z
+      .string()
+      .default("P0,P1")
+      .transform((text, ctx) => {
+        const parsed = z.array(Priority).safeParse(
+          text
+            .split(",")
+            .map((p) => p.trim())
+            .filter(Boolean),
+        );
+        if (!parsed.success) {
+          ctx.addIssue({ code: "custom", message: "must list priorities such as P0,P1" });
+          return z.NEVER;
+        }
+        return new Set(parsed.data);
+      }),
+
+    SENTRY_API_URL: z.url().default("https://sentry.io"),
+    SENTRY_API_TOKEN: Optional,
+    /** Organization slug for the org-scoped comments path; without it the legacy path is used. */
+    SENTRY_ORG: Optional,
+
+    NOTIFY_WEBHOOK_URL: OptionalUrl,
+    NOTIFY_WEBHOOK_SECRET: Optional,
+  })
+  .superRefine((c, ctx) => {
+    for (const name of ["TELEGRAM_CHAT_ID", "TELEGRAM_P0_CHAT_ID", "TELEGRAM_SECURITY_CHAT_ID"] as const) {
+      if (c[name] && !c.TELEGRAM_BOT_TOKEN) ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: `is required when ${name} is set` });
+    }
+    if (c.TELEGRAM_BOT_TOKEN && !/^\d+:[A-Za-z0-9_-]{20,}$/.test(c.TELEGRAM_BOT_TOKEN)) {
+      ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: "must look like 123456:ABC-DEF… (from @BotFather)" });
+    }
+    if (c.NOTIFY_WEBHOOK_URL && (c.NOTIFY_WEBHOOK_SECRET?.length ?? 0) < 16) {
+      ctx.addIssue({ code: "custom", path: ["NOTIFY_WEBHOOK_SECRET"], message: "of at least 16 characters is required when NOTIFY_WEBHOOK_URL is set" });
+    }
+  });
 export type NotifyConfig = z.infer<typeof NotifyConfig>;
 
 export const configOf = (env: Env): NotifyConfig => parseEnv("notify", NotifyConfig, env);
+
+/** Which channels the configuration switches on. */
+export function routingOf(c: NotifyConfig): NotifyRouting {
+  const bySeverity = Object.fromEntries(
+    (
+      [
+        ["critical", c.SLACK_WEBHOOK_URL_CRITICAL],
+        ["warning", c.SLACK_WEBHOOK_URL_WARNING],
+        ["info", c.SLACK_WEBHOOK_URL_INFO],
+      ] as const
+    ).flatMap(([severity, url]) => (url ? [[severity, url]] : [])),
+  );
+  return {
+    telegram: c.TELEGRAM_BOT_TOKEN ? { teamChat: c.TELEGRAM_CHAT_ID, p0Chat: c.TELEGRAM_P0_CHAT_ID, securityChat: c.TELEGRAM_SECURITY_CHAT_ID } : undefined,
+    slack: c.SLACK_WEBHOOK_URL || Object.keys(bySeverity).length > 0 ? { defaultWebhook: c.SLACK_WEBHOOK_URL, bySeverity } : undefined,
+    pagerduty: c.PAGERDUTY_ROUTING_KEY ? { priorities: c.PAGERDUTY_PRIORITIES } : undefined,
+    sentry: c.SENTRY_API_TOKEN !== undefined,
+    webhook: c.NOTIFY_WEBHOOK_URL !== undefined,
+    devInbox: c.DEV_INBOX,
+  };
+}

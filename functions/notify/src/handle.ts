@@ -1,27 +1,50 @@
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
-import type { NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { DeadLetterV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { approvalLinkUrl, signLink } from "../../../shared/domain/approval-link.ts";
+import { type PagerDutyEvent, renderPagerDuty } from "../../../shared/domain/notify/pagerduty.ts";
+import { type NotifyRouting, routeNotification, type Target } from "../../../shared/domain/notify/routing.ts";
+import { renderSentryComment } from "../../../shared/domain/notify/sentry.ts";
+import { renderSlack, type SlackMessage } from "../../../shared/domain/notify/slack.ts";
+import { renderTelegram, type TelegramMessage } from "../../../shared/domain/notify/telegram.ts";
+import { type ApproverLink, type NotificationView, notificationView, type Occurrences } from "../../../shared/domain/notify/view.ts";
 import { renderPlainText } from "../../../shared/domain/render/plain-text.ts";
+import type { DeliveryOutcome } from "../../../shared/ports/channel-sender.ts";
 import type { DevInbox } from "../../../shared/ports/dev-inbox.ts";
+import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { NotificationLedger } from "../../../shared/ports/notification-ledger.ts";
+import { RetryLaterError } from "../../../shared/queue/consume.ts";
 
-export interface ApproverLink {
-  readonly approver: string;
-  readonly url: string;
+export type { ApproverLink };
+
+/** The configured channels' senders; a channel without configuration is absent. */
+export interface Channels {
+  readonly telegram?: (chatId: string, message: TelegramMessage) => Promise<DeliveryOutcome>;
+  readonly slack?: (webhookUrl: string, message: SlackMessage) => Promise<DeliveryOutcome>;
+  readonly pagerduty?: { readonly routingKey: string; readonly send: (event: PagerDutyEvent) => Promise<DeliveryOutcome> };
+  readonly sentry?: (issueId: string, text: string) => Promise<DeliveryOutcome>;
+  readonly webhook?: (body: unknown, idempotencyKey: string) => Promise<DeliveryOutcome>;
 }
 
 export interface NotifyDeps {
   readonly approvers: ApproverRoster;
   readonly linkKey: string;
   readonly baseUrl: string;
+  readonly routing: NotifyRouting;
+  readonly channels: Channels;
   readonly ledger: NotificationLedger;
   /** Present in local dev only. */
   readonly inbox: DevInbox | undefined;
+  readonly occurrences: (incidentId: string) => Promise<Occurrences | undefined>;
+  /** Records one recipient's permanent failure where ops can list it. */
+  readonly deadLetter: (entry: DeadLetterV1) => Promise<void>;
+  readonly metrics: Metrics;
   readonly now: () => Date;
 }
 
 /** Idempotency keys outlive any redelivery window of the queue. */
 const LEDGER_TTL_SECONDS = 7 * 86_400;
+/** A send still "in flight" after this long is presumed lost with its isolate, and retried. */
+const IN_FLIGHT_SECONDS = 120;
 
 /** One signed link per approver: each person's link names them, so signatures are attributable. */
 export async function approverLinks(n: NotifyRequestedV2["payload"], deps: Pick<NotifyDeps, "approvers" | "linkKey" | "baseUrl">): Promise<ApproverLink[]> {
@@ -36,30 +59,143 @@ export async function approverLinks(n: NotifyRequestedV2["payload"], deps: Pick<
 }
 
 /**
- * Delivers one notification to every configured destination, each guarded by
- * an idempotency key so a redelivered message sends nothing twice.
+ * Delivers one notification to every recipient its routing names. Each
+ * (notification, channel, recipient) is guarded by its own ledger key, so a
+ * redelivered message — or a retry after one channel failed — sends only what
+ * has not been sent. A recipient that fails for good is dead-lettered with the
+ * reason; if any failed transiently, the message is retried (after the longest
+ * `retry_after` a channel asked for).
  */
 export async function handleNotifyRequested(message: NotifyRequestedV2, deps: NotifyDeps): Promise<void> {
   const n = message.payload;
   // Links go out while a decision is still wanted: the request itself, and each escalation of it.
   const links = n.kind === "approval_requested" || n.kind === "escalated" ? await approverLinks(n, deps) : [];
-  const text = renderPlainText(n);
+  const view = notificationView(n, await deps.occurrences(n.incident_id).catch(() => undefined));
+  const retries: Array<{ reason: string; afterSeconds?: number | undefined }> = [];
 
-  if (deps.inbox) {
-    const inbox = deps.inbox;
-    await deliverOnce(deps.ledger, `${message.id}:dev-inbox`, async () => {
-      await inbox.deliver({ incident_id: n.incident_id, approval_id: n.approval_id ?? null, kind: n.kind, text, links, at: deps.now().toISOString() });
-      console.log(`\n── dev inbox ──\n${text}\n${links.map((l) => `  ${l.approver}: ${l.url}`).join("\n")}\n`);
-    });
+  for (const target of routeNotification(n, links, deps.approvers, deps.routing)) {
+    const key = ledgerKey(message.id, target, view);
+    const state = await deps.ledger.begin(key, IN_FLIGHT_SECONDS);
+    if (state === "done") continue;
+    if (state === "busy") {
+      retries.push({ reason: `${target.channel}:${target.recipient} is being delivered by another attempt`, afterSeconds: 30 });
+      continue;
+    }
+    const outcome = await send(target, message, view, deps).catch(
+      (error): DeliveryOutcome => ({ kind: "retry", reason: `${target.channel} failed: ${error instanceof Error ? error.message : String(error)}` }),
+    );
+    await deps.metrics.increment("awoooi_notifications_total", { channel: target.channel, outcome: outcome.kind });
+    switch (outcome.kind) {
+      case "sent":
+        await deps.ledger.complete(key, LEDGER_TTL_SECONDS);
+        break;
+      case "retry":
+        await deps.ledger.abandon(key);
+        retries.push(outcome);
+        break;
+      case "permanent":
+        await deps.deadLetter(deadLetterFor(message, target, outcome.reason, deps.now()));
+        await deps.ledger.complete(key, LEDGER_TTL_SECONDS);
+        break;
+    }
+  }
+
+  if (retries.length > 0) {
+    const after = Math.max(0, ...retries.map((r) => r.afterSeconds ?? 0));
+    const reason = retries.map((r) => r.reason).join("; ");
+    if (after > 0) throw new RetryLaterError(reason, after);
+    throw new Error(reason);
   }
 }
 
-async function deliverOnce(ledger: NotificationLedger, key: string, deliver: () => Promise<void>): Promise<void> {
-  if (!(await ledger.claim(key, LEDGER_TTL_SECONDS))) return;
-  try {
-    await deliver();
-  } catch (error) {
-    await ledger.unclaim(key);
-    throw error;
+/**
+ * Sentry comments are keyed by issue and content, not by message: the same
+ * analysis is never posted to an issue twice, whichever message carried it.
+ */
+function ledgerKey(messageId: string, target: Target, view: NotificationView): string {
+  if (target.channel === "sentry") return `sentry:${target.recipient}:${view.incidentId}:${view.kind}`;
+  return `${messageId}:${target.channel}:${target.recipient}`;
+}
+
+async function send(target: Target, message: NotifyRequestedV2, view: NotificationView, deps: NotifyDeps): Promise<DeliveryOutcome> {
+  const n = message.payload;
+  const { channels } = deps;
+  switch (target.channel) {
+    case "dev-inbox": {
+      const text = renderPlainText(view);
+      await deps.inbox?.deliver({
+        incident_id: n.incident_id,
+        approval_id: n.approval_id ?? null,
+        kind: n.kind,
+        text,
+        links: target.links,
+        at: deps.now().toISOString(),
+      });
+      console.log(`\n── dev inbox ──\n${text}\n${target.links.map((l) => `  ${l.approver}: ${l.url}`).join("\n")}\n`);
+      return { kind: "sent" };
+    }
+    case "telegram":
+      return channels.telegram ? channels.telegram(target.chatId, renderTelegram(view, target.links)) : notConfigured("telegram");
+    case "slack":
+      return channels.slack ? channels.slack(target.webhookUrl, renderSlack(view, target.links, target.mentions)) : notConfigured("slack");
+    case "pagerduty":
+      return channels.pagerduty
+        ? channels.pagerduty.send(
+            renderPagerDuty(view, channels.pagerduty.routingKey, target.action, n.alert.fired_at, n.alert.namespace, n.alert.target_resource),
+          )
+        : notConfigured("pagerduty");
+    case "sentry":
+      return channels.sentry ? channels.sentry(target.recipient, renderSentryComment(view)) : notConfigured("sentry");
+    case "webhook":
+      return channels.webhook
+        ? channels.webhook(
+            {
+              id: message.id,
+              kind: n.kind,
+              occurred_at: message.occurredAt,
+              incident_id: n.incident_id,
+              approval_id: n.approval_id ?? null,
+              fingerprint: n.fingerprint,
+              title: `[${view.priority}] ${view.alertType}${view.where ? ` on ${view.where}` : ""}`,
+              headline: view.headline,
+              alert: { ...n.alert, raw_payload: undefined },
+              rca: n.rca,
+              seen: view.seen,
+              approval: n.approval_id
+                ? { status: n.approval_status ?? null, required_signatures: n.required_signatures, signatures: n.signatures, expires_at: n.expires_at ?? null }
+                : null,
+              escalation: n.escalation ?? null,
+              execution: n.execution ?? null,
+              links: target.links,
+              source_url: view.sourceLink?.url ?? null,
+            },
+            `${message.id}:webhook`,
+          )
+        : notConfigured("webhook");
   }
+}
+
+const notConfigured = (channel: string): DeliveryOutcome => ({ kind: "permanent", reason: `${channel} is routed but not configured` });
+
+function deadLetterFor(message: NotifyRequestedV2, target: Target, reason: string, at: Date): DeadLetterV1 {
+  return {
+    type: "dead_letter",
+    version: 1,
+    id: `dlq:awoooi-notify:${message.id}:${target.channel}:${target.recipient}`,
+    occurredAt: at.toISOString(),
+    correlationId: message.correlationId,
+    payload: {
+      queue: "awoooi-notify",
+      message_id: `${message.id}:${target.channel}:${target.recipient}`,
+      reason: `${target.channel} → ${target.recipient}: ${reason}`.slice(0, 2_000),
+      attempts: 1,
+      body: {
+        notification: message.id,
+        channel: target.channel,
+        recipient: target.recipient,
+        kind: message.payload.kind,
+        incident_id: message.payload.incident_id,
+      },
+    },
+  };
 }

@@ -1,22 +1,55 @@
+import { createPagerDutySender } from "../../../shared/adapters/pagerduty-events-sender.ts";
+import { createSentrySender } from "../../../shared/adapters/sentry-comment-sender.ts";
+import { createWebhookSender } from "../../../shared/adapters/signed-webhook-sender.ts";
+import { createSlackSender } from "../../../shared/adapters/slack-webhook-sender.ts";
+import { createTelegramSender } from "../../../shared/adapters/telegram-bot-sender.ts";
+import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashDevInbox } from "../../../shared/adapters/upstash-dev-inbox.ts";
+import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createUpstashNotificationLedger } from "../../../shared/adapters/upstash-notification-ledger.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { perEnv } from "../../../shared/config/env.ts";
-import { NotifyQueueMessage } from "../../../shared/contracts/queue.ts";
+import { DeadLetterV1, NotifyQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { consume } from "../../../shared/queue/consume.ts";
-import { configOf, type Env } from "./env.ts";
-import { handleNotifyRequested, type NotifyDeps } from "./handle.ts";
+import { publish } from "../../../shared/queue/publish.ts";
+import { configOf, type Env, routingOf } from "./env.ts";
+import { type Channels, handleNotifyRequested, type NotifyDeps } from "./handle.ts";
 
 const depsFor = perEnv((env: Env): NotifyDeps => {
   const config = configOf(env);
   const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
+  const alertIndex = createUpstashAlertIndex(redis);
+  const log = (event: string, details: Record<string, unknown>) => console.error(JSON.stringify({ service: "notify", event, ...details }));
+  const channels: Channels = {
+    ...(config.TELEGRAM_BOT_TOKEN ? { telegram: createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiBase: config.TELEGRAM_API_BASE }) } : {}),
+    slack: createSlackSender(),
+    ...(config.PAGERDUTY_ROUTING_KEY
+      ? { pagerduty: { routingKey: config.PAGERDUTY_ROUTING_KEY, send: createPagerDutySender({ eventsUrl: config.PAGERDUTY_EVENTS_URL }) } }
+      : {}),
+    ...(config.SENTRY_API_TOKEN
+      ? { sentry: createSentrySender({ apiUrl: config.SENTRY_API_URL, token: config.SENTRY_API_TOKEN, org: config.SENTRY_ORG }) }
+      : {}),
+    ...(config.NOTIFY_WEBHOOK_URL && config.NOTIFY_WEBHOOK_SECRET
+      ? { webhook: createWebhookSender({ url: config.NOTIFY_WEBHOOK_URL, secret: config.NOTIFY_WEBHOOK_SECRET }) }
+      : {}),
+  };
   return {
     approvers: config.APPROVERS,
     linkKey: config.LINK_SIGNING_KEY,
     baseUrl: config.PUBLIC_BASE_URL,
+    routing: routingOf(config),
+    channels,
     ledger: createUpstashNotificationLedger(redis),
     inbox: config.DEV_INBOX ? createUpstashDevInbox(redis) : undefined,
+    occurrences: async (incidentId) => {
+      const counters = await alertIndex.counters(incidentId);
+      return counters
+        ? { hitCount: counters.hitCount, firstSeen: new Date(counters.firstSeen).toISOString(), lastSeen: new Date(counters.lastSeen).toISOString() }
+        : undefined;
+    },
+    deadLetter: (entry) => publish(env.DEAD_LETTER_QUEUE, DeadLetterV1, entry),
+    metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),
     now: () => new Date(),
   };
 });

@@ -33,6 +33,7 @@ function notifyRequested(
       required_signatures: kind === "approval_requested" || kind === "escalated" ? 2 : 0,
       expires_at: Math.floor(Date.now() / 1000) + 3600,
       reasons: [],
+      signatures: [],
       ...extra,
     },
   };

@@ -1,0 +1,44 @@
+import type { DeliveryOutcome } from "../ports/channel-sender.ts";
+
+export interface DeliveryRequest {
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  readonly body: string;
+  readonly timeoutMs?: number;
+  /** Redacts secrets (tokens in URLs) from reasons. */
+  readonly describe?: string;
+}
+
+/**
+ * POSTs and classifies the answer the way every channel here needs: 2xx sent;
+ * 408, 429 and 5xx (and network errors, timeouts) retried — after Retry-After
+ * or a channel-specific hint when given; any other 4xx permanent.
+ */
+export async function deliver(
+  request: DeliveryRequest,
+  options: { fetch?: typeof fetch; retryAfter?: (response: Response, body: string) => number | undefined } = {},
+): Promise<DeliveryOutcome & { readonly status?: number; readonly body?: string }> {
+  const send = options.fetch ?? fetch;
+  const what = request.describe ?? "channel";
+  let response: Response;
+  try {
+    response = await send(request.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...request.headers },
+      body: request.body,
+      signal: AbortSignal.timeout(request.timeoutMs ?? 10_000),
+    });
+  } catch (error) {
+    return { kind: "retry", reason: `${what} unreachable: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const body = await response.text().catch(() => "");
+  const excerpt = body.slice(0, 300);
+  if (response.ok) return { kind: "sent", status: response.status, body };
+  if (response.status === 408 || response.status === 429 || response.status >= 500) {
+    const hinted = options.retryAfter?.(response, body);
+    const header = Number(response.headers.get("Retry-After"));
+    const afterSeconds = hinted ?? (Number.isFinite(header) && header > 0 ? header : undefined);
+    return { kind: "retry", reason: `${what} answered ${response.status}: ${excerpt}`, afterSeconds, status: response.status, body };
+  }
+  return { kind: "permanent", reason: `${what} answered ${response.status}: ${excerpt}`, status: response.status, body };
+}

@@ -1,0 +1,87 @@
+import type { Priority, Severity } from "../../contracts/alert.ts";
+import type { ApproverRoster } from "../../contracts/approval.ts";
+import { type ApproverLink, isSecurity, type Notification } from "./view.ts";
+
+/** Which channels are configured, and where each kind of notice goes (seed 001 §4). */
+export interface NotifyRouting {
+  /** Present when a bot token is configured. */
+  readonly telegram: { readonly teamChat?: string | undefined; readonly p0Chat?: string | undefined; readonly securityChat?: string | undefined } | undefined;
+  /** Present when any Slack webhook is configured; a severity's own webhook replaces the default. */
+  readonly slack: { readonly defaultWebhook?: string | undefined; readonly bySeverity: Readonly<Partial<Record<Severity, string>>> } | undefined;
+  /** Present with a routing key: pages for these priorities. */
+  readonly pagerduty: { readonly priorities: ReadonlySet<Priority> } | undefined;
+  readonly sentry: boolean;
+  readonly webhook: boolean;
+  readonly devInbox: boolean;
+}
+
+export type Target =
+  | { readonly channel: "dev-inbox"; readonly recipient: "inbox"; readonly links: readonly ApproverLink[] }
+  | { readonly channel: "telegram"; readonly recipient: string; readonly chatId: string; readonly links: readonly ApproverLink[] }
+  | {
+      readonly channel: "slack";
+      readonly recipient: string;
+      readonly webhookUrl: string;
+      readonly links: readonly ApproverLink[];
+      readonly mentions: readonly string[];
+    }
+  | { readonly channel: "pagerduty"; readonly recipient: "events"; readonly action: "trigger" | "resolve" }
+  | { readonly channel: "sentry"; readonly recipient: string }
+  | { readonly channel: "webhook"; readonly recipient: "webhook"; readonly links: readonly ApproverLink[] };
+
+/** Kinds that open a page or a Sentry comment: the first notice about an incident. */
+const FIRST_NOTICE = new Set<Notification["kind"]>(["approval_requested", "auto_approved", "notify_only"]);
+
+/**
+ * Every delivery one notification needs. Approvers with a Telegram chat of
+ * their own get their link there, and only there: a shared chat carries the
+ * links of approvers who have no personal channel, so nobody's signed link
+ * is shown to a whole room when it need not be.
+ */
+export function routeNotification(n: Notification, links: readonly ApproverLink[], roster: ApproverRoster, routing: NotifyRouting): Target[] {
+  const targets: Target[] = [];
+  const personal = new Map(routing.telegram ? roster.flatMap((a) => (a.telegram_chat_id ? [[a.id, a.telegram_chat_id] as const] : [])) : []);
+  const sharedLinks = links.filter((l) => !personal.has(l.approver));
+
+  if (routing.devInbox) targets.push({ channel: "dev-inbox", recipient: "inbox", links });
+
+  if (routing.telegram) {
+    const chats = new Set<string>();
+    const { teamChat, p0Chat, securityChat } = routing.telegram;
+    if (teamChat) chats.add(teamChat);
+    if (p0Chat && n.alert.priority === "P0") chats.add(p0Chat);
+    if (securityChat && isSecurity(n)) chats.add(securityChat);
+    for (const chatId of chats) targets.push({ channel: "telegram", recipient: `chat:${chatId}`, chatId, links: sharedLinks });
+    for (const link of links) {
+      const chatId = personal.get(link.approver);
+      if (chatId && !chats.has(chatId)) targets.push({ channel: "telegram", recipient: `approver:${link.approver}`, chatId, links: [link] });
+    }
+  }
+
+  if (routing.slack) {
+    const webhookUrl = routing.slack.bySeverity[n.alert.severity] ?? routing.slack.defaultWebhook;
+    if (webhookUrl) {
+      const mentions = links.length > 0 ? roster.flatMap((a) => (a.slack ? [a.slack] : [])) : [];
+      targets.push({
+        channel: "slack",
+        recipient: n.alert.severity in routing.slack.bySeverity ? n.alert.severity : "default",
+        webhookUrl,
+        links: sharedLinks,
+        mentions,
+      });
+    }
+  }
+
+  if (routing.pagerduty?.priorities.has(n.alert.priority)) {
+    if (FIRST_NOTICE.has(n.kind)) targets.push({ channel: "pagerduty", recipient: "events", action: "trigger" });
+    if (n.kind === "resolved") targets.push({ channel: "pagerduty", recipient: "events", action: "resolve" });
+  }
+
+  const issueId = n.alert.labels?.issue_id;
+  if (routing.sentry && n.alert.source === "sentry" && issueId && /^\d{1,20}$/.test(issueId) && FIRST_NOTICE.has(n.kind)) {
+    targets.push({ channel: "sentry", recipient: issueId });
+  }
+
+  if (routing.webhook) targets.push({ channel: "webhook", recipient: "webhook", links });
+  return targets;
+}

@@ -1,0 +1,143 @@
+import type { NotifyRequestedV2 } from "../../contracts/queue.ts";
+import { clip } from "../text.ts";
+
+/** The facts a notification shows, whatever the channel. */
+export type Notification = NotifyRequestedV2["payload"];
+
+export interface ApproverLink {
+  readonly approver: string;
+  readonly url: string;
+}
+
+/** How often the alert was seen, from the alert index (absent when Redis could not say). */
+export interface Occurrences {
+  readonly hitCount: number;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+}
+
+export interface SourceLink {
+  readonly label: string;
+  readonly url: string;
+}
+
+/**
+ * One notification as every channel renders it: raw (unescaped) text fields,
+ * each renderer escaping for its own markup and enforcing its own limits.
+ */
+export interface NotificationView {
+  readonly kind: Notification["kind"];
+  readonly severity: Notification["alert"]["severity"];
+  readonly priority: Notification["alert"]["priority"];
+  readonly mark: string;
+  readonly alertType: string;
+  readonly where: string | undefined;
+  readonly source: string;
+  readonly headline: string;
+  readonly message: string;
+  readonly rootCause: string;
+  readonly risk: string;
+  readonly confidence: number;
+  readonly verdictBy: string;
+  readonly blastRadius: string;
+  readonly operation: string;
+  readonly command: string;
+  readonly description: string;
+  readonly seen: string;
+  readonly approval: string | undefined;
+  readonly reasons: readonly string[];
+  readonly sourceLink: SourceLink | undefined;
+  readonly incidentId: string;
+  readonly approvalId: string | undefined;
+  readonly fingerprint: string;
+  readonly security: boolean;
+}
+
+const SEVERITY_MARK = { critical: "🔴", warning: "🟠", info: "🔵" } as const;
+
+const SOURCE_LABEL: Readonly<Record<string, string>> = {
+  alertmanager: "Prometheus",
+  grafana: "Grafana",
+  signoz: "SigNoz",
+  sentry: "Sentry",
+  scanner: "the scanner report",
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Security findings go to the security chat as well (seed 001 §4.1). */
+export function isSecurity(n: Notification): boolean {
+  const a = n.alert;
+  return a.source === "scanner" || a.labels?.category === "security" || /secur|vuln|cve|intrusion|malware/i.test(a.alert_type);
+}
+
+/** What happened, and what (if anything) is asked of the reader. */
+export function headline(n: Notification): string {
+  const deadline = n.expires_at ? new Date(n.expires_at * 1000).toISOString() : "its expiry";
+  switch (n.kind) {
+    case "approval_requested":
+      return `Needs ${plural(n.required_signatures, "approval")} before ${deadline}.`;
+    case "auto_approved":
+      return "Auto-approved: low risk, every guardrail held; no human decision needed.";
+    case "notify_only":
+      return "For your information: no safe automatic action exists; a human has to investigate.";
+    case "escalated":
+      return `ESCALATED to ${n.escalation?.role ?? "the next level"}: still waiting for ${plural(n.required_signatures, "approval")}, ${Math.round((n.escalation?.overdue_seconds ?? 0) / 60)} min past the response SLA. Decide before ${deadline}.`;
+    case "expired":
+      return "Expired: nobody decided in time, so nothing was run.";
+    case "resolved":
+      return "Resolved: the source reports the alert cleared.";
+    case "execution_result": {
+      const e = n.execution;
+      if (!e) return "Execution finished.";
+      const how = `${e.automatic ? "automatic" : "approved"} ${e.dry_run ? "dry run" : "run"}`;
+      return `Execution ${e.status === "succeeded" ? "succeeded" : "FAILED"} (${how}${e.duration_ms !== null ? `, ${e.duration_ms} ms` : ""}).${e.output_excerpt ? `\nOutput: ${clip(e.output_excerpt, 500)}` : ""}`;
+    }
+  }
+}
+
+function approvalLine(n: Notification): string | undefined {
+  if (!n.approval_id) return undefined;
+  const approvals = n.signatures.filter((s) => s.decision === "approve");
+  const vetoes = n.signatures.filter((s) => s.decision === "reject");
+  const signed = n.signatures.length === 0 ? "no signatures yet" : n.signatures.map((s) => `${s.approver} ${s.decision === "approve" ? "✓" : "✗"}`).join(", ");
+  const status = n.approval_status ?? (n.kind === "auto_approved" ? "APPROVED" : "PENDING");
+  return `${status} — ${approvals.length}/${n.required_signatures} approvals${vetoes.length > 0 ? ", vetoed" : ""} (${signed})`;
+}
+
+export function notificationView(n: Notification, occurrences: Occurrences | undefined): NotificationView {
+  const a = n.alert;
+  const where = [a.namespace, a.target_resource].filter(Boolean).join("/") || undefined;
+  const b = n.rca.blast_radius;
+  return {
+    kind: n.kind,
+    severity: a.severity,
+    priority: a.priority,
+    mark: SEVERITY_MARK[a.severity],
+    alertType: a.alert_type,
+    where,
+    source: a.source,
+    headline: headline(n),
+    message: a.message,
+    rootCause: n.rca.root_cause,
+    risk: n.rca.risk_level,
+    confidence: Math.round(n.rca.confidence),
+    verdictBy: `${n.rca.provider} (${n.rca.model})`,
+    blastRadius: `${plural(b.affected_pods, "pod")}, downtime ${b.estimated_downtime}, data impact ${b.data_impact}${b.related_services.length > 0 ? `, services ${b.related_services.join(", ")}` : ""}`,
+    operation: n.rca.suggested_action.operation,
+    command: n.rca.suggested_action.command,
+    description: n.rca.suggested_action.description,
+    seen: occurrences ? `${occurrences.hitCount}× · first ${occurrences.firstSeen} · last ${occurrences.lastSeen}` : `first ${a.fired_at}`,
+    approval: approvalLine(n),
+    reasons: n.reasons,
+    sourceLink:
+      a.generator_url && /^https?:\/\//i.test(a.generator_url) ? { label: `Open in ${SOURCE_LABEL[a.source] ?? a.source}`, url: a.generator_url } : undefined,
+    incidentId: n.incident_id,
+    approvalId: n.approval_id,
+    fingerprint: n.fingerprint,
+    security: isSecurity(n),
+  };
+}
+
+/** `🔴 [P0] PodCrashLoopBackOff on production/api-7d4b` */
+export const titleOf = (v: NotificationView) => `${v.mark} [${v.priority}] ${v.alertType}${v.where ? ` on ${v.where}` : ""}`;
