@@ -4,6 +4,7 @@
 import type { TestProject } from "vitest/node";
 import { MissingServiceError, startBackingServices } from "../../infra/local/backing-services.ts";
 import { startRedisRestServer } from "../../infra/local/redis-rest-server.ts";
+import { startFakeChatServices } from "./fakes/fake-chat-services.ts";
 import { startFakeExecutor } from "./fakes/fake-executor.ts";
 import { startRelay } from "./fakes/relay-for-tests.ts";
 import { TEST_VARS } from "./test-vars.ts";
@@ -32,12 +33,14 @@ export default async function setup(project: TestProject) {
   // LLM stand-ins speaking the real protocols, and a real relay in front of the fake Ollama.
   const llm = await startRelay();
   const executor = await startFakeExecutor();
-  project.provide("workerEnv", { ...TEST_VARS, ...services.env, METERED_REDIS_REST_URL: metered.url, ...llm.env, ...executor.env });
+  const chat = await startFakeChatServices();
+  project.provide("workerEnv", { ...TEST_VARS, ...services.env, METERED_REDIS_REST_URL: metered.url, ...llm.env, ...executor.env, ...chat.env });
   project.provide("redisRestUrl", services.redis.restUrl);
   project.provide("redisRestToken", services.redis.restToken);
   return async () => {
     await llm.stop();
     await executor.close();
+    await chat.close();
     await metered.close();
     await services.stop();
   };

@@ -14,12 +14,10 @@ interface HandOff {
   readonly body: Record<string, unknown>;
 }
 
-function validSignature(headers: Record<string, string | string[] | undefined>, body: unknown): boolean {
+function validSignature(headers: Record<string, string | string[] | undefined>, rawBody: string): boolean {
   const timestamp = String(headers["x-awoooi-timestamp"] ?? "");
   const signature = String(headers["x-awoooi-signature"] ?? "");
-  const expected = createHmac("sha256", TEST_EXECUTOR_SECRET)
-    .update(`${timestamp}.${JSON.stringify(body)}`)
-    .digest("hex");
+  const expected = createHmac("sha256", TEST_EXECUTOR_SECRET).update(`${timestamp}.${rawBody}`).digest("hex");
   return signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
 }
 
@@ -35,7 +33,7 @@ export async function startFakeExecutor() {
       return;
     }
     const body = exchange.body as Record<string, unknown>;
-    const signatureValid = validSignature(exchange.headers, body);
+    const signatureValid = validSignature(exchange.headers, exchange.rawBody);
     received.push({ signatureValid, headers: exchange.headers, body });
     const command = String(body.command ?? "");
     if (!signatureValid) return exchange.send(401, { error: "bad signature" });

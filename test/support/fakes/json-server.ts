@@ -8,7 +8,11 @@ export interface FakeExchange {
   readonly path: string;
   readonly headers: IncomingMessage["headers"];
   readonly body: any;
+  /** The body exactly as sent (for signature checks). */
+  readonly rawBody: string;
   send(status: number, payload: unknown, headers?: Record<string, string>): void;
+  /** A plain-text answer (Slack answers `ok`). */
+  sendText(status: number, text: string, headers?: Record<string, string>): void;
   /** Never answers (until the client gives up or the server closes). */
   hang(): Promise<void>;
 }
@@ -23,10 +27,15 @@ export async function startJsonServer(handle: (exchange: FakeExchange) => Promis
       method: req.method ?? "GET",
       path: req.url ?? "/",
       headers: req.headers,
-      body: text ? JSON.parse(text) : undefined,
+      body: text ? parseOrText(text) : undefined,
+      rawBody: text,
       send: (status, payload, headers = {}) => {
         res.writeHead(status, { "Content-Type": "application/json", ...headers });
         res.end(JSON.stringify(payload));
+      },
+      sendText: (status, body, headers = {}) => {
+        res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...headers });
+        res.end(body);
       },
       hang: () =>
         new Promise<void>((resolve) => {
@@ -44,4 +53,12 @@ export async function startJsonServer(handle: (exchange: FakeExchange) => Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
