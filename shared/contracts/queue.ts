@@ -100,7 +100,7 @@ export const NotifyRequestedV2 = envelope(
     .object({
       kind: NotificationKindV2,
       incident_id: IncidentId,
-      /** Absent only for `notify_only`: nothing waits for a decision. */
+      /** Absent for `notify_only` (nothing waits for a decision) and for the resolution of such an incident. */
       approval_id: z.uuid().optional(),
       fingerprint: Fingerprint,
       alert: NormalizedAlert,
@@ -135,7 +135,9 @@ export const NotifyRequestedV2 = envelope(
         .optional(),
     })
     .superRefine((n, ctx) => {
-      if (n.kind !== "notify_only" && !n.approval_id) ctx.addIssue({ code: "custom", path: ["approval_id"], message: `is required for ${n.kind}` });
+      if (n.kind !== "notify_only" && n.kind !== "resolved" && !n.approval_id) {
+        ctx.addIssue({ code: "custom", path: ["approval_id"], message: `is required for ${n.kind}` });
+      }
       if ((n.kind === "approval_requested" || n.kind === "escalated") && !n.expires_at) {
         ctx.addIssue({ code: "custom", path: ["expires_at"], message: `is required for ${n.kind}` });
       }

@@ -1,9 +1,10 @@
-import type { AnalyzeContinueV1, AnalyzeRequestedV1, IncidentResolvedV1 } from "../../../shared/contracts/queue.ts";
+import type { AnalyzeContinueV1, AnalyzeRequestedV1, IncidentResolvedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import { type AnalysisDeps, continueAfterJob, handOff, runChain } from "./analysis.ts";
 
 export interface AnalyzeDeps extends AnalysisDeps {
   readonly approvals: ApprovalStore;
+  readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
   /** How far back an open incident absorbs a Redis-less (degraded) delivery of its fingerprint. */
   readonly dedupWindowSeconds: number;
 }
@@ -52,5 +53,27 @@ export async function handleIncidentResolved(message: IncidentResolvedV1, deps: 
     if (!incident) continue;
     await deps.approvals.markObsolete(incident.id, at, `the ${message.payload.source} alert resolved`);
     deps.log({ event: "incident_resolved", incidentId: incident.id, fingerprint });
+    // Whoever was told about the incident (and PagerDuty's open page) hears that it is over.
+    if (incident.rca && incident.triage) {
+      const approval = await deps.approvals.getByIncident(incident.id);
+      await deps.publishNotify({
+        type: "notify.requested",
+        version: 2,
+        id: `notify:${incident.id}:resolved`,
+        occurredAt: deps.now().toISOString(),
+        correlationId: message.correlationId,
+        payload: {
+          kind: "resolved",
+          incident_id: incident.id,
+          ...(approval ? { approval_id: approval.id, approval_status: approval.status, expires_at: Math.floor(approval.expiresAt.getTime() / 1000) } : {}),
+          fingerprint: incident.fingerprint,
+          alert: incident.alert,
+          rca: incident.rca,
+          required_signatures: approval?.requiredSignatures ?? 0,
+          reasons: [],
+          signatures: approval?.signatures.map((s) => ({ approver: s.approver, decision: s.decision })) ?? [],
+        },
+      });
+    }
   }
 }

@@ -7,7 +7,7 @@ import { createRelayClient } from "../../../shared/adapters/ollama-relay-client.
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
-import { AnalyzeQueueMessage, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import { AnalyzeQueueMessage, ClassifyRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { rulesProvider } from "../../../shared/domain/rules-provider.ts";
 import { noMetrics } from "../../../shared/ports/metrics.ts";
 import { publish } from "../../../shared/queue/publish.ts";
@@ -66,5 +66,10 @@ export function analyzeDeps(env: Env, db: Kysely<Database>): AnalyzeDeps {
     newId: () => crypto.randomUUID(),
     log,
   };
-  return { ...analysis, approvals: createApprovalStore(db), dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS };
+  return {
+    ...analysis,
+    approvals: createApprovalStore(db),
+    publishNotify: (message) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
+    dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS,
+  };
 }

@@ -53,6 +53,33 @@ describe("incident.resolved", () => {
     expect((await createApprovalStore(db).auditTrail(approval.id)).map((a) => a.action)).toEqual(["approval.requested", "approval.obsolete"]);
   });
 
+  it("tells whoever was notified that the incident is over, once", async () => {
+    const { run, notify } = harness();
+    const request = analyzeRequested();
+    await run([request]);
+    const { approval } = await seedApproval(request.payload.incident_id);
+    await createIncidentStore(db).recordTriage(request.payload.incident_id, {
+      decision: "require_approval",
+      risk_level: "high",
+      required_signatures: 2,
+      reasons: ["risk high requires 2 signatures"],
+      decided_at: new Date().toISOString(),
+    });
+    const message = resolved(request.payload.incident_id, request.payload.fingerprint);
+    await run([message]);
+    await run([message]);
+    expect(new Set(notify.sent.map((m) => m.id))).toEqual(new Set([`notify:${request.payload.incident_id}:resolved`]));
+    expect(notify.sent[0]?.payload).toMatchObject({ kind: "resolved", approval_id: approval.id, approval_status: "OBSOLETE", fingerprint: request.payload.fingerprint });
+  });
+
+  it("sends no resolution notice for an incident nobody was told about", async () => {
+    const { run, notify } = harness();
+    const request = analyzeRequested();
+    await run([request]);
+    await run([resolved(request.payload.incident_id, request.payload.fingerprint)]);
+    expect(notify.sent).toHaveLength(0);
+  });
+
   it("retries a resolution that overtook the incident's own analysis", async () => {
     const { run } = harness();
     const { result } = await run([resolved(crypto.randomUUID(), "0123456789abcdef")]);

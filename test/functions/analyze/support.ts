@@ -1,6 +1,6 @@
 import type { Env } from "../../../functions/analyze/src/env.ts";
 import worker from "../../../functions/analyze/src/index.ts";
-import type { ClassifyRequestedV1, DeadLetterV1 } from "../../../shared/contracts/queue.ts";
+import type { ClassifyRequestedV1, DeadLetterV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { recordingQueue } from "../../support/fixtures/messages.ts";
 import { testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
@@ -9,6 +9,7 @@ import { deliver } from "../../support/worker/queue.ts";
 export function consumerHarness(vars: Record<string, string> = {}) {
   const classify = recordingQueue<ClassifyRequestedV1>();
   const deadLetters = recordingQueue<DeadLetterV1>();
-  const env = { ...testEnv, ...vars, CLASSIFY_QUEUE: classify, DEAD_LETTER_QUEUE: deadLetters } as unknown as Env;
-  return { env, classify, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-analyze", bodies) };
+  const notify = recordingQueue<NotifyRequestedV2>();
+  const env = { ...testEnv, ...vars, CLASSIFY_QUEUE: classify, NOTIFY_QUEUE: notify, DEAD_LETTER_QUEUE: deadLetters } as unknown as Env;
+  return { env, classify, notify, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-analyze", bodies) };
 }

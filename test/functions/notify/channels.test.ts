@@ -1,4 +1,3 @@
-import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../../functions/notify/src/env.ts";
 import worker from "../../../functions/notify/src/index.ts";
@@ -148,7 +147,7 @@ describe("Telegram", () => {
     const message = notification("auto_approved", { priority: "P0" });
     // A message double that records the requested delay (the runtime's queue result does not report it).
     const first = queueMessage(message);
-    await worker.queue!({ queue: "awoooi-notify", messages: [first.message] } as never, env as unknown as Env, createExecutionContext());
+    await worker.queue!({ queue: "awoooi-notify", messages: [first.message] } as never, env as unknown as Env);
     expect(first.outcome).toMatchObject({ retried: true, delaySeconds: 3 });
     await run([message], 2);
     const sent = await requests("telegram", message.marker);
