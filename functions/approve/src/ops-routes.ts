@@ -89,6 +89,39 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
     });
   });
 
+  app.get("/api/v1/dead-letters", async (c) => {
+    const query = parseQuery(
+      z.object({
+        queue: z.string().min(1).max(100).optional(),
+        since: ListQuery.shape.since,
+        limit: ListQuery.shape.limit,
+        cursor: z
+          .string()
+          .regex(/^\d{1,19}$/, "must be a next_cursor from a previous page")
+          .optional(),
+      }),
+      c.req.query(),
+    );
+    const rows = await c.get("services").deadLetters.list({
+      queue: query.queue,
+      since: query.since ? new Date(query.since) : undefined,
+      limit: query.limit,
+      before: query.cursor,
+    });
+    return c.json({
+      items: rows.map((d) => ({
+        id: d.id,
+        queue: d.queue,
+        message_id: d.messageId,
+        reason: d.reason,
+        attempts: d.attempts,
+        body: d.body,
+        received_at: d.receivedAt.toISOString(),
+      })),
+      next_cursor: rows.length === query.limit ? (rows.at(-1)?.id ?? null) : null,
+    });
+  });
+
   app.get("/api/v1/approvals", async (c) => {
     const query = parseQuery(ListQuery.extend({ status: ApprovalStatus.optional() }), c.req.query());
     const services = c.get("services");

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { createHttpExecutor } from "../../../shared/adapters/http-executor.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { createDb, type Database, databaseConnectionOf } from "../../../shared/adapters/neon-kysely-db.ts";
+import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead-letter-store.ts";
 import { createExecutionStore, createLearningHistory } from "../../../shared/adapters/neon-kysely-execution-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
@@ -15,6 +16,7 @@ import type { SlaPolicy } from "../../../shared/domain/sla.ts";
 import { DEFAULT_SLA_POLICY } from "../../../shared/domain/sla.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
+import type { DeadLetterStore } from "../../../shared/ports/dead-letter-store.ts";
 import type { ExecutionStore } from "../../../shared/ports/execution-store.ts";
 import type { Executor } from "../../../shared/ports/executor.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
@@ -27,6 +29,7 @@ export interface ApproveServices {
   readonly approvals: ApprovalStore;
   readonly incidents: IncidentStore;
   readonly executions: ExecutionStore;
+  readonly deadLetters: DeadLetterStore;
   readonly learningHistory: LearningHistory;
   readonly learningStats: LearningStats;
   readonly alertIndex: AlertIndex;
@@ -71,6 +74,7 @@ export function servicesFor(env: Env): ApproveServices {
     approvals: createApprovalStore(db),
     incidents: createIncidentStore(db),
     executions: createExecutionStore(db),
+    deadLetters: createDeadLetterStore(db),
     learningHistory: createLearningHistory(db),
     learningStats,
     alertIndex,

@@ -69,7 +69,12 @@ describe("incident.resolved", () => {
     await run([message]);
     await run([message]);
     expect(new Set(notify.sent.map((m) => m.id))).toEqual(new Set([`notify:${request.payload.incident_id}:resolved`]));
-    expect(notify.sent[0]?.payload).toMatchObject({ kind: "resolved", approval_id: approval.id, approval_status: "OBSOLETE", fingerprint: request.payload.fingerprint });
+    expect(notify.sent[0]?.payload).toMatchObject({
+      kind: "resolved",
+      approval_id: approval.id,
+      approval_status: "OBSOLETE",
+      fingerprint: request.payload.fingerprint,
+    });
   });
 
   it("sends no resolution notice for an incident nobody was told about", async () => {

@@ -79,6 +79,21 @@ describe("dead-letter consumer", () => {
     expect(rows[0]).toMatchObject({ queue: "awoooi-notify", reason: "PagerDuty answered 400", body: { hello: "world" } });
     const raw = await db.selectFrom("dead_letters").selectAll().where("queue", "=", "(retries exhausted)").execute();
     expect(raw.some((row) => JSON.stringify(row.body) === '{"raw":true}')).toBe(true);
+
+    // Ops can list them, newest first, filtered by queue, page by page.
+    const listed = (await (await ops("/api/v1/dead-letters?queue=awoooi-notify&limit=200")).json()) as { items: Array<Record<string, unknown>> };
+    expect(listed.items.find((d) => d.message_id === messageId)).toMatchObject({
+      queue: "awoooi-notify",
+      reason: "PagerDuty answered 400",
+      attempts: 1,
+      body: { hello: "world" },
+      received_at: expect.any(String),
+    });
+    expect(listed.items.every((d) => d.queue === "awoooi-notify")).toBe(true);
+    const page = (await (await ops("/api/v1/dead-letters?limit=1")).json()) as { items: Array<{ id: string }>; next_cursor: string };
+    const next = (await (await ops(`/api/v1/dead-letters?limit=1&cursor=${page.next_cursor}`)).json()) as { items: Array<{ id: string }> };
+    expect(BigInt(next.items[0]!.id)).toBeLessThan(BigInt(page.items[0]!.id));
+    expect((await ops("/api/v1/dead-letters?cursor=abc")).status).toBe(400);
   });
 });
 
