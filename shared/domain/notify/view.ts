@@ -107,6 +107,8 @@ function approvalLine(n: Notification): string | undefined {
 
 export function notificationView(n: Notification, occurrences: Occurrences | undefined): NotificationView {
   const a = n.alert;
+  // A storm incident stands for many alerts: say so before anything else.
+  const storm = a.labels?.storm_alert_type;
   const where = [a.namespace, a.target_resource].filter(Boolean).join("/") || undefined;
   const b = n.rca.blast_radius;
   return {
@@ -117,7 +119,7 @@ export function notificationView(n: Notification, occurrences: Occurrences | und
     alertType: a.alert_type,
     where,
     source: a.source,
-    headline: headline(n),
+    headline: storm ? `ALERT STORM of ${storm}${a.labels?.storm_namespace ? ` in ${a.labels.storm_namespace}` : ""}. ${headline(n)}` : headline(n),
     message: a.message,
     rootCause: n.rca.root_cause,
     risk: n.rca.risk_level,

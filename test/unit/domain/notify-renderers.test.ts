@@ -1,0 +1,178 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { renderPagerDuty } from "../../../shared/domain/notify/pagerduty.ts";
+import { type NotifyRouting, routeNotification } from "../../../shared/domain/notify/routing.ts";
+import { escapeSlack, renderSlack, SLACK_LIMITS } from "../../../shared/domain/notify/slack.ts";
+import { buttonSafe, escapeTelegramHtml, renderTelegram } from "../../../shared/domain/notify/telegram.ts";
+import { type Notification, notificationView } from "../../../shared/domain/notify/view.ts";
+import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
+import { normalizedAlert } from "../../support/fixtures/messages.ts";
+
+function notification(overrides: Partial<Notification> = {}, alert: Parameters<typeof normalizedAlert>[0] = {}): Notification {
+  const a = normalizedAlert(alert);
+  return {
+    kind: "approval_requested",
+    incident_id: crypto.randomUUID(),
+    approval_id: crypto.randomUUID(),
+    fingerprint: "0123456789abcdef",
+    alert: a,
+    rca: rulesVerdict(a),
+    required_signatures: 2,
+    expires_at: 1_900_000_000,
+    reasons: [],
+    signatures: [],
+    ...overrides,
+  };
+}
+
+const links = [
+  { approver: "alice", url: "https://awoooi.example/approve/x?approver=alice&expires=1&sig=a" },
+  { approver: "bob", url: "https://awoooi.example/approve/x?approver=bob&expires=1&sig=b" },
+];
+
+/** What Telegram shows for an HTML text: tags gone, the four named entities decoded. */
+const visible = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, "")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&amp;", "&");
+/** The tags left once the text is stripped of escaped content: only Telegram's own. */
+const tags = (html: string) => [...html.matchAll(/<\/?([a-z-]+)/g)].map((m) => m[1]);
+
+describe("Telegram rendering", () => {
+  it("escapes <, > and & in every alert-derived field, keeps only its own tags, and stays within 4,096 visible characters", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2_000 }), fc.string({ maxLength: 200 }), fc.string({ maxLength: 1_000 }), (message, alertType, rootCause) => {
+        const n = notification({}, { message, alert_type: alertType || "X" });
+        n.rca = { ...n.rca, root_cause: rootCause || "r" };
+        const { text } = renderTelegram(notificationView(n, undefined), links);
+        expect(new Set(tags(text))).toSatisfy((set: Set<string>) => [...set].every((t) => ["b", "i", "pre", "code", "a"].includes(t)));
+        expect(visible(text).length).toBeLessThanOrEqual(4_096);
+        expect(visible(text)).toContain((alertType || "X").slice(0, 20));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("turns each approver link into a URL button, and loopback links into text", () => {
+    const v = notificationView(notification(), undefined);
+    expect(renderTelegram(v, links).reply_markup?.inline_keyboard).toEqual([
+      [{ text: "Review as alice", url: links[0]!.url }],
+      [{ text: "Review as bob", url: links[1]!.url }],
+    ]);
+    const local = renderTelegram(v, [{ approver: "alice", url: "http://127.0.0.1:8787/approve/x?approver=alice&expires=1&sig=a" }]);
+    expect(local.reply_markup).toBeUndefined();
+    expect(local.text).toContain('<a href="http://127.0.0.1:8787/approve/x?approver=alice&amp;expires=1&amp;sig=a">');
+    expect(buttonSafe("https://localhost/x")).toBe(false);
+  });
+
+  it("escapes the four characters that matter", () => {
+    expect(escapeTelegramHtml(`<a href="x">&</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+  });
+
+  it("leads a storm incident with the storm", () => {
+    const n = notification({}, { labels: { storm_alert_type: "KubePodNotReady", storm_namespace: "prod" } });
+    expect(renderTelegram(notificationView(n, undefined), []).text).toContain("ALERT STORM of KubePodNotReady in prod.");
+  });
+});
+
+describe("Slack rendering", () => {
+  it("keeps every block within Block Kit limits and escapes alert text", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2_000 }), fc.string({ minLength: 1, maxLength: 200 }), (message, alertType) => {
+        const { blocks, text } = renderSlack(notificationView(notification({}, { message, alert_type: alertType }), undefined), links);
+        expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+        expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallback);
+        for (const block of blocks) {
+          if (block.type === "header") expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.header);
+          if (block.type === "section") {
+            if (block.text) expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+            for (const f of block.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.field);
+          }
+        }
+        const section = blocks[1] as { text: { text: string } };
+        expect(section.text.text).not.toMatch(/<(?![^>]*\|)/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("escapes &, < and >", () => {
+    expect(escapeSlack("<!channel> & <@U1>")).toBe("&lt;!channel&gt; &amp; &lt;@U1&gt;");
+  });
+});
+
+describe("PagerDuty events", () => {
+  it("uses the fingerprint as dedup key and never carries approval links", () => {
+    const v = notificationView(notification(), undefined);
+    const trigger = renderPagerDuty(v, "k".repeat(32), "trigger", "2026-11-22T03:00:00Z", "production", "api");
+    expect(trigger).toMatchObject({
+      event_action: "trigger",
+      dedup_key: "0123456789abcdef",
+      payload: { severity: "critical", source: "api", group: "production" },
+    });
+    expect(trigger.payload!.summary.length).toBeLessThanOrEqual(1_024);
+    expect(renderPagerDuty(v, "k".repeat(32), "resolve", "", undefined, undefined)).toEqual({
+      routing_key: "k".repeat(32),
+      event_action: "resolve",
+      dedup_key: "0123456789abcdef",
+    });
+  });
+});
+
+describe("routing", () => {
+  const everything: NotifyRouting = {
+    telegram: { teamChat: "-1", p0Chat: "-2", securityChat: "-3" },
+    slack: { defaultWebhook: "https://hooks.slack.com/services/default", bySeverity: { critical: "https://hooks.slack.com/services/critical" } },
+    pagerduty: { priorities: new Set(["P0", "P1"]) },
+    sentry: true,
+    webhook: true,
+    devInbox: false,
+  };
+  const roster = [{ id: "alice" }, { id: "bob", telegram_chat_id: "42", slack: "@bob" }];
+  const allLinks = [links[0]!, { ...links[1]! }];
+
+  it("sends a P0 approval to team and P0 chats, each approver's DM, the severity's Slack hook, PagerDuty and the webhook", () => {
+    const targets = routeNotification(notification({}, { priority: "P0", severity: "critical" }), allLinks, roster, everything);
+    expect(targets.map((t) => `${t.channel}:${t.recipient}`)).toEqual([
+      "telegram:chat:-1",
+      "telegram:chat:-2",
+      "telegram:approver:bob",
+      "slack:critical",
+      "pagerduty:events",
+      "webhook:webhook",
+    ]);
+    const team = targets[0] as { links: Array<{ approver: string }> };
+    expect(team.links.map((l) => l.approver)).toEqual(["alice"]);
+    const dm = targets[2] as { links: Array<{ approver: string }> };
+    expect(dm.links.map((l) => l.approver)).toEqual(["bob"]);
+  });
+
+  it("sends security findings to the security chat and pages nothing for P3", () => {
+    const targets = routeNotification(
+      notification({ kind: "notify_only" }, { priority: "P3", severity: "warning", source: "scanner" }),
+      [],
+      roster,
+      everything,
+    );
+    expect(targets.map((t) => `${t.channel}:${t.recipient}`)).toEqual(["telegram:chat:-1", "telegram:chat:-3", "slack:default", "webhook:webhook"]);
+  });
+
+  it("comments on Sentry issues only for Sentry-sourced first notices", () => {
+    const sentry = { source: "sentry", labels: { issue_id: "123" }, priority: "P2" as const };
+    expect(routeNotification(notification({}, sentry), [], roster, everything).some((t) => t.channel === "sentry")).toBe(true);
+    expect(routeNotification(notification({ kind: "expired" }, sentry), [], roster, everything).some((t) => t.channel === "sentry")).toBe(false);
+  });
+
+  it("resolves the PagerDuty page when the incident resolves", () => {
+    const targets = routeNotification(notification({ kind: "resolved" }, { priority: "P1" }), [], roster, everything);
+    expect(targets.filter((t) => t.channel === "pagerduty")).toEqual([{ channel: "pagerduty", recipient: "events", action: "resolve" }]);
+  });
+
+  it("sends only to the dev inbox when nothing else is configured", () => {
+    const none: NotifyRouting = { telegram: undefined, slack: undefined, pagerduty: undefined, sentry: false, webhook: false, devInbox: true };
+    expect(routeNotification(notification(), allLinks, roster, none)).toEqual([{ channel: "dev-inbox", recipient: "inbox", links: allLinks }]);
+  });
+});
