@@ -144,9 +144,9 @@ describe("routing", () => {
       "pagerduty:events",
       "webhook:webhook",
     ]);
-    const team = targets[0] as { links: Array<{ approver: string }> };
+    const team = targets[0] as { links: ReadonlyArray<{ approver: string }> };
     expect(team.links.map((l) => l.approver)).toEqual(["alice"]);
-    const dm = targets[2] as { links: Array<{ approver: string }> };
+    const dm = targets[2] as { links: ReadonlyArray<{ approver: string }> };
     expect(dm.links.map((l) => l.approver)).toEqual(["bob"]);
   });
 
