@@ -19,7 +19,7 @@ export interface AlertIndexOptions {
 }
 
 const TIMELINE_MS = 7 * 86_400_000;
-const FIRST_SIGHTING_ARG = 12;
+const METRICS_COUNT_ARG = 12;
 const ARGS_PER_SIGHTING = 6;
 
 // One atomic script for a whole request: dedup, aggregation, occurrence
@@ -32,9 +32,24 @@ local minute = math.floor(now / 60000)
 local rateKey = prefix .. 'rate:' .. source .. ':' .. minute
 local opened = tonumber(redis.call('GET', rateKey) or '0')
 
+-- Metrics ride along: samples handed in, and this request's own counts at the end.
+local metricsKey = prefix .. 'metrics'
+local metricPairs = tonumber(ARGV[${METRICS_COUNT_ARG}])
+for i = ${METRICS_COUNT_ARG} + 1, ${METRICS_COUNT_ARG} + metricPairs * 2, 2 do
+  redis.call('HINCRBYFLOAT', metricsKey, ARGV[i], ARGV[i + 1])
+end
+local first = ${METRICS_COUNT_ARG} + 1 + metricPairs * 2
+local function received(status, n)
+  if n > 0 then redis.call('HINCRBYFLOAT', metricsKey, 'awoooi_alerts_received_total{source="' .. source .. '",status="' .. status .. '"}', n) end
+end
+local function deduplicated(reason, n)
+  if n > 0 then redis.call('HINCRBYFLOAT', metricsKey, 'awoooi_alerts_deduplicated_total{reason="' .. reason .. '"}', n) end
+end
+redis.call('HSET', metricsKey, 'awoooi_last_alert_received_timestamp', tostring(now / 1000))
+
 if mode == 'refuse' then
   local seen, fresh = {}, 0
-  for i = ${FIRST_SIGHTING_ARG}, #ARGV, ${ARGS_PER_SIGHTING} do
+  for i = first, #ARGV, ${ARGS_PER_SIGHTING} do
     local fp = ARGV[i]
     if ARGV[i + 2] == 'firing' and not seen[fp] then
       seen[fp] = true
@@ -42,6 +57,7 @@ if mode == 'refuse' then
     end
   end
   if fresh > 0 and opened + fresh > limit then
+    received('refused', (#ARGV - first + 1) / ${ARGS_PER_SIGHTING})
     return { 'refused', 60 - math.floor((now % 60000) / 1000) }
   end
 end
@@ -85,7 +101,7 @@ local function absorb(groupFp, candidate, kind, memberKey)
 end
 
 local out = {}
-for i = ${FIRST_SIGHTING_ARG}, #ARGV, ${ARGS_PER_SIGHTING} do
+for i = first, #ARGV, ${ARGS_PER_SIGHTING} do
   local fp, candidate, status, group, stormFp, stormCandidate = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local fpKey = prefix .. 'fp:' .. fp
   local current = redis.call('GET', fpKey)
@@ -134,6 +150,16 @@ for i = ${FIRST_SIGHTING_ARG}, #ARGV, ${ARGS_PER_SIGHTING} do
     end
   end
 end
+
+local counts = {}
+for _, row in ipairs(out) do
+  counts[row[2]] = (counts[row[2]] or 0) + 1
+  if row[4] == 'opened_storm' then redis.call('HINCRBYFLOAT', metricsKey, 'awoooi_alert_storm_detected_total', 1) end
+end
+for status, n in pairs(counts) do received(status, n) end
+deduplicated('duplicate', counts['aggregated'] or 0)
+deduplicated('storm', counts['storm'] or 0)
+deduplicated('rate_limited', counts['rate_limited'] or 0)
 return out
 `;
 
@@ -187,6 +213,9 @@ export function createUpstashAlertIndex(redis: Redis, options: AlertIndexOptions
         String(policy.stormThreshold),
         String(TIMELINE_MS),
       ];
+      const deltas = policy.metricDeltas ?? [];
+      args.push(String(deltas.length));
+      for (const [field, delta] of deltas) args.push(field, String(delta));
       for (const s of sightings) args.push(s.fingerprint, s.candidateIncidentId, s.status, s.stormGroup, s.stormFingerprint, s.stormCandidateId);
       const rows = await admitScript.exec([], args);
       if (rows[0] === "refused") return { kind: "refused", retryAfterSeconds: Number(rows[1]) };

@@ -27,6 +27,11 @@ export interface AdmissionPolicy {
   readonly overflowCandidateId: IncidentId;
   /** New fingerprints per minute in one storm group before the rest are absorbed. Default 10. */
   readonly stormThreshold: number;
+  /**
+   * Metric samples to add to the metrics hash in the same round trip (e.g. the
+   * latencies of earlier requests): `[field, delta]` with fields as `metricKey` builds them.
+   */
+  readonly metricDeltas?: ReadonlyArray<readonly [field: string, delta: number]>;
 }
 
 export type AdmissionStatus = "accepted" | "aggregated" | "resolved" | "storm" | "rate_limited";

@@ -19,16 +19,20 @@ export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: 
   const { incident_id: incidentId, fingerprint, alert, degraded } = message.payload;
   const input = { id: incidentId, fingerprint, alert, openedAt: new Date(alert.fired_at), correlationId: message.correlationId };
   let incident = await deps.incidents.get(incidentId);
-  if (!incident && degraded) {
-    const since = new Date(deps.now().getTime() - deps.dedupWindowSeconds * 1000);
-    const result = await deps.incidents.openUnlessOpen(input, since);
-    if (!result.created && result.incident.id !== incidentId) {
-      deps.log({ event: "degraded_duplicate_absorbed", fingerprint, incidentId, openIncidentId: result.incident.id });
-      return;
+  if (!incident) {
+    if (degraded) {
+      const since = new Date(deps.now().getTime() - deps.dedupWindowSeconds * 1000);
+      const result = await deps.incidents.openUnlessOpen(input, since);
+      if (!result.created && result.incident.id !== incidentId) {
+        deps.log({ event: "degraded_duplicate_absorbed", fingerprint, incidentId, openIncidentId: result.incident.id });
+        return;
+      }
+      incident = result.incident;
+    } else {
+      incident = await deps.incidents.open(input);
     }
-    incident = result.incident;
+    await deps.metrics.increment("awoooi_incidents_total", { source: alert.source, severity: alert.severity });
   }
-  incident ??= await deps.incidents.open(input);
 
   if (incident.rca) return handOff(incident, deps, message.correlationId);
   if (incident.pending && incident.pending.until > deps.now()) return;

@@ -4,6 +4,7 @@ import type { Env } from "./env.ts";
 import { mountExecutionRoutes } from "./execution-routes.ts";
 import { mountLearningRoutes } from "./learning-routes.ts";
 import { mountLinkRoutes } from "./link-routes.ts";
+import { mountMetricsRoute } from "./metrics-route.ts";
 import { mountOpsRoutes } from "./ops-routes.ts";
 import { type ApproveServices, servicesFor } from "./services.ts";
 
@@ -31,5 +32,6 @@ export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
   mountOpsRoutes(app);
   mountExecutionRoutes(app);
   mountLearningRoutes(app);
+  mountMetricsRoute(app);
   return app;
 }

@@ -13,6 +13,8 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
     APPROVERS: ApproversEnv,
     /** Bearer token for the ops API (`/api/v1/...` reads). */
     OPS_TOKEN: Token,
+    /** Bearer (or Basic password) a Prometheus scrape must present at /metrics. Unset: /metrics is open. */
+    METRICS_TOKEN: Token.optional(),
     /** This bundle's public origin: the executor's callback URL is built on it. */
     PUBLIC_BASE_URL: z.url(),
     /** Where approved actions are POSTed. Unset: the approval page shows the command to run by hand. */

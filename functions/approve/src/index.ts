@@ -1,11 +1,9 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
-import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead-letter-store.ts";
 import { ExecuteRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { createApp } from "./app.ts";
 import { recordDeadLetters } from "./dead-letters.ts";
-import { configOf, type Env } from "./env.ts";
+import type { Env } from "./env.ts";
 import { dispatchExecution } from "./executions.ts";
 import { servicesFor } from "./services.ts";
 import { runSweeps, type SweepReport } from "./sweeps.ts";
@@ -38,12 +36,12 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env) {
-    if (batch.queue.startsWith("awoooi-dead-letter")) {
-      await withDb(databaseConnectionOf(configOf(env)), (db) => recordDeadLetters(batch.messages, createDeadLetterStore(db)));
-      return;
-    }
     const services = servicesFor(env);
     try {
+      if (batch.queue.startsWith("awoooi-dead-letter")) {
+        await recordDeadLetters(batch.messages, services.deadLetters, services.metrics);
+        return;
+      }
       await consume(batch.messages, {
         queue: batch.queue,
         schema: ExecuteRequestedV1,

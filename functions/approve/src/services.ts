@@ -8,7 +8,7 @@ import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incide
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashLearningStats } from "../../../shared/adapters/upstash-learning-stats.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
-import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { createRedis, type Redis } from "../../../shared/adapters/upstash-redis.ts";
 import { perEnv } from "../../../shared/config/env.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
 import { ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
@@ -34,6 +34,8 @@ export interface ApproveServices {
   readonly learningStats: LearningStats;
   readonly alertIndex: AlertIndex;
   readonly metrics: Metrics;
+  /** The raw client, for reads that are not a port's business (the metrics hash at scrape time). */
+  readonly redis: Redis;
   readonly approvers: ApproverRoster;
   /** Current key first, then the previous one during rotation. */
   readonly linkKeys: readonly string[];
@@ -59,6 +61,7 @@ const statelessFor = perEnv((env: Env) => {
   return {
     config,
     log,
+    redis,
     alertIndex: createUpstashAlertIndex(redis),
     learningStats: createUpstashLearningStats(redis),
     metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),
@@ -68,7 +71,7 @@ const statelessFor = perEnv((env: Env) => {
 
 /** Per-request (or per-batch) composition root: a Workers WebSocket pool must not outlive its request. */
 export function servicesFor(env: Env): ApproveServices {
-  const { config, log, alertIndex, learningStats, metrics, executor } = statelessFor(env);
+  const { config, log, redis, alertIndex, learningStats, metrics, executor } = statelessFor(env);
   const db: Kysely<Database> = createDb(databaseConnectionOf(config));
   return {
     approvals: createApprovalStore(db),
@@ -79,6 +82,7 @@ export function servicesFor(env: Env): ApproveServices {
     learningStats,
     alertIndex,
     metrics,
+    redis,
     approvers: config.APPROVERS,
     linkKeys: [config.LINK_SIGNING_KEY, ...(config.LINK_SIGNING_KEY_PREVIOUS ? [config.LINK_SIGNING_KEY_PREVIOUS] : [])],
     executor,

@@ -4,12 +4,14 @@ import { type ApprovalPolicy, approvalExpiry } from "../../../shared/domain/appr
 import { decideTrust, type TrustPolicy } from "../../../shared/domain/trust-engine.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
+import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { TrustCountersSource } from "../../../shared/ports/trust-counters.ts";
 
 export interface ClassifyDeps {
   readonly approvals: ApprovalStore;
   readonly incidents: IncidentStore;
   readonly counters: TrustCountersSource;
+  readonly metrics: Metrics;
   readonly policy: TrustPolicy;
   readonly approvalPolicy: ApprovalPolicy;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
@@ -84,6 +86,7 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
     correlationId: message.correlationId,
   });
 
+  if (created) await deps.metrics.increment("awoooi_approvals_created_total", { risk_level: approval.riskLevel });
   // Nobody needs to act on an incident that resolved on its own.
   if (approval.status === "OBSOLETE") return;
   if (approval.autoApproved) {

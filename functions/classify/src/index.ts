@@ -1,6 +1,7 @@
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashTrustCounters } from "../../../shared/adapters/upstash-trust-counters.ts";
 import { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
@@ -18,12 +19,16 @@ export default {
 
   async queue(batch, env) {
     const config = configOf(env);
+    const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
     await withDb(databaseConnectionOf(config), async (db) => {
       const deps = {
         approvals: createApprovalStore(db),
         incidents: createIncidentStore(db),
-        counters: createUpstashTrustCounters(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }), (error) =>
+        counters: createUpstashTrustCounters(redis, (error) =>
           console.error(JSON.stringify({ service: "classify", event: "trust_counters_unavailable", error: String(error) })),
+        ),
+        metrics: createUpstashMetrics(redis, (error) =>
+          console.error(JSON.stringify({ service: "classify", event: "metrics_unavailable", error: String(error) })),
         ),
         policy: trustPolicyOf(config),
         approvalPolicy: { expirySeconds: config.APPROVAL_EXPIRY },

@@ -12,7 +12,11 @@ import { publishAll } from "../../../shared/queue/publish.ts";
 import { authenticateSource } from "./auth.ts";
 import { configOf, type Env, SOURCES } from "./env.ts";
 import { HandOffFailed, type IngestDeps, ingest } from "./ingest.ts";
+import { MetricsBuffer } from "./metrics-buffer.ts";
 import { SOURCE_ROUTES, type SourceRoute } from "./sources.ts";
+
+/** Per isolate: what this isolate's requests owe the metrics hash (see metrics-buffer.ts). */
+const metricsBuffer = new MetricsBuffer();
 
 export const depsFor = perEnv((env: Env): IngestDeps => {
   const config = configOf(env);
@@ -25,8 +29,28 @@ export const depsFor = perEnv((env: Env): IngestDeps => {
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
     log: (event) => console.log(JSON.stringify({ service: "webhook-receive", ...event })),
+    metrics: metricsBuffer,
   };
 });
+
+/**
+ * Times every webhook request and counts the ones refused before admission
+ * (auth, validation, size): both are recorded with the next admission.
+ */
+function measure(source: string, deps: (env: Env) => IngestDeps): MiddlewareHandler<{ Bindings: Env }> {
+  return async (c, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const { metrics } = deps(c.env);
+      metrics.observe("awoooi_webhook_latency_seconds", (performance.now() - started) / 1000, { webhook_type: source });
+      if (c.res.status >= 400 && c.res.status !== 429 && c.res.status !== 503) {
+        metrics.increment("awoooi_alerts_received_total", { source, status: "rejected" });
+      }
+    }
+  };
+}
 
 function limitBody(route: SourceRoute): MiddlewareHandler {
   return bodyLimit({
@@ -52,41 +76,49 @@ export function createApp(deps: (env: Env) => IngestDeps = depsFor) {
 
   for (const source of SOURCES) {
     const route = SOURCE_ROUTES[source];
-    app.post(`/api/v1/webhooks/${source}`, limitBody(route), requireJson, authenticateSource(source), validateJson(route.schema), async (c) => {
-      const config = configOf(c.env);
-      const { alerts, truncated } = route.toAlerts(c.req.valid("json"), { now: new Date(), header: (name) => c.req.header(name) });
-      const policy = {
-        source,
-        rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-        overLimit: route.overLimit,
-        stormThreshold: config.STORM_THRESHOLD,
-        queueFailure: route.queueFailure,
-      };
-      let outcome: Awaited<ReturnType<typeof ingest>>;
-      try {
-        outcome = await ingest(alerts, deps(c.env), policy, c.get("requestId"));
-      } catch (error) {
-        // 503 makes Alertmanager, SigNoz and our own clients retry; nothing of this request was kept.
-        throw new AppError("unavailable", error instanceof HandOffFailed ? error.message : "alert intake unavailable", { cause: error });
-      }
-      if (outcome.kind === "refused") {
-        throw new AppError(
-          "rate_limited",
-          `more than ${config.RATE_LIMIT_PER_MINUTE} new incidents per minute from ${source}; retry after ${outcome.retryAfterSeconds}s`,
+    app.post(
+      `/api/v1/webhooks/${source}`,
+      measure(source, deps),
+      limitBody(route),
+      requireJson,
+      authenticateSource(source),
+      validateJson(route.schema),
+      async (c) => {
+        const config = configOf(c.env);
+        const { alerts, truncated } = route.toAlerts(c.req.valid("json"), { now: new Date(), header: (name) => c.req.header(name) });
+        const policy = {
+          source,
+          rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+          overLimit: route.overLimit,
+          stormThreshold: config.STORM_THRESHOLD,
+          queueFailure: route.queueFailure,
+        };
+        let outcome: Awaited<ReturnType<typeof ingest>>;
+        try {
+          outcome = await ingest(alerts, deps(c.env), policy, c.get("requestId"));
+        } catch (error) {
+          // 503 makes Alertmanager, SigNoz and our own clients retry; nothing of this request was kept.
+          throw new AppError("unavailable", error instanceof HandOffFailed ? error.message : "alert intake unavailable", { cause: error });
+        }
+        if (outcome.kind === "refused") {
+          throw new AppError(
+            "rate_limited",
+            `more than ${config.RATE_LIMIT_PER_MINUTE} new incidents per minute from ${source}; retry after ${outcome.retryAfterSeconds}s`,
+            {
+              headers: { "Retry-After": String(outcome.retryAfterSeconds) },
+            },
+          );
+        }
+        return c.json(
           {
-            headers: { "Retry-After": String(outcome.retryAfterSeconds) },
+            results: outcome.results,
+            ...(outcome.degraded ? { degraded: true } : {}),
+            ...(truncated ? { truncated_alerts: truncated } : {}),
           },
+          202,
         );
-      }
-      return c.json(
-        {
-          results: outcome.results,
-          ...(outcome.degraded ? { degraded: true } : {}),
-          ...(truncated ? { truncated_alerts: truncated } : {}),
-        },
-        202,
-      );
-    });
+      },
+    );
   }
 
   return app;

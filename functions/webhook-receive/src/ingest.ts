@@ -4,6 +4,7 @@ import { fingerprintOf } from "../../../shared/domain/fingerprint.ts";
 import { scrubAlert } from "../../../shared/domain/normalize/scrub-alert.ts";
 import { overflowAlert, overflowIdentity, stormAlert, stormIdentity } from "../../../shared/domain/synthetic-incidents.ts";
 import { type Admission, type AdmissionPolicy, type AlertIndex, memberValue, type Release } from "../../../shared/ports/alert-index.ts";
+import type { MetricsBuffer } from "./metrics-buffer.ts";
 
 export interface IngestResult {
   readonly fingerprint: string;
@@ -29,6 +30,8 @@ export interface IngestDeps {
   readonly now: () => Date;
   readonly newId: () => string;
   readonly log: (event: Record<string, unknown>) => void;
+  /** Samples owed to the metrics hash; they travel with this request's admission. */
+  readonly metrics: MetricsBuffer;
 }
 
 export type IngestOutcome =
@@ -66,6 +69,7 @@ export async function ingest(rawAlerts: readonly NormalizedAlert[], deps: Ingest
 
   let admissions: readonly Admission[];
   let degraded = false;
+  const metricDeltas = deps.metrics.drain();
   try {
     const result = await deps.index.admit(
       prepared.map((p) => ({
@@ -76,12 +80,14 @@ export async function ingest(rawAlerts: readonly NormalizedAlert[], deps: Ingest
         stormFingerprint: p.stormFingerprint,
         stormCandidateId: deps.newId(),
       })),
-      { ...policy, overflowFingerprint, overflowCandidateId },
+      { ...policy, overflowFingerprint, overflowCandidateId, metricDeltas },
       now.getTime(),
     );
     if (result.kind === "refused") return result;
     admissions = result.admissions;
   } catch (error) {
+    deps.metrics.restore(metricDeltas);
+    deps.metrics.increment("awoooi_alerts_received_total", { source: policy.source, status: "degraded" }, prepared.length);
     deps.log({ event: "alert_index_unavailable", degraded: true, error: String(error) });
     degraded = true;
     admissions = prepared.map((p) =>

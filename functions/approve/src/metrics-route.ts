@@ -1,0 +1,36 @@
+import type { Hono } from "hono";
+import { METRICS_KEY } from "../../../shared/adapters/upstash-metrics.ts";
+import type { AppEnv } from "../../../shared/http/app.ts";
+import { checkToken } from "../../../shared/http/auth.ts";
+import { AppError } from "../../../shared/http/errors.ts";
+import { configOf, type Env } from "./env.ts";
+import { prometheusText } from "./prometheus.ts";
+import type { ApproveServices } from "./services.ts";
+
+type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+
+/** Prometheus scrape endpoint: the counters every function keeps in Redis, summed. Bearer `METRICS_TOKEN` when set. */
+export function mountMetricsRoute(app: Hono<ApproveEnv>): void {
+  app.get("/metrics", async (c) => {
+    const token = configOf(c.env).METRICS_TOKEN;
+    if (token) await checkToken(c.req.header("Authorization"), token, { realm: "metrics", allowBasic: true });
+    let stored: Record<string, string>;
+    try {
+      stored = asRecord(await c.get("services").redis.hgetall(METRICS_KEY));
+    } catch (error) {
+      throw new AppError("unavailable", `metrics store unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const { contentType, body } = await prometheusText(stored);
+    return c.body(body, 200, { "Content-Type": contentType, "Cache-Control": "no-store" });
+  });
+}
+
+/** Without automatic deserialisation HGETALL answers the flat [field, value, …] array. */
+function asRecord(reply: unknown): Record<string, string> {
+  if (Array.isArray(reply)) {
+    const record: Record<string, string> = {};
+    for (let i = 0; i + 1 < reply.length; i += 2) record[String(reply[i])] = String(reply[i + 1]);
+    return record;
+  }
+  return (reply as Record<string, string> | null) ?? {};
+}
