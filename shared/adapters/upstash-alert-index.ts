@@ -157,6 +157,18 @@ for _, row in ipairs(out) do
   if row[4] == 'opened_storm' then redis.call('HINCRBYFLOAT', metricsKey, 'awoooi_alert_storm_detected_total', 1) end
 end
 for status, n in pairs(counts) do received(status, n) end
+-- Hourly volume for the stats API and status page: alerts fired, incidents they opened.
+local fired = #out - (counts['resolved'] or 0)
+if fired > 0 then
+  local volumeKey = prefix .. 'volume:' .. math.floor(now / 3600000)
+  redis.call('HINCRBY', volumeKey, 'alerts', fired)
+  local openedHere = 0
+  for _, row in ipairs(out) do
+    if row[4] == 'opened' or row[4] == 'opened_storm' or row[4] == 'opened_overflow' then openedHere = openedHere + 1 end
+  end
+  if openedHere > 0 then redis.call('HINCRBY', volumeKey, 'opened', openedHere) end
+  redis.call('EXPIRE', volumeKey, 8 * 86400)
+end
 deduplicated('duplicate', counts['aggregated'] or 0)
 deduplicated('storm', counts['storm'] or 0)
 deduplicated('rate_limited', counts['rate_limited'] or 0)

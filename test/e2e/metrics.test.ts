@@ -71,5 +71,11 @@ describe("GET /metrics after traffic", () => {
     expect(text).toContain('awoooi_webhook_latency_seconds_count{webhook_type="alertmanager"} 3');
     expect(text).toMatch(/awoooi_webhook_latency_seconds_sum\{webhook_type="alertmanager"\} [0-9.e-]+/);
     expect(families.find((f) => f.name === "awoooi_ollama_analysis_duration_seconds")?.type).toBe("HISTOGRAM");
+
+    // The same traffic as alert volume: 3 alerts fired, 2 incidents opened.
+    const overview = (await (
+      await fetch(`${stack.baseUrl}/api/v1/stats/overview`, { headers: { Authorization: `Bearer ${stack.vars.OPS_TOKEN}` } })
+    ).json()) as Record<string, unknown>;
+    expect(overview).toMatchObject({ alerts_24h: 3, incidents_opened_24h: 2, dedup_ratio_24h: 0.333, open_incidents: 2, pending_approvals: 2 });
   });
 });

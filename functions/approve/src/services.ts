@@ -5,10 +5,12 @@ import { createDb, type Database, databaseConnectionOf } from "../../../shared/a
 import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead-letter-store.ts";
 import { createExecutionStore, createLearningHistory } from "../../../shared/adapters/neon-kysely-execution-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { createStatsSource } from "../../../shared/adapters/neon-kysely-stats-source.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashLearningStats } from "../../../shared/adapters/upstash-learning-stats.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis, type Redis } from "../../../shared/adapters/upstash-redis.ts";
+import { createUpstashVolumeSource } from "../../../shared/adapters/upstash-volume-source.ts";
 import { perEnv } from "../../../shared/config/env.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
 import { ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
@@ -22,6 +24,7 @@ import type { Executor } from "../../../shared/ports/executor.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
 import type { LearningHistory, LearningStats } from "../../../shared/ports/learning.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
+import type { StatsSource, VolumeSource } from "../../../shared/ports/stats-source.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env } from "./env.ts";
 
@@ -30,6 +33,8 @@ export interface ApproveServices {
   readonly incidents: IncidentStore;
   readonly executions: ExecutionStore;
   readonly deadLetters: DeadLetterStore;
+  readonly stats: StatsSource;
+  readonly volume: VolumeSource;
   readonly learningHistory: LearningHistory;
   readonly learningStats: LearningStats;
   readonly alertIndex: AlertIndex;
@@ -64,6 +69,7 @@ const statelessFor = perEnv((env: Env) => {
     redis,
     alertIndex: createUpstashAlertIndex(redis),
     learningStats: createUpstashLearningStats(redis),
+    volume: createUpstashVolumeSource(redis),
     metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),
     executor: config.EXECUTOR_URL && config.EXECUTOR_SECRET ? createHttpExecutor({ url: config.EXECUTOR_URL, secret: config.EXECUTOR_SECRET }) : undefined,
   };
@@ -71,13 +77,15 @@ const statelessFor = perEnv((env: Env) => {
 
 /** Per-request (or per-batch) composition root: a Workers WebSocket pool must not outlive its request. */
 export function servicesFor(env: Env): ApproveServices {
-  const { config, log, redis, alertIndex, learningStats, metrics, executor } = statelessFor(env);
+  const { config, log, redis, alertIndex, learningStats, metrics, executor, volume } = statelessFor(env);
   const db: Kysely<Database> = createDb(databaseConnectionOf(config));
   return {
     approvals: createApprovalStore(db),
     incidents: createIncidentStore(db),
     executions: createExecutionStore(db),
     deadLetters: createDeadLetterStore(db),
+    stats: createStatsSource(db),
+    volume,
     learningHistory: createLearningHistory(db),
     learningStats,
     alertIndex,
