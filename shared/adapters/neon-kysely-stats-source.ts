@@ -1,7 +1,10 @@
 import type { Kysely } from "kysely";
 import type { Priority } from "../contracts/alert.ts";
+import { SMOKE_ALERT_TYPE } from "../domain/smoke.ts";
 import type { StatsSource } from "../ports/stats-source.ts";
 import type { Database } from "./neon-kysely-db.ts";
+
+// Synthetic smoke incidents (E2E_SMOKE_TEST) prove the chain; they are not incidents anyone had.
 
 /** Decisions by people: statuses a signature leads to (executed/failed follow an approval). */
 const HUMAN_DECIDED = ["APPROVED", "REJECTED", "EXECUTED", "FAILED"] as const;
@@ -14,6 +17,7 @@ export function createStatsSource(db: Kysely<Database>): StatsSource {
           .selectFrom("incidents")
           .select((eb) => eb.fn.countAll<string>().as("n"))
           .where("opened_at", "<=", at)
+          .where("alert_type", "<>", SMOKE_ALERT_TYPE)
           .where((eb) => eb.or([eb("resolved_at", "is", null), eb("resolved_at", ">", at)]))
           .executeTakeFirstOrThrow(),
         db
@@ -59,6 +63,7 @@ export function createStatsSource(db: Kysely<Database>): StatsSource {
         .selectFrom("incidents")
         .leftJoin("approvals", "approvals.incident_id", "incidents.id")
         .select(["incidents.priority", "incidents.opened_at", "incidents.resolved_at", "approvals.auto_approved"])
+        .where("incidents.alert_type", "<>", SMOKE_ALERT_TYPE)
         .where("incidents.resolved_at", ">=", from)
         .where("incidents.resolved_at", "<", to)
         .execute();
@@ -98,6 +103,7 @@ export function createStatsSource(db: Kysely<Database>): StatsSource {
       const rows = await db
         .selectFrom("incidents")
         .select(["priority", "opened_at", "resolved_at"])
+        .where("alert_type", "<>", SMOKE_ALERT_TYPE)
         .where("opened_at", ">=", from)
         .where("opened_at", "<", to)
         .execute();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../infra/local/backing-services.ts";
 import { sampleAlertmanagerBody } from "../../scripts/lib/dev-defaults.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
+import { runSmokeCli } from "./support.ts";
 
 let stack: Stack;
 const output: string[] = [];
@@ -170,9 +171,27 @@ describe("refusals at the public base URL", () => {
 });
 
 describe("cron work in the local stack", () => {
-  it("runs the approve sweeps and the parked-alert drain through the gateway", async () => {
-    const report = await stack.runCrons();
+  it("runs the approve sweeps, the parked-alert drain and the chain smoke test through the gateway", async () => {
+    const report = (await stack.runCrons()) as { approve: unknown; "webhook-receive": { parked: unknown; smoke: { action: string; runId: string } } };
     expect(report.approve).toMatchObject({ expired: expect.any(Number), escalations: expect.any(Number), handOffsResent: expect.any(Number) });
-    expect(report["webhook-receive"]).toBe("ok");
+    expect(report["webhook-receive"]).toMatchObject({ parked: { enqueued: 0 }, smoke: { action: "started", runId: expect.stringMatching(/^smoke-/) } });
+
+    // The run travels the chain, the next tick judges it, and the chain metric moves.
+    const runId = report["webhook-receive"].smoke.runId;
+    await expect.poll(async () => (await ops(`/api/v1/smoke/${runId}`)).state, { timeout: 30_000, interval: 250 }).toBe("passed");
+    const next = (await stack.runCrons()) as typeof report;
+    expect(next["webhook-receive"].smoke).toMatchObject({ action: "waiting", runId });
+    const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+    const lastSuccess = Number(/awoooi_alert_chain_last_success_timestamp ([0-9.e+]+)/.exec(metrics)?.[1]);
+    expect(lastSuccess).toBeGreaterThan(Date.now() / 1000 - 120);
+  });
+});
+
+describe("npm run smoke against a healthy stack", () => {
+  it("exits 0 and prints each stage", async () => {
+    const { code, output } = await runSmokeCli(["--url", stack.baseUrl, "--timeout", "30"]);
+    expect(code).toBe(0);
+    for (const stage of ["sent", "received", "analyzed", "classified", "notified"]) expect(output).toMatch(new RegExp(`✓ ${stage}`));
+    expect(output).toContain("PASS: the alert reached notify");
   });
 });

@@ -1,9 +1,14 @@
 import type { AnalyzeContinueV1, AnalyzeRequestedV1, IncidentResolvedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
+import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
-import { type AnalysisDeps, continueAfterJob, handOff, runChain } from "./analysis.ts";
+import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
+import { type AnalysisDeps, conclude, continueAfterJob, handOff, runChain } from "./analysis.ts";
 
 export interface AnalyzeDeps extends AnalysisDeps {
   readonly approvals: ApprovalStore;
+  /** Where synthetic smoke runs are stamped; absent without Redis. */
+  readonly smoke: SmokeLedger | undefined;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
   /** How far back an open incident absorbs a Redis-less (degraded) delivery of its fingerprint. */
   readonly dedupWindowSeconds: number;
@@ -34,6 +39,14 @@ export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: 
     await deps.metrics.increment("awoooi_incidents_total", { source: alert.source, severity: alert.severity });
   }
 
+  const smokeRun = smokeRunOf(alert);
+  if (smokeRun) {
+    // A smoke run proves the chain, not a model: rules only, then on to classify.
+    if (!incident.rca) await conclude(incident, rulesVerdict(alert), deps, message.correlationId);
+    else await handOff(incident, deps, message.correlationId);
+    await deps.smoke?.stamp(smokeRun, "analyzed", deps.now().getTime());
+    return;
+  }
   if (incident.rca) return handOff(incident, deps, message.correlationId);
   if (incident.pending && incident.pending.until > deps.now()) return;
   await runChain(incident, 0, deps, message.correlationId);

@@ -7,6 +7,7 @@ import { createRelayClient } from "../../../shared/adapters/ollama-relay-client.
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { AnalyzeQueueMessage, ClassifyRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { rulesProvider } from "../../../shared/domain/rules-provider.ts";
 import { noMetrics } from "../../../shared/ports/metrics.ts";
@@ -69,6 +70,7 @@ export function analyzeDeps(env: Env, db: Kysely<Database>): AnalyzeDeps {
   return {
     ...analysis,
     approvals: createApprovalStore(db),
+    smoke: redis ? createUpstashSmokeLedger(redis) : undefined,
     publishNotify: (message) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
     dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS,
   };

@@ -7,6 +7,7 @@ import { mountLinkRoutes } from "./link-routes.ts";
 import { mountMetricsRoute } from "./metrics-route.ts";
 import { mountOpsRoutes } from "./ops-routes.ts";
 import { type ApproveServices, servicesFor } from "./services.ts";
+import { mountSmokeRoutes } from "./smoke-routes.ts";
 import { mountStatsRoutes } from "./stats-routes.ts";
 
 type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
@@ -35,5 +36,6 @@ export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
   mountLearningRoutes(app);
   mountMetricsRoute(app);
   mountStatsRoutes(app);
+  mountSmokeRoutes(app);
   return app;
 }

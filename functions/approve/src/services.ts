@@ -10,6 +10,7 @@ import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-
 import { createUpstashLearningStats } from "../../../shared/adapters/upstash-learning-stats.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis, type Redis } from "../../../shared/adapters/upstash-redis.ts";
+import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { createUpstashVolumeSource } from "../../../shared/adapters/upstash-volume-source.ts";
 import { perEnv } from "../../../shared/config/env.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
@@ -24,6 +25,7 @@ import type { Executor } from "../../../shared/ports/executor.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
 import type { LearningHistory, LearningStats } from "../../../shared/ports/learning.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
+import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
 import type { StatsSource, VolumeSource } from "../../../shared/ports/stats-source.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env } from "./env.ts";
@@ -35,6 +37,7 @@ export interface ApproveServices {
   readonly deadLetters: DeadLetterStore;
   readonly stats: StatsSource;
   readonly volume: VolumeSource;
+  readonly smoke: SmokeLedger;
   readonly learningHistory: LearningHistory;
   readonly learningStats: LearningStats;
   readonly alertIndex: AlertIndex;
@@ -70,6 +73,7 @@ const statelessFor = perEnv((env: Env) => {
     alertIndex: createUpstashAlertIndex(redis),
     learningStats: createUpstashLearningStats(redis),
     volume: createUpstashVolumeSource(redis),
+    smoke: createUpstashSmokeLedger(redis),
     metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),
     executor: config.EXECUTOR_URL && config.EXECUTOR_SECRET ? createHttpExecutor({ url: config.EXECUTOR_URL, secret: config.EXECUTOR_SECRET }) : undefined,
   };
@@ -77,7 +81,7 @@ const statelessFor = perEnv((env: Env) => {
 
 /** Per-request (or per-batch) composition root: a Workers WebSocket pool must not outlive its request. */
 export function servicesFor(env: Env): ApproveServices {
-  const { config, log, redis, alertIndex, learningStats, metrics, executor, volume } = statelessFor(env);
+  const { config, log, redis, alertIndex, learningStats, metrics, executor, volume, smoke } = statelessFor(env);
   const db: Kysely<Database> = createDb(databaseConnectionOf(config));
   return {
     approvals: createApprovalStore(db),
@@ -86,6 +90,7 @@ export function servicesFor(env: Env): ApproveServices {
     deadLetters: createDeadLetterStore(db),
     stats: createStatsSource(db),
     volume,
+    smoke,
     learningHistory: createLearningHistory(db),
     learningStats,
     alertIndex,

@@ -1,10 +1,12 @@
 import type { Triage } from "../../../shared/contracts/approval.ts";
 import type { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { type ApprovalPolicy, approvalExpiry } from "../../../shared/domain/approval-policy.ts";
-import { decideTrust, type TrustPolicy } from "../../../shared/domain/trust-engine.ts";
+import { smokeRunOf } from "../../../shared/domain/smoke.ts";
+import { decideTrust, type TrustDecision, type TrustPolicy } from "../../../shared/domain/trust-engine.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
+import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
 import type { TrustCountersSource } from "../../../shared/ports/trust-counters.ts";
 
 export interface ClassifyDeps {
@@ -12,6 +14,7 @@ export interface ClassifyDeps {
   readonly incidents: IncidentStore;
   readonly counters: TrustCountersSource;
   readonly metrics: Metrics;
+  readonly smoke: SmokeLedger;
   readonly policy: TrustPolicy;
   readonly approvalPolicy: ApprovalPolicy;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
@@ -32,11 +35,15 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
   const now = deps.now();
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new Error(`incident ${incidentId} not found (yet)`);
-  const decision = decideTrust(
-    { rca, namespace: alert.namespace, priority: alert.priority },
-    await deps.counters.read(fingerprint, rca.suggested_action.operation, now.getTime()),
-    deps.policy,
-  );
+  const smokeRun = smokeRunOf(alert);
+  // A synthetic smoke run must never be approved, let alone executed: it only has to arrive.
+  const decision: TrustDecision = smokeRun
+    ? { kind: "notify_only", riskLevel: rca.risk_level, requiredSignatures: 0, reasons: ["synthetic smoke test: never approved or executed"] }
+    : decideTrust(
+        { rca, namespace: alert.namespace, priority: alert.priority },
+        await deps.counters.read(fingerprint, rca.suggested_action.operation, now.getTime()),
+        deps.policy,
+      );
   const triage: Triage = {
     decision: decision.kind,
     risk_level: decision.riskLevel,
@@ -59,6 +66,7 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
 
   if (stored.decision === "notify_only") {
     // Nothing can be approved: people are told, and nothing waits on them.
+    if (smokeRun) await deps.smoke.stamp(smokeRun, "classified", now.getTime());
     if (resolved) return;
     await deps.publishNotify({
       type: "notify.requested",

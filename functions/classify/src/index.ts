@@ -3,6 +3,7 @@ import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kyse
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { createUpstashTrustCounters } from "../../../shared/adapters/upstash-trust-counters.ts";
 import { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
@@ -27,6 +28,7 @@ export default {
         counters: createUpstashTrustCounters(redis, (error) =>
           console.error(JSON.stringify({ service: "classify", event: "trust_counters_unavailable", error: String(error) })),
         ),
+        smoke: createUpstashSmokeLedger(redis),
         metrics: createUpstashMetrics(redis, (error) =>
           console.error(JSON.stringify({ service: "classify", event: "metrics_unavailable", error: String(error) })),
         ),

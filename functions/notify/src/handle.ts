@@ -8,10 +8,12 @@ import { renderSlack, type SlackMessage } from "../../../shared/domain/notify/sl
 import { renderTelegram, type TelegramMessage } from "../../../shared/domain/notify/telegram.ts";
 import { type ApproverLink, type NotificationView, notificationView, type Occurrences } from "../../../shared/domain/notify/view.ts";
 import { renderPlainText } from "../../../shared/domain/render/plain-text.ts";
+import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import type { DeliveryOutcome } from "../../../shared/ports/channel-sender.ts";
 import type { DevInbox } from "../../../shared/ports/dev-inbox.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { NotificationLedger } from "../../../shared/ports/notification-ledger.ts";
+import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
 import { RetryLaterError } from "../../../shared/queue/consume.ts";
 
 export type { ApproverLink };
@@ -38,6 +40,8 @@ export interface NotifyDeps {
   /** Records one recipient's permanent failure where ops can list it. */
   readonly deadLetter: (entry: DeadLetterV1) => Promise<void>;
   readonly metrics: Metrics;
+  /** The smoke sink: synthetic runs are stamped here and sent nowhere else. */
+  readonly smoke: SmokeLedger;
   readonly now: () => Date;
 }
 
@@ -68,6 +72,11 @@ export async function approverLinks(n: NotifyRequestedV2["payload"], deps: Pick<
  */
 export async function handleNotifyRequested(message: NotifyRequestedV2, deps: NotifyDeps): Promise<void> {
   const n = message.payload;
+  const smokeRun = smokeRunOf(n.alert);
+  if (smokeRun) {
+    if (n.kind !== "resolved") await deps.smoke.stamp(smokeRun, "notified", deps.now().getTime());
+    return;
+  }
   // Links go out while a decision is still wanted: the request itself, and each escalation of it.
   const links = n.kind === "approval_requested" || n.kind === "escalated" ? await approverLinks(n, deps) : [];
   const view = notificationView(n, await deps.occurrences(n.incident_id).catch(() => undefined));

@@ -8,6 +8,7 @@ import { createUpstashDevInbox } from "../../../shared/adapters/upstash-dev-inbo
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createUpstashNotificationLedger } from "../../../shared/adapters/upstash-notification-ledger.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { perEnv } from "../../../shared/config/env.ts";
 import { DeadLetterV1, NotifyQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
@@ -49,6 +50,7 @@ const depsFor = perEnv((env: Env): NotifyDeps => {
         : undefined;
     },
     deadLetter: (entry) => publish(env.DEAD_LETTER_QUEUE, DeadLetterV1, entry),
+    smoke: createUpstashSmokeLedger(redis),
     metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),
     now: () => new Date(),
   };

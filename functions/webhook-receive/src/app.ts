@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashParkingLot } from "../../../shared/adapters/upstash-parking-lot.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { perEnv } from "../../../shared/config/env.ts";
 import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
@@ -30,6 +31,7 @@ export const depsFor = perEnv((env: Env): IngestDeps => {
     newId: () => crypto.randomUUID(),
     log: (event) => console.log(JSON.stringify({ service: "webhook-receive", ...event })),
     metrics: metricsBuffer,
+    smoke: createUpstashSmokeLedger(redis),
   };
 });
 

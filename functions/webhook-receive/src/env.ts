@@ -33,6 +33,18 @@ export const WebhookReceiveConfig = RedisEnv.extend({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   /** New fingerprints per minute in one alert_type + namespace before a storm incident absorbs the rest. Default 10. */
   STORM_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Seconds between end-to-end smoke runs sent by the cron; 0 turns them off. Default 300. */
+  SMOKE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** A smoke run must reach notify within this many seconds. Default 120. */
+  SMOKE_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
+  /** Where the out-of-band "chain broken" alarm goes (straight to the chat APIs, not through the queues). */
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_API_BASE: z.url().default("https://api.telegram.org"),
+  TELEGRAM_CHAT_ID: z.string().optional(),
+  SLACK_WEBHOOK_URL: z
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 export type WebhookReceiveConfig = z.infer<typeof WebhookReceiveConfig>;
 

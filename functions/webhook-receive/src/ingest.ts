@@ -2,8 +2,10 @@ import type { Fingerprint, IncidentId, NormalizedAlert } from "../../../shared/c
 import type { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { fingerprintOf } from "../../../shared/domain/fingerprint.ts";
 import { scrubAlert } from "../../../shared/domain/normalize/scrub-alert.ts";
+import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import { overflowAlert, overflowIdentity, stormAlert, stormIdentity } from "../../../shared/domain/synthetic-incidents.ts";
 import { type Admission, type AdmissionPolicy, type AlertIndex, memberValue, type Release } from "../../../shared/ports/alert-index.ts";
+import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
 import type { MetricsBuffer } from "./metrics-buffer.ts";
 
 export interface IngestResult {
@@ -32,6 +34,8 @@ export interface IngestDeps {
   readonly log: (event: Record<string, unknown>) => void;
   /** Samples owed to the metrics hash; they travel with this request's admission. */
   readonly metrics: MetricsBuffer;
+  /** Stamps synthetic smoke runs as received. */
+  readonly smoke: SmokeLedger | undefined;
 }
 
 export type IngestOutcome =
@@ -118,6 +122,15 @@ export async function ingest(rawAlerts: readonly NormalizedAlert[], deps: Ingest
         throw new HandOffFailed(error);
       }
       deps.log({ event: "alerts_parked", messages: messages.length, error: String(error) });
+    }
+  }
+
+  for (const p of prepared) {
+    const run = p.alert.status === "firing" ? smokeRunOf(p.alert) : undefined;
+    if (run) {
+      // A run posted from outside (npm run smoke) starts here; the cron's own runs already carry "sent".
+      await deps.smoke?.stamp(run, "sent", now.getTime());
+      await deps.smoke?.stamp(run, "received", now.getTime());
     }
   }
 
