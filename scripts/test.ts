@@ -1,4 +1,5 @@
-// `npm test`: static checks (binding types, typecheck, lint), then every test
+// `npm test`: static checks (binding types, typecheck, lint) and the bundle
+// build check, then every test
 // project — unit, infra, each function inside workerd, end-to-end through
 // wrangler dev — against real Redis and Postgres. Extra arguments go to vitest
 // (e.g. `npm test -- --project unit`). Ends with one summary line.
@@ -13,6 +14,12 @@ if (!args.length || process.env.CI) {
   const check = spawnSync(process.execPath, ["scripts/check.ts"], { stdio: "inherit", env: ciEnv });
   if (check.status !== 0) {
     console.error("checks failed: fix them before the tests run (npm run check)");
+    process.exit(1);
+  }
+  // Every function must bundle as `wrangler deploy` would, within the size limit.
+  const build = spawnSync(process.execPath, ["scripts/build-check.ts"], { stdio: "inherit", env: ciEnv });
+  if (build.status !== 0) {
+    console.error("build check failed (npm run build:check)");
     process.exit(1);
   }
 }

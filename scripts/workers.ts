@@ -32,3 +32,6 @@ export const GATEWAY: WorkerInfo = {
 };
 
 export const WORKERS: readonly WorkerInfo[] = [...FUNCTIONS, GATEWAY];
+
+/** Every queue the functions' wrangler configs name (`npm run deploy` creates them); the last is the dead-letter queue. */
+export const QUEUES = ["awoooi-analyze", "awoooi-classify", "awoooi-notify", "awoooi-execute", "awoooi-dead-letter"] as const;

@@ -1,0 +1,66 @@
+// `npm run deploy`: creates the queues (with the dead-letter queue), applies
+// the migrations to DATABASE_URL, and deploys the five functions — in that
+// order, stopping at the first failure. `--dry-run` prints the plan and
+// bundles every function without touching Cloudflare or the database.
+// Needs CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID when the token spans
+// several accounts) and DATABASE_URL. Secrets per function: docs/deploy.md.
+import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { FUNCTIONS, QUEUES } from "./workers.ts";
+
+const { values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false }, env: { type: "string" } } });
+const dryRun = values["dry-run"] ?? false;
+
+function wrangler(args: string[], options: { allowFailure?: (output: string) => boolean } = {}): void {
+  const printable = `wrangler ${args.join(" ")}`;
+  if (dryRun && args[0] !== "deploy") {
+    console.log(`[dry run] ${printable}`);
+    return;
+  }
+  console.log(`→ ${printable}`);
+  const result = spawnSync(process.execPath, ["node_modules/wrangler/bin/wrangler.js", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  const output = `${result.stdout}${result.stderr}`;
+  if (result.status !== 0 && !options.allowFailure?.(output)) {
+    console.error(output);
+    throw new Error(`${printable} failed`);
+  }
+}
+
+function main(): number {
+  if (!dryRun) {
+    const missing = ["CLOUDFLARE_API_TOKEN", "DATABASE_URL"].filter((name) => !process.env[name]);
+    if (missing.length > 0) {
+      console.error(`set ${missing.join(" and ")} first (see docs/deploy.md), or run with --dry-run to see the plan`);
+      return 2;
+    }
+  }
+  const envArgs = values.env ? ["--env", values.env] : [];
+  try {
+    console.log("1. queues");
+    for (const queue of QUEUES) wrangler(["queues", "create", queue], { allowFailure: (out) => /already (exists|taken)/i.test(out) });
+
+    console.log("2. migrations");
+    if (dryRun) console.log("[dry run] npm run migrate (DATABASE_URL)");
+    else {
+      const migrate = spawnSync(process.execPath, ["scripts/migrate.ts"], { stdio: "inherit", env: process.env });
+      if (migrate.status !== 0) throw new Error("migrations failed");
+    }
+
+    console.log("3. functions");
+    for (const fn of FUNCTIONS) wrangler(["deploy", "-c", fn.config, ...envArgs, ...(dryRun ? ["--dry-run"] : [])]);
+  } catch (error) {
+    console.error(`deploy stopped: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  console.log(
+    dryRun
+      ? "dry run complete: every function bundles; nothing was changed"
+      : "deployed: run `npm run smoke -- --url https://<your domain>` to check the chain",
+  );
+  return 0;
+}
+
+process.exitCode = main();
