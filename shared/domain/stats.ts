@@ -177,3 +177,13 @@ export function volumeStats(rows: readonly HourlyVolume[], at: Date) {
 
 /** The first hour `volumeStats` needs for a given time. */
 export const volumeFromHour = (at: Date) => Math.floor(at.getTime() / DAY_MS) * 24 - 6 * 24;
+
+/** MTTR per UTC day over the last 7 days (oldest first), for the trend chart. */
+export function mttrDaily(resolutions: readonly Resolution[], at: Date) {
+  const today = Math.floor(at.getTime() / DAY_MS) * DAY_MS;
+  return Array.from({ length: 7 }, (_, i) => {
+    const start = today - (6 - i) * DAY_MS;
+    const day = resolutions.filter((r) => r.resolvedAt.getTime() >= start && r.resolvedAt.getTime() < start + DAY_MS);
+    return { date: new Date(start).toISOString().slice(0, 10), ...mttrOf(day) };
+  });
+}

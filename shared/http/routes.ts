@@ -13,6 +13,9 @@ export const ROUTES: ReadonlyArray<readonly [prefix: string, target: FunctionBin
   ["/approve/", "APPROVE"],
   ["/api/v1/", "APPROVE"],
   ["/metrics", "APPROVE"],
+  ["/status", "APPROVE"],
+  ["/openapi.json", "APPROVE"],
+  ["/docs", "APPROVE"],
 ];
 
 export function routeFor(pathname: string): FunctionBinding | undefined {

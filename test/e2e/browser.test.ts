@@ -1,7 +1,7 @@
 // An approver's real experience: a link from the dev inbox opened in Chromium
 // (Debian's /usr/bin/chromium driven by playwright-core), on a phone-sized
 // screen, with and without JavaScript.
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
@@ -104,6 +104,29 @@ describe("the confirm page in Chromium", () => {
     expect(response?.status()).toBe(403);
     expect(await page.locator("h1").textContent()).toBe("This link is not valid");
     expect(await page.locator("form").count()).toBe(0);
+    await context.close();
+  });
+});
+
+describe("the status page in Chromium", () => {
+  it("shows the autonomy index, pending decisions and the 7-day charts on a phone; screenshot kept as a test artifact", async () => {
+    await alertToInbox("api-server-7d4b8c9f5-cccc3");
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      extraHTTPHeaders: { Authorization: `Bearer ${stack.vars.OPS_TOKEN}` },
+    });
+    const page = await context.newPage();
+    const response = await page.goto(`${stack.baseUrl}/status`);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator("#autonomy-index").textContent()).toMatch(/^(—|\d+(\.\d)?%)$/);
+    expect(Number(await page.locator("#pending-approvals").textContent())).toBeGreaterThanOrEqual(1);
+    expect(await page.locator("svg.chart").count()).toBe(4);
+    expect(await page.locator("svg.chart rect.bar").count()).toBeGreaterThanOrEqual(1);
+    mkdirSync("test-results", { recursive: true });
+    await page.screenshot({ path: "test-results/status-page.png", fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(statSync("test-results/status-page.png").size).toBeGreaterThan(10_000);
     await context.close();
   });
 });

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { type AppEnv, newApp } from "../../../shared/http/app.ts";
+import { mountDocsRoutes } from "./docs-routes.ts";
 import type { Env } from "./env.ts";
 import { mountExecutionRoutes } from "./execution-routes.ts";
 import { mountLearningRoutes } from "./learning-routes.ts";
@@ -9,6 +10,7 @@ import { mountOpsRoutes } from "./ops-routes.ts";
 import { type ApproveServices, servicesFor } from "./services.ts";
 import { mountSmokeRoutes } from "./smoke-routes.ts";
 import { mountStatsRoutes } from "./stats-routes.ts";
+import { mountStatusPage } from "./status-page.ts";
 
 type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
 
@@ -37,5 +39,7 @@ export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
   mountMetricsRoute(app);
   mountStatsRoutes(app);
   mountSmokeRoutes(app);
+  mountDocsRoutes(app);
+  mountStatusPage(app);
   return app;
 }

@@ -26,6 +26,9 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
       .string()
       .optional()
       .transform((value) => value?.trim().toLowerCase() !== "false"),
+    /** Cloudflare Access team origin (https://<team>.cloudflareaccess.com) and this app's AUD tag: the status page then accepts Access identities. */
+    CF_ACCESS_TEAM_DOMAIN: z.url().optional(),
+    CF_ACCESS_AUD: z.string().min(1).optional(),
     /** Response SLA per priority before an approval escalates a level, e.g. `P0=5m,P3=4h`. Default seed 001 §6.1. */
     SLA_RESPONSE: perPriorityDuration(DEFAULT_SLA_POLICY.responseSeconds),
   })
