@@ -31,7 +31,10 @@ AWOOOI Edge is running at ${stack.baseUrl}
 
   webhook-receive  POST ${stack.baseUrl}/api/v1/webhooks/alertmanager   (Bearer ${stack.vars.WEBHOOK_TOKEN})
   dev inbox        GET  ${stack.baseUrl}/dev/inbox
-  ops API          GET  ${stack.baseUrl}/api/v1/incidents/<id>  ·  /api/v1/approvals/<id>   (Bearer ${stack.vars.OPS_TOKEN})
+  ops API          GET  ${stack.baseUrl}/api/v1/incidents  ·  /api/v1/approvals  ·  /api/v1/stats/overview   (Bearer ${stack.vars.OPS_TOKEN})
+  status page      ${stack.baseUrl}/status   (any user, password ${stack.vars.OPS_TOKEN})
+  metrics · API    ${stack.baseUrl}/metrics  ·  ${stack.baseUrl}/docs
+  smoke test       npm run smoke -- --url ${stack.baseUrl}   (the cron also runs one every 5 minutes)
   approvers        ${approvers}
   analysis         ${chain}
 
