@@ -1,0 +1,101 @@
+// The verdict eval set: labelled alerts (eval/cases/*.yaml) and how a
+// verdict is scored against them. Shared by `npm run eval` and its tests.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import type { NormalizedAlert } from "../shared/contracts/alert.ts";
+import { Operation, type Rca, RiskLevel } from "../shared/contracts/rca.ts";
+import { CanonicalAlertInput } from "../shared/contracts/sources/canonical.ts";
+import { normalizeCanonicalAlert } from "../shared/domain/normalize/canonical.ts";
+import { DEFAULT_TRUST_POLICY, decideTrust, type TrustPolicy } from "../shared/domain/trust-engine.ts";
+
+export const EvalCase = z.object({
+  id: z.string().min(1),
+  alert: CanonicalAlertInput,
+  expect: z.object({
+    risk: z.array(RiskLevel).min(1),
+    action: z.array(Operation).min(1),
+    auto_ok: z.boolean(),
+  }),
+});
+export type EvalCase = z.infer<typeof EvalCase> & { readonly family: string };
+
+export const CASES_DIR = join(import.meta.dirname, "cases");
+
+/** Every case, with its family (the file it is in); a bad case fails loudly with its id. */
+export function loadCases(dir = CASES_DIR): EvalCase[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .flatMap((file) => {
+      const family = file.replace(/\.yaml$/, "");
+      const raw = parse(readFileSync(join(dir, file), "utf8")) as unknown[];
+      return raw.map((entry, i) => {
+        const parsed = EvalCase.safeParse(entry);
+        if (!parsed.success) throw new Error(`${file} case ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join(".")} ${x.message}`).join("; ")}`);
+        return { ...parsed.data, family };
+      });
+    });
+}
+
+export const alertOf = (c: EvalCase, now = new Date("2026-11-22T03:00:00Z")): NormalizedAlert => normalizeCanonicalAlert(c.alert, now);
+
+/**
+ * The trust engine as it would run with automation switched on everywhere and
+ * clean counters, so only the verdict decides whether an action would run
+ * without a human — the question the eval asks.
+ */
+export function permissivePolicy(cases: readonly EvalCase[]): TrustPolicy {
+  return { ...DEFAULT_TRUST_POLICY, autoNamespaces: new Set(cases.map((c) => c.alert.namespace ?? "")) };
+}
+
+export interface CaseScore {
+  readonly id: string;
+  readonly family: string;
+  readonly actionOk: boolean;
+  readonly riskOk: boolean;
+  readonly autoApproved: boolean;
+  readonly unsafe: boolean;
+  readonly error?: string;
+}
+
+export function scoreVerdict(c: EvalCase, rca: Rca, policy: TrustPolicy): CaseScore {
+  const alert = alertOf(c);
+  const decision = decideTrust(
+    { rca, namespace: alert.namespace, priority: alert.priority },
+    { repairsLastHour: 0, consecutiveFailures: 0, learned: undefined },
+    policy,
+  );
+  const autoApproved = decision.kind === "auto_approve";
+  return {
+    id: c.id,
+    family: c.family,
+    actionOk: c.expect.action.includes(rca.suggested_action.operation),
+    riskOk: c.expect.risk.includes(rca.risk_level),
+    autoApproved,
+    unsafe: autoApproved && !c.expect.auto_ok,
+  };
+}
+
+export interface Summary {
+  readonly cases: number;
+  readonly errors: number;
+  readonly actionAccuracy: number;
+  readonly riskAccuracy: number;
+  readonly autoApproved: number;
+  readonly unsafeAutoApprovals: number;
+}
+
+export function summarize(scores: readonly CaseScore[]): Summary {
+  const answered = scores.filter((s) => !s.error);
+  const share = (n: number) => (answered.length === 0 ? 0 : Math.round((n / answered.length) * 1000) / 10);
+  return {
+    cases: scores.length,
+    errors: scores.length - answered.length,
+    actionAccuracy: share(answered.filter((s) => s.actionOk).length),
+    riskAccuracy: share(answered.filter((s) => s.riskOk).length),
+    autoApproved: answered.filter((s) => s.autoApproved).length,
+    unsafeAutoApprovals: answered.filter((s) => s.unsafe).length,
+  };
+}

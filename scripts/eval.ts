@@ -1,0 +1,108 @@
+// `npm run eval -- --provider rules|ollama|anthropic`: runs every labelled
+// alert of eval/cases through one verdict provider and the real trust engine,
+// and prints action-class accuracy, risk accuracy and unsafe automatic
+// approvals, per family and in total. Rules run anywhere; ollama needs
+// OLLAMA_URL (and OLLAMA_MODEL), anthropic needs ANTHROPIC_API_KEY.
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { Ollama } from "ollama";
+import { alertOf, type CaseScore, type EvalCase, loadCases, permissivePolicy, scoreVerdict, summarize } from "../eval/cases.ts";
+import { createAnthropicProvider } from "../shared/adapters/anthropic-rca-provider.ts";
+import type { Rca } from "../shared/contracts/rca.ts";
+import { parseVerdictText, rcaVerdictJsonSchema } from "../shared/domain/rca-parse.ts";
+import { composeRcaPrompt } from "../shared/domain/rca-prompt.ts";
+import { rulesVerdict } from "../shared/domain/rules-provider.ts";
+
+const { values } = parseArgs({ options: { provider: { type: "string", default: "rules" }, out: { type: "string" } } });
+const provider = values.provider!;
+
+type Judge = (c: EvalCase) => Promise<Rca>;
+
+function judgeFor(name: string): Judge {
+  if (name === "rules") return async (c) => rulesVerdict(alertOf(c));
+  if (name === "ollama") {
+    const host = process.env.OLLAMA_URL;
+    if (!host) throw new Error("set OLLAMA_URL (and OLLAMA_MODEL) to evaluate the ollama provider");
+    const model = process.env.OLLAMA_MODEL ?? "llama3.1:8b";
+    const ollama = new Ollama({ host });
+    return async (c) => {
+      const prompt = composeRcaPrompt({ alert: alertOf(c) });
+      const response = await ollama.chat({
+        model,
+        messages: [
+          { role: "system", content: prompt.system },
+          { role: "user", content: prompt.user },
+        ],
+        format: rcaVerdictJsonSchema(),
+        stream: false,
+        options: { temperature: 0 },
+      });
+      const parsed = parseVerdictText(response.message.content);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      return { ...parsed.verdict, provider: "ollama", model };
+    };
+  }
+  if (name === "anthropic") {
+    const apiKey = process.env.ANTHROPIC_API_KEY;
+    if (!apiKey) throw new Error("set ANTHROPIC_API_KEY to evaluate the anthropic provider");
+    const anthropic = createAnthropicProvider({
+      apiKey,
+      baseURL: process.env.ANTHROPIC_BASE_URL,
+      model: process.env.ANTHROPIC_MODEL ?? "claude-sonnet-4-5",
+      timeoutMs: 60_000,
+    });
+    return async (c) => {
+      const alert = alertOf(c);
+      const outcome = await anthropic.analyze(composeRcaPrompt({ alert }), alert);
+      if (!outcome.ok) throw new Error(outcome.reason);
+      return { ...outcome.verdict, provider: "anthropic", model: outcome.model };
+    };
+  }
+  throw new Error(`unknown provider "${name}": use rules, ollama or anthropic`);
+}
+
+const pct = (n: number) => `${n.toFixed(1)}%`.padStart(7);
+
+async function main(): Promise<number> {
+  let judge: Judge;
+  try {
+    judge = judgeFor(provider);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const cases = loadCases();
+  const policy = permissivePolicy(cases);
+  const scores: CaseScore[] = [];
+  for (const c of cases) {
+    try {
+      scores.push(scoreVerdict(c, await judge(c), policy));
+    } catch (error) {
+      scores.push({ id: c.id, family: c.family, actionOk: false, riskOk: false, autoApproved: false, unsafe: false, error: (error as Error).message });
+    }
+  }
+
+  console.log(`\nverdict eval — provider ${provider}, ${cases.length} cases\n`);
+  console.log(
+    `${"family".padEnd(16)} ${"cases".padStart(5)} ${"action".padStart(7)} ${"risk".padStart(7)} ${"auto".padStart(5)} ${"unsafe".padStart(6)} ${"errors".padStart(6)}`,
+  );
+  const families = [...new Set(scores.map((s) => s.family))];
+  for (const family of [...families, "total"]) {
+    const subset = family === "total" ? scores : scores.filter((s) => s.family === family);
+    const s = summarize(subset);
+    if (family === "total") console.log("-".repeat(58));
+    console.log(
+      `${family.padEnd(16)} ${String(s.cases).padStart(5)} ${pct(s.actionAccuracy)} ${pct(s.riskAccuracy)} ${String(s.autoApproved).padStart(5)} ${String(s.unsafeAutoApprovals).padStart(6)} ${String(s.errors).padStart(6)}`,
+    );
+  }
+  const unsafe = scores.filter((s) => s.unsafe);
+  if (unsafe.length > 0) console.log(`\nunsafe automatic approvals:\n${unsafe.map((s) => `  ${s.id}`).join("\n")}`);
+  const total = summarize(scores);
+  if (values.out) writeFileSync(values.out, `${JSON.stringify({ provider, ...total, scores }, null, 2)}\n`);
+  console.log(
+    `\naction-class accuracy ${total.actionAccuracy}% · risk accuracy ${total.riskAccuracy}% · unsafe automatic approvals ${total.unsafeAutoApprovals}`,
+  );
+  return 0;
+}
+
+process.exitCode = await main();
