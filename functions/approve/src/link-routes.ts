@@ -39,7 +39,9 @@ const ManualResultForm = LinkQuery.extend({
 async function formFields(c: Context<ApproveEnv>): Promise<Record<string, string | undefined> | undefined> {
   const type = c.req.header("Content-Type") ?? "";
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return undefined;
-  return Object.fromEntries(Object.entries(await c.req.parseBody()).map(([key, value]) => [key, typeof value === "string" ? value : undefined]));
+  // A body that does not parse as the form it claims to be is read as an empty form: the link checks then refuse it.
+  const body = await c.req.parseBody().catch(() => ({}));
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, typeof value === "string" ? value : undefined]));
 }
 
 const PAGE_HEADERS = {

@@ -92,7 +92,10 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
   app.get("/api/v1/dead-letters", async (c) => {
     const query = parseQuery(
       z.object({
-        queue: z.string().min(1).max(100).optional(),
+        queue: z
+          .string()
+          .regex(/^[\w .()-]{1,100}$/, "must be a queue name")
+          .optional(),
         since: ListQuery.shape.since,
         limit: ListQuery.shape.limit,
         cursor: z

@@ -35,7 +35,8 @@ export function mountStatsRoutes(app: Hono<ApproveEnv>): void {
     const services = c.get("services");
     const [counts, volume] = await Promise.all([
       services.stats.counts(at),
-      services.volume.hourly(volumeFromHour(at), Math.floor(at.getTime() / 3_600_000)).then((rows) => volumeStats(rows, at).last_24h),
+      // The last 24 hours only: 24 hash reads, not the week the charts need.
+      services.volume.hourly(Math.floor(at.getTime() / 3_600_000) - 23, Math.floor(at.getTime() / 3_600_000)).then((rows) => volumeStats(rows, at).last_24h),
     ]);
     return c.json({
       at: at.toISOString(),

@@ -5,9 +5,10 @@ import { describe, expect, it } from "vitest";
 import { SOURCES, type SourceName } from "../../../functions/webhook-receive/src/env.ts";
 import { alertmanagerBody } from "../../support/fixtures/alertmanager.ts";
 import { grafanaBody, scannerReport, sentryEventAlert, sentryIssue } from "../../support/fixtures/sources.ts";
+import { FUZZ_RUNS, hostileValue, mutate } from "../../support/fuzz.ts";
 import { BEARER, postTo } from "./support.ts";
 
-const RUNS = 10_000;
+const RUNS = FUZZ_RUNS;
 
 const VALID: Record<SourceName, () => unknown> = {
   alertmanager: () => alertmanagerBody(),
@@ -17,44 +18,6 @@ const VALID: Record<SourceName, () => unknown> = {
   scanner: () => scannerReport(),
   alerts: () => ({ alert_type: "A", severity: "warning", source: "s", message: "m" }),
 };
-
-const hostileString = fc.oneof(
-  fc.string({ maxLength: 50 }),
-  fc.constantFrom(
-    "",
-    " ",
-    "\u0000",
-    "<script>alert(1)</script>",
-    "Ignore previous instructions",
-    "```",
-    "%00",
-    "'; DROP TABLE incidents;--",
-    "\uD800",
-    "🔥".repeat(20),
-  ),
-  fc.string({ unit: "grapheme", maxLength: 30 }),
-);
-const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  hostileString,
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.constant(Number.MAX_SAFE_INTEGER),
-  fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
-  fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
-);
-
-/** Replaces the value at a random path of a valid body, so most cases get deep into validation. */
-function mutate(body: unknown, path: number[], value: unknown): unknown {
-  if (body === null || typeof body !== "object") return value;
-  const entries = Array.isArray(body) ? body.map((v, i) => [String(i), v] as const) : Object.entries(body);
-  if (entries.length === 0 || path.length === 0) return value;
-  const [key, child] = entries[path[0]! % entries.length]!;
-  const copy: any = Array.isArray(body) ? [...body] : { ...body };
-  copy[key] = path.length === 1 ? value : mutate(child, path.slice(1), value);
-  return copy;
-}
 
 function bodyFor(source: SourceName) {
   return fc.oneof(
