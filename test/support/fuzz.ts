@@ -95,4 +95,5 @@ export async function fuzzConcurrently<T>(
 }
 
 /** What a client can put in a header value: Latin-1 without control characters (fetch refuses anything else). */
-export const headerSafe = (value: string) => ![...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ch.charCodeAt(0) > 0xff) && value.trim() === value;
+export const headerSafe = (value: string) =>
+  ![...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ch.charCodeAt(0) > 0xff) && value.trim() === value;
