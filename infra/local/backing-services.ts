@@ -33,7 +33,14 @@ export interface BackingServicesOptions {
 
 export interface BackingServices {
   readonly redis: { readonly restUrl: string; readonly restToken: string; readonly redisUrl: string; readonly db: number; readonly origin: string };
-  readonly postgres: { readonly url: string; readonly wsProxy: string; readonly poolMax: number; readonly origin: string };
+  readonly postgres: {
+    readonly url: string;
+    readonly wsProxy: string;
+    readonly poolMax: number;
+    readonly origin: string;
+    /** The TCP address behind the bridge (tests start their own fault-injecting bridges to it). */
+    readonly target: { readonly host: string; readonly port: number };
+  };
   /** Variables every function needs to reach these services. */
   readonly env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
@@ -75,7 +82,7 @@ export async function startBackingServices(options: BackingServicesOptions): Pro
     };
     return {
       redis: { restUrl: rest.url, restToken, redisUrl: redisTarget.url, db: redisDb, origin: redisTarget.origin },
-      postgres: { url: pg.url, wsProxy: bridge.wsProxy, poolMax: pg.poolMax, origin: pg.origin },
+      postgres: { url: pg.url, wsProxy: bridge.wsProxy, poolMax: pg.poolMax, origin: pg.origin, target: pg.target },
       env,
       stop: async () => {
         if (pg.dropDatabase) await pg.dropDatabase(bridge.wsProxy).catch(() => {});

@@ -12,6 +12,12 @@ export interface PgWsBridgeOptions {
   readonly host?: string;
   /** 0 (default) picks a free port. */
   readonly port?: number;
+  /**
+   * Fault injection for tests: cut the connection instead of forwarding every
+   * Nth COMMIT, so the transaction dies mid-way exactly as when Postgres goes
+   * down (the server rolls it back; the client sees the connection drop).
+   */
+  readonly dropEveryNthCommit?: number;
 }
 
 export interface PgWsBridge {
@@ -34,6 +40,7 @@ export async function startPgWsBridge(options: PgWsBridgeOptions): Promise<PgWsB
   const host = options.host ?? "127.0.0.1";
   const server = new WebSocketServer({ host, port: options.port ?? 0, perMessageDeflate: false });
   let open = 0;
+  let commits = 0;
 
   server.on("connection", (ws) => {
     open += 1;
@@ -55,6 +62,14 @@ export async function startPgWsBridge(options: PgWsBridgeOptions): Promise<PgWsB
 
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunk = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      if (options.dropEveryNthCommit && /\bcommit\b/i.test(chunk.toString("latin1"))) {
+        commits += 1;
+        if (commits % options.dropEveryNthCommit === 0) {
+          ws.terminate();
+          socket.destroy();
+          return;
+        }
+      }
       if (connected) socket.write(chunk);
       else pending.push(chunk);
       // A Postgres server closes the connection after the client's Terminate

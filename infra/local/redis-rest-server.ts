@@ -18,6 +18,8 @@ export interface RedisRestServerOptions {
   readonly port?: number;
   /** FLUSHDB the selected database before serving (dev starts from a clean slate). */
   readonly flush?: boolean;
+  /** Fault injection for tests: answer every request this many ms late (a slow Redis). */
+  readonly delayMs?: number;
 }
 
 export interface RedisRestStats {
@@ -58,7 +60,8 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
     if (commandNames.length > 10_000) commandNames = commandNames.slice(-10_000);
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
+    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     handle(req, res).catch((error: unknown) => send(res, 500, { error: `ERR proxy failure: ${String(error)}` }));
   });
 

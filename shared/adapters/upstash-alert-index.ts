@@ -183,8 +183,38 @@ for i = 3, 2 + count * 2, 2 do
   local key = prefix .. 'fp:' .. ARGV[i]
   if redis.call('GET', key) == ARGV[i + 1] then redis.call('DEL', key) end
 end
-for i = 3 + count * 2, #ARGV do
+local ids = tonumber(ARGV[3 + count * 2])
+for i = 4 + count * 2, 3 + count * 2 + ids do
   redis.call('DEL', prefix .. 'incident:' .. ARGV[i])
+end
+-- Counters the undone admission raised, taken back (never below zero).
+local function lower(key, n)
+  if n > 0 and redis.call('EXISTS', key) == 1 then
+    if redis.call('DECRBY', key, n) < 0 then redis.call('SET', key, 0, 'KEEPTTL') end
+  end
+end
+local c = 4 + count * 2 + ids
+if ARGV[c] then
+  local minute = ARGV[c]
+  lower(prefix .. 'rate:' .. ARGV[c + 1] .. ':' .. minute, tonumber(ARGV[c + 2]))
+  for i = c + 3, #ARGV, 2 do lower(prefix .. 'storm:' .. ARGV[i] .. ':' .. minute, tonumber(ARGV[i + 1])) end
+end
+return 1
+`;
+
+// Re-points the fingerprint only if it still names the incident it was admitted as.
+const ADOPT_SCRIPT = `
+local fpKey, fromKey, toKey = KEYS[1], KEYS[2], KEYS[3]
+if redis.call('GET', fpKey) ~= ARGV[1] then return 0 end
+redis.call('SET', fpKey, ARGV[2], 'KEEPTTL')
+if redis.call('EXISTS', fromKey) == 1 then
+  if redis.call('EXISTS', toKey) == 1 then
+    redis.call('HINCRBY', toKey, 'hits', tonumber(redis.call('HGET', fromKey, 'hits') or '0'))
+    redis.call('HSET', toKey, 'last_seen', redis.call('HGET', fromKey, 'last_seen') or '0')
+    redis.call('DEL', fromKey)
+  else
+    redis.call('RENAME', fromKey, toKey)
+  end
 end
 return 1
 `;
@@ -208,6 +238,7 @@ export function createUpstashAlertIndex(redis: Redis, options: AlertIndexOptions
   const admitScript = redis.createScript<AdmitRow[] | ["refused", number]>(ADMIT_SCRIPT);
   const releaseScript = redis.createScript<number>(RELEASE_SCRIPT);
   const occurrencesScript = redis.createScript<[number, number, number, string]>(OCCURRENCES_SCRIPT);
+  const adoptScript = redis.createScript<number>(ADOPT_SCRIPT);
 
   return {
     async admit(sightings: readonly AlertSighting[], policy: AdmissionPolicy, nowMs: number): Promise<AdmitResult> {
@@ -243,11 +274,15 @@ export function createUpstashAlertIndex(redis: Redis, options: AlertIndexOptions
       };
     },
 
-    async release(keys, incidentIds): Promise<void> {
-      if (keys.length === 0 && incidentIds.length === 0) return;
+    async release(keys, incidentIds, counts): Promise<void> {
+      if (keys.length === 0 && incidentIds.length === 0 && !counts) return;
       const args = [KEY_PREFIX, String(keys.length)];
       for (const key of keys) args.push(key.fingerprint, key.value);
-      args.push(...incidentIds);
+      args.push(String(incidentIds.length), ...incidentIds);
+      if (counts) {
+        args.push(String(Math.floor(counts.nowMs / 60_000)), counts.source, String(counts.opened));
+        for (const [group, n] of Object.entries(counts.stormGroups)) args.push(group, String(n));
+      }
       await releaseScript.exec([], args);
     },
 
@@ -258,6 +293,10 @@ export function createUpstashAlertIndex(redis: Redis, options: AlertIndexOptions
       >;
       if (hits === null || hits === undefined) return undefined;
       return { hitCount: Number(hits), firstSeen: Number(firstSeen), lastSeen: Number(lastSeen) };
+    },
+
+    async adopt(fingerprint, fromId, toId): Promise<void> {
+      await adoptScript.exec([`${KEY_PREFIX}fp:${fingerprint}`, `${KEY_PREFIX}incident:${fromId}`, `${KEY_PREFIX}incident:${toId}`], [fromId, toId]);
     },
 
     async occurrences(fingerprint: Fingerprint, beforeMs: number): Promise<Occurrences> {

@@ -68,6 +68,16 @@ export interface Occurrences {
   readonly previous: number | undefined;
 }
 
+/** Per-minute counters an undone admission had raised: taken back so the sender's retry is not counted twice. */
+export interface ReleasedCounts {
+  readonly nowMs: number;
+  readonly source: string;
+  /** Incidents the admission opened (the rate limit counts them). */
+  readonly opened: number;
+  /** New fingerprints per storm group (the storm guard counts them). */
+  readonly stormGroups: Readonly<Record<string, number>>;
+}
+
 /** A key written by an admission that must be undone when its hand-off fails. */
 export interface Release {
   readonly fingerprint: Fingerprint;
@@ -82,8 +92,14 @@ export interface Release {
 export interface AlertIndex {
   admit(sightings: readonly AlertSighting[], policy: AdmissionPolicy, nowMs: number): Promise<AdmitResult>;
   /** Undoes the keys of incidents this request opened, so the sender's retry counts as new. */
-  release(keys: readonly Release[], incidentIds: readonly IncidentId[]): Promise<void>;
+  release(keys: readonly Release[], incidentIds: readonly IncidentId[], counts?: ReleasedCounts): Promise<void>;
   counters(incidentId: IncidentId): Promise<IncidentCounters | undefined>;
+  /**
+   * Points a fingerprint admitted as `fromId` at the incident `toId` that
+   * Postgres already has open for it (Redis lost it, e.g. in an outage), moving
+   * the hits along, so later sightings aggregate into the one incident.
+   */
+  adopt(fingerprint: Fingerprint, fromId: IncidentId, toId: IncidentId): Promise<void>;
   occurrences(fingerprint: Fingerprint, beforeMs: number): Promise<Occurrences>;
 }
 

@@ -3,6 +3,7 @@
 // test projects as bindings, together with the dev defaults.
 import type { TestProject } from "vitest/node";
 import { MissingServiceError, startBackingServices } from "../../infra/local/backing-services.ts";
+import { startPgWsBridge } from "../../infra/local/pg-ws-bridge.ts";
 import { startRedisRestServer } from "../../infra/local/redis-rest-server.ts";
 import { startFakeChatServices } from "./fakes/fake-chat-services.ts";
 import { startFakeExecutor } from "./fakes/fake-executor.ts";
@@ -34,13 +35,27 @@ export default async function setup(project: TestProject) {
   const llm = await startRelay();
   const executor = await startFakeExecutor();
   const chat = await startFakeChatServices();
-  project.provide("workerEnv", { ...TEST_VARS, ...services.env, METERED_REDIS_REST_URL: metered.url, ...llm.env, ...executor.env, ...chat.env });
+  // Fault injection for the fault matrix: a Redis that answers late, and a Postgres bridge that cuts every 3rd COMMIT.
+  const slowRedis = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: services.redis.restToken, db: services.redis.db, delayMs: 300 });
+  const flakyPg = await startPgWsBridge({ target: services.postgres.target, dropEveryNthCommit: 3 });
+  project.provide("workerEnv", {
+    ...TEST_VARS,
+    ...services.env,
+    METERED_REDIS_REST_URL: metered.url,
+    ...llm.env,
+    ...executor.env,
+    ...chat.env,
+    SLOW_REDIS_REST_URL: slowRedis.url,
+    FLAKY_NEON_WS_PROXY: flakyPg.wsProxy,
+  });
   project.provide("redisRestUrl", services.redis.restUrl);
   project.provide("redisRestToken", services.redis.restToken);
   return async () => {
     await llm.stop();
     await executor.close();
     await chat.close();
+    await slowRedis.close();
+    await flakyPg.close();
     await metered.close();
     await services.stop();
   };

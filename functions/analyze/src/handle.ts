@@ -25,17 +25,16 @@ export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: 
   const input = { id: incidentId, fingerprint, alert, openedAt: new Date(alert.fired_at), correlationId: message.correlationId };
   let incident = await deps.incidents.get(incidentId);
   if (!incident) {
-    if (degraded) {
-      const since = new Date(deps.now().getTime() - deps.dedupWindowSeconds * 1000);
-      const result = await deps.incidents.openUnlessOpen(input, since);
-      if (!result.created && result.incident.id !== incidentId) {
-        deps.log({ event: "degraded_duplicate_absorbed", fingerprint, incidentId, openIncidentId: result.incident.id });
-        return;
-      }
-      incident = result.incident;
-    } else {
-      incident = await deps.incidents.open(input);
+    // Postgres is the backstop for Redis: an open incident of the fingerprint absorbs this one, whether ingest
+    // ran without Redis (degraded) or Redis forgot the incident (an outage, a flush).
+    const since = new Date(deps.now().getTime() - deps.dedupWindowSeconds * 1000);
+    const result = await deps.incidents.openUnlessOpen(input, since);
+    if (!result.created && result.incident.id !== incidentId) {
+      deps.log({ event: degraded ? "degraded_duplicate_absorbed" : "duplicate_absorbed", fingerprint, incidentId, openIncidentId: result.incident.id });
+      if (!degraded) await deps.alertIndex?.adopt(fingerprint, incidentId, result.incident.id).catch(() => undefined);
+      return;
     }
+    incident = result.incident;
     await deps.metrics.increment("awoooi_incidents_total", { source: alert.source, severity: alert.severity });
   }
 

@@ -118,7 +118,7 @@ export async function ingest(rawAlerts: readonly NormalizedAlert[], deps: Ingest
           },
         ));
       if (!parked) {
-        if (!degraded) await undo(admissions, prepared, deps, overflowFingerprint);
+        if (!degraded) await undo(admissions, prepared, deps, overflowFingerprint, { nowMs: now.getTime(), source: policy.source });
         throw new HandOffFailed(error);
       }
       deps.log({ event: "alerts_parked", messages: messages.length, error: String(error) });
@@ -205,7 +205,13 @@ function followUps(
 }
 
 /** Releases the keys of every incident this request opened, so the retry is new again. */
-async function undo(admissions: readonly Admission[], prepared: readonly Prepared[], deps: IngestDeps, overflowFingerprint: Fingerprint): Promise<void> {
+async function undo(
+  admissions: readonly Admission[],
+  prepared: readonly Prepared[],
+  deps: IngestDeps,
+  overflowFingerprint: Fingerprint,
+  counting: { nowMs: number; source: string },
+): Promise<void> {
   const opened = new Set(admissions.filter((a) => a.event.startsWith("opened") && a.incidentId).map((a) => a.incidentId!));
   const keys = new Map<string, Release>();
   admissions.forEach((a, i) => {
@@ -215,5 +221,14 @@ async function undo(admissions: readonly Admission[], prepared: readonly Prepare
     if (a.event === "opened_storm") keys.set(prepared[i]!.stormFingerprint, { fingerprint: prepared[i]!.stormFingerprint, value: a.incidentId });
     if (a.event === "opened_overflow") keys.set(overflowFingerprint, { fingerprint: overflowFingerprint, value: a.incidentId });
   });
-  await deps.index.release([...keys.values()], [...opened]).catch((error: unknown) => deps.log({ event: "release_failed", error: String(error) }));
+  // Every new fingerprint raised its storm group's counter; every opened incident the source's rate counter.
+  const stormGroups: Record<string, number> = {};
+  admissions.forEach((a, i) => {
+    if (a.status === "accepted" || a.status === "storm" || a.status === "rate_limited") {
+      const group = prepared[i]!.stormFingerprint;
+      stormGroups[group] = (stormGroups[group] ?? 0) + 1;
+    }
+  });
+  const counts = { ...counting, opened: admissions.filter((a) => a.status === "accepted").length, stormGroups };
+  await deps.index.release([...keys.values()], [...opened], counts).catch((error: unknown) => deps.log({ event: "release_failed", error: String(error) }));
 }
