@@ -7,6 +7,7 @@ const steps: Array<[label: string, args: string[]]> = [
   ["binding types", ["scripts/gen-types.ts", "--check"]],
   ["typecheck node", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"]],
   ...WORKERS.map((w): [string, string[]] => [`typecheck ${w.name}`, ["node_modules/typescript/bin/tsc", "-p", w.tsconfig]]),
+  ["typecheck bench worker", ["node_modules/typescript/bin/tsc", "-p", "infra/bench/tsconfig.json"]],
   ["typecheck fault matrix", ["node_modules/typescript/bin/tsc", "-p", "test/faults/tsconfig.json"]],
   ["lint", ["node_modules/@biomejs/biome/bin/biome", "check", "."]],
 ];

@@ -1,0 +1,281 @@
+// `npm run bench`: measured figures, printed as a table and written to
+// bench/results.json (docs/performance.md explains them). Not part of
+// `npm test`. Everything runs here, on loopback: the whole bundle under
+// `wrangler dev` (workerd, real local queues, real Redis and Postgres) and,
+// in the same run, a bare Hono Worker doing one Redis call and one queue send.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "../infra/local/backing-services.ts";
+import { ROOT, type Stack, startStack } from "./lib/stack.ts";
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
+const results: Record<string, unknown> = { at: new Date().toISOString(), concurrency: CONCURRENCY, requests_per_scenario: REQUESTS };
+const log = (line: string) => console.log(line);
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+/** Sends `total` requests, `CONCURRENCY` at a time; answers rate and latency. */
+async function load(total: number, send: (i: number) => Promise<Response>) {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        const response = await send(i);
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (response.status >= 300) failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: total,
+    failures,
+    rps: Math.round(total / seconds),
+    p50_ms: Number(quantile(latencies, 0.5).toFixed(1)),
+    p99_ms: Number(quantile(latencies, 0.99).toFixed(1)),
+  };
+}
+
+function alertmanagerBody(alerts: Array<{ name: string; ns: string; pod: string }>) {
+  return JSON.stringify({
+    version: "4",
+    status: "firing",
+    receiver: "awoooi",
+    alerts: alerts.map((a) => ({
+      status: "firing",
+      labels: { alertname: a.name, severity: "warning", namespace: a.ns, pod: a.pod },
+      annotations: { summary: `${a.name} on ${a.pod}` },
+      startsAt: new Date().toISOString(),
+    })),
+  });
+}
+
+async function restStats(stack: Stack, reset = false): Promise<{ requests: number; commands: number }> {
+  const response = await fetch(`${stack.services.redis.restUrl}/_awoooi/stats`, {
+    method: reset ? "DELETE" : "GET",
+    headers: { Authorization: `Bearer ${stack.services.redis.restToken}` },
+  });
+  return (await response.json()) as { requests: number; commands: number };
+}
+
+async function startBare(port: number, stack: Stack): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+      "dev",
+      "-c",
+      join(ROOT, "infra/bench/wrangler.toml"),
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      "0",
+      "--persist-to",
+      mkdtempSync(join(tmpdir(), "awoooi-bench-bare-")),
+      "--show-interactive-dev-session=false",
+      "--var",
+      `UPSTASH_REDIS_REST_URL:${stack.services.redis.restUrl}`,
+      "--var",
+      `UPSTASH_REDIS_REST_TOKEN:${stack.services.redis.restToken}`,
+    ],
+    { cwd: ROOT, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_API_TOKEN: "" } },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`${url}/ingest`, { method: "POST", body: "{}" }).then(
+      (r) => r.status === 202,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    },
+  };
+}
+
+async function main() {
+  log("starting the bundle under wrangler dev…");
+  const stack = await startStack({
+    port: await freePort(),
+    purpose: "test",
+    redisDb: 9,
+    persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-")),
+    // Throughput runs open thousands of incidents a minute; the storm run sets its own threshold below.
+    vars: { RATE_LIMIT_PER_MINUTE: "1000000", STORM_THRESHOLD: "1000000", SMOKE_INTERVAL_SECONDS: "0" },
+  });
+  const auth = { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
+  const post = (body: string) => fetch(`${stack.baseUrl}/api/v1/webhooks/alertmanager`, { method: "POST", headers: auth, body });
+  const run = Date.now().toString(36);
+
+  // 1. Ingest rate and latency by traffic shape, and Upstash cost per request and per alert.
+  const ingest: Record<string, unknown> = {};
+  const shapes: Array<[string, number, (i: number) => string]> = [
+    ["unique ×1", 1, (i) => alertmanagerBody([{ name: "BenchUnique", ns: `u-${run}-${i}`, pod: "p" }])],
+    ["duplicate ×1", 1, () => alertmanagerBody([{ name: "BenchDuplicate", ns: `d-${run}`, pod: "p" }])],
+    ["mixed ×1", 1, (i) => alertmanagerBody([{ name: "BenchMixed", ns: i % 2 ? `m-${run}-${i}` : `m-${run}`, pod: "p" }])],
+    ["batch ×10", 10, (i) => alertmanagerBody(Array.from({ length: 10 }, (_, k) => ({ name: "BenchBatch", ns: `b10-${run}-${i}`, pod: `p${k}` })))],
+    ["batch ×100", 100, (i) => alertmanagerBody(Array.from({ length: 100 }, (_, k) => ({ name: "BenchBatch", ns: `b100-${run}-${i}`, pod: `p${k}` })))],
+  ];
+  for (const [name, perRequest, body] of shapes) {
+    const total = perRequest === 100 ? Math.max(50, Math.floor(REQUESTS / 4)) : REQUESTS;
+    await post(body(-1)); // warm-up: script load
+    await restStats(stack, true);
+    const figures = await load(total, (i) => post(body(i)));
+    const redis = await restStats(stack);
+    ingest[name] = {
+      ...figures,
+      alerts_per_second: figures.rps * perRequest,
+      upstash_round_trips_per_request: Number((redis.requests / total).toFixed(2)),
+      upstash_commands_per_request: Number((redis.commands / total).toFixed(2)),
+      upstash_commands_per_alert: Number((redis.commands / (total * perRequest)).toFixed(3)),
+    };
+    log(`ingest ${name.padEnd(13)} ${figures.rps} req/s  p50 ${figures.p50_ms} ms  p99 ${figures.p99_ms} ms  failures ${figures.failures}`);
+  }
+  results.ingest = ingest;
+
+  // 2. The same unique ×1 load against the bare Worker, in this run.
+  const bare = await startBare(await freePort(), stack);
+  await restStats(stack, true);
+  const bareFigures = await load(REQUESTS, () =>
+    fetch(`${bare.url}/ingest`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: alertmanagerBody([{ name: "Bare", ns: "bare", pod: "p" }]),
+    }),
+  );
+  await bare.stop();
+  const webhook = ingest["unique ×1"] as { rps: number; p50_ms: number; p99_ms: number };
+  results.bare_worker = bareFigures;
+  results.ratio_vs_bare = {
+    throughput: Number((webhook.rps / bareFigures.rps).toFixed(2)),
+    p50_latency: Number((webhook.p50_ms / bareFigures.p50_ms).toFixed(2)),
+    p99_latency: Number((webhook.p99_ms / bareFigures.p99_ms).toFixed(2)),
+  };
+  log(`bare worker         ${bareFigures.rps} req/s  p50 ${bareFigures.p50_ms} ms  p99 ${bareFigures.p99_ms} ms`);
+  await stack.stop();
+
+  // 3. Storm and alert → first notification, on a stack with the default storm guard.
+  const storm = await startStack({
+    port: await freePort(),
+    purpose: "test",
+    redisDb: 10,
+    persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-storm-")),
+    vars: { RATE_LIMIT_PER_MINUTE: "1000000", SMOKE_INTERVAL_SECONDS: "0" },
+  });
+  const stormAuth = { Authorization: `Bearer ${storm.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
+  const ops = async (path: string) =>
+    (await (await fetch(`${storm.baseUrl}${path}`, { headers: { Authorization: `Bearer ${storm.vars.OPS_TOKEN}` } })).json()) as Record<string, any>;
+  const since = new Date(Date.now() - 60_000).toISOString();
+  const stormNs = `storm-${run}`;
+  for (let r = 0; r < 100; r++) {
+    const body = alertmanagerBody(Array.from({ length: 100 }, (_, k) => ({ name: "BenchStorm", ns: stormNs, pod: `pod-${(r * 100 + k) % 50}` })));
+    await fetch(`${storm.baseUrl}/api/v1/webhooks/alertmanager`, { method: "POST", headers: stormAuth, body });
+  }
+  let incidents: Array<{ id: string; analyzed_at: string | null; namespace: string }> = [];
+  for (let i = 0; i < 120; i++) {
+    incidents = ((await ops(`/api/v1/incidents?since=${encodeURIComponent(since)}&limit=200`)).items as typeof incidents).filter(
+      (x) => x.namespace === stormNs,
+    );
+    if (incidents.length > 0 && incidents.every((x) => x.analyzed_at)) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  let hits = 0;
+  for (const incident of incidents) hits += (await ops(`/api/v1/incidents/${incident.id}`)).hit_count as number;
+  results.storm = {
+    alerts: 10_000,
+    fingerprints: 50,
+    incidents_opened: incidents.length,
+    analyses_run: incidents.filter((x) => x.analyzed_at).length,
+    hit_counts_summed: hits,
+    alerts_lost: 10_000 - hits,
+  };
+  log(`storm: 10,000 alerts over 50 fingerprints → ${incidents.length} incidents, ${hits} hits, ${10_000 - hits} lost`);
+
+  const latencies: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = Date.now();
+    const response = await fetch(`${storm.baseUrl}/api/v1/webhooks/alertmanager`, {
+      method: "POST",
+      headers: stormAuth,
+      body: alertmanagerBody([{ name: "PodCrashLoopBackOff", ns: `latency-${run}-${i}`, pod: "api-1" }]),
+    });
+    const incidentId = ((await response.json()) as { results: Array<{ incident_id: string }> }).results[0]!.incident_id;
+    for (let poll = 0; poll < 400; poll++) {
+      const inbox = (await (await fetch(`${storm.baseUrl}/dev/inbox?limit=50`)).json()) as { messages: Array<{ incident_id: string; at: string }> };
+      const found = inbox.messages.find((m) => m.incident_id === incidentId);
+      if (found) {
+        latencies.push(Date.parse(found.at) - t0);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  results.alert_to_first_notification_ms = { samples: latencies.length, p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), provider: "rules" };
+  log(`alert → first notification (rules): p50 ${quantile(latencies, 0.5)} ms, p95 ${quantile(latencies, 0.95)} ms over ${latencies.length}`);
+  await storm.stop();
+
+  // 4. Bundle sizes.
+  const build = spawnSync(process.execPath, ["scripts/build-check.ts"], { cwd: ROOT, encoding: "utf8" });
+  results.bundle_gzip_kib = Object.fromEntries(
+    build.stdout
+      .split("\n")
+      .map((line) => /^(\S+)\s+([\d.]+)\s+([\d.]+)$/.exec(line.trim()))
+      .flatMap((m) => (m ? [[m[1], Number(m[3])]] : [])),
+  );
+
+  mkdirSync(join(ROOT, "bench"), { recursive: true });
+  writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  printTable();
+}
+
+function printTable() {
+  const ingest = results.ingest as Record<string, Record<string, number>>;
+  console.log(`\n== AWOOOI Edge bench (${CONCURRENCY} concurrent, loopback, ${results.at}) ==\n`);
+  console.log(
+    `${"scenario".padEnd(20)} ${"req/s".padStart(7)} ${"alerts/s".padStart(9)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"RT/req".padStart(7)} ${"cmd/req".padStart(8)} ${"cmd/alert".padStart(10)}`,
+  );
+  for (const [name, f] of Object.entries(ingest)) {
+    console.log(
+      `${`webhook ${name}`.padEnd(20)} ${String(f.rps).padStart(7)} ${String(f.alerts_per_second).padStart(9)} ${String(f.p50_ms).padStart(7)} ${String(f.p99_ms).padStart(7)} ${String(f.upstash_round_trips_per_request).padStart(7)} ${String(f.upstash_commands_per_request).padStart(8)} ${String(f.upstash_commands_per_alert).padStart(10)}`,
+    );
+  }
+  const bare = results.bare_worker as Record<string, number>;
+  console.log(
+    `${"bare Hono Worker".padEnd(20)} ${String(bare.rps).padStart(7)} ${String(bare.rps).padStart(9)} ${String(bare.p50_ms).padStart(7)} ${String(bare.p99_ms).padStart(7)} ${"1".padStart(7)} ${"1".padStart(8)} ${"1".padStart(10)}`,
+  );
+  const ratio = results.ratio_vs_bare as Record<string, number>;
+  console.log(`\nwebhook unique ×1 vs bare Worker: throughput ×${ratio.throughput}, p50 ×${ratio.p50_latency}, p99 ×${ratio.p99_latency}`);
+  const storm = results.storm as Record<string, number>;
+  console.log(
+    `storm: ${storm.alerts} alerts / ${storm.fingerprints} fingerprints → ${storm.incidents_opened} incidents, ${storm.analyses_run} analyses, ${storm.hit_counts_summed} hits summed, ${storm.alerts_lost} lost`,
+  );
+  const n = results.alert_to_first_notification_ms as Record<string, number>;
+  console.log(`alert → first notification (rules): p50 ${n.p50} ms, p95 ${n.p95} ms (${n.samples} samples)`);
+  console.log(
+    `bundle gzip KiB: ${Object.entries(results.bundle_gzip_kib as Record<string, number>)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+  );
+  console.log("\nwritten to bench/results.json");
+}
+
+await main();
+process.exit(0);
