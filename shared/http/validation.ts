@@ -4,10 +4,12 @@ import { AppError, type FieldIssue } from "./errors.ts";
 
 /** Turns zod issues into `{ field, message }` pairs with dotted paths. */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.slice(0, 20).map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join(".") : "(body)",
-    message: issue.message,
-  }));
+  return error.issues.slice(0, 20).map((issue) => {
+    const path = issue.path.map(String);
+    // An unknown key is named itself, so "priorty" is what the client is told about.
+    if (issue.code === "unrecognized_keys") return { field: [...path, issue.keys.join(",")].join("."), message: "is not a known field" };
+    return { field: path.length > 0 ? path.join(".") : "(body)", message: issue.message };
+  });
 }
 
 export function invalidBody(error: z.ZodError): AppError {

@@ -22,7 +22,8 @@ function idParam(value: string, what: string): string {
 
 const iso = (date: Date | undefined) => date?.toISOString() ?? null;
 
-const ListQuery = z.object({
+/** Strict: an unknown or misspelt parameter (`priorty=P0`) is a 400 naming it, not a silently unfiltered list. */
+const ListQuery = z.strictObject({
   priority: Priority.optional(),
   since: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-11-22T00:00:00Z" }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -91,7 +92,7 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
 
   app.get("/api/v1/dead-letters", async (c) => {
     const query = parseQuery(
-      z.object({
+      z.strictObject({
         queue: z
           .string()
           .regex(/^[\w .()-]{1,100}$/, "must be a queue name")

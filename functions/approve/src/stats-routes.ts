@@ -12,7 +12,7 @@ type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
 const DAY_MS = 86_400_000;
 const WINDOWS = { "24h": DAY_MS, "7d": 7 * DAY_MS, "30d": 30 * DAY_MS } as const;
 
-const StatsQuery = z.object({
+const StatsQuery = z.strictObject({
   /** Compute as of this moment (default now): reproducible figures, and history. */
   at: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" }).optional(),
   window: z.enum(["24h", "7d", "30d"]).default("7d"),

@@ -155,6 +155,8 @@ describe("ops list endpoints", () => {
     ["/api/v1/incidents?limit=0", "limit"],
     ["/api/v1/incidents?limit=1000", "limit"],
     ["/api/v1/approvals?cursor=not-a-cursor", "cursor"],
+    ["/api/v1/incidents?priorty=P0", "priorty"],
+    ["/api/v1/dead-letters?queue=%00", "queue"],
   ])("answers 400 naming the field for %s", async (path, field) => {
     const response = await ops(path);
     expect(response.status).toBe(400);
