@@ -10,6 +10,16 @@ describe("approval links", () => {
     expect(await verifyLink(claims, await signLink(claims, KEY), [KEY], 1_999)).toBe("valid");
   });
 
+  it("refuses a signature whose text was altered even where base64 would decode it to the same bytes", async () => {
+    const signature = await signLink(claims, KEY);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // The last of 43 characters carries 4 bits of the digest and 2 spare bits: three other spellings decode the same.
+    const last = alphabet.indexOf(signature.at(-1)!);
+    const twins = [0, 1, 2, 3].map((spare) => alphabet[(last & ~3) | spare]!).filter((ch) => ch !== signature.at(-1));
+    expect(twins).toHaveLength(3);
+    for (const ch of twins) expect(await verifyLink(claims, signature.slice(0, -1) + ch, [KEY], 1_000)).toBe("invalid");
+  });
+
   it("accepts the previous key during rotation", async () => {
     expect(await verifyLink(claims, await signLink(claims, OLD), [KEY, OLD], 1_000)).toBe("valid");
     expect(await verifyLink(claims, await signLink(claims, OLD), [KEY], 1_000)).toBe("invalid");
