@@ -146,7 +146,7 @@ async function runFault(fault: Fault, index: number): Promise<Row> {
   const telegram = (await recorded("telegram")).filter(
     (r) => r.status === 200 && String(r.body.chat_id) === chat && incidents.some((i) => r.body.text.includes(i.id)),
   );
-  const slackSent = (await recorded("slack")).filter((r) => r.status === 200 && r.path.endsWith(namespace) && true);
+  const slackSent = (await recorded("slack")).filter((r) => r.status === 200 && r.path.endsWith(namespace));
   const notified = new Set(incidents.filter((i) => telegram.some((r) => r.body.text.includes(i.id))).map((i) => i.fingerprint));
 
   return {
