@@ -6,6 +6,7 @@ import type { AppEnv } from "../../../shared/http/app.ts";
 import { requireBearer } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { fieldIssues } from "../../../shared/http/validation.ts";
+import type { IncidentRecord } from "../../../shared/ports/incident-store.ts";
 import { configOf, type Env } from "./env.ts";
 import { executionJson } from "./execution-routes.ts";
 import type { ApproveServices } from "./services.ts";
@@ -21,6 +22,19 @@ function idParam(value: string, what: string): string {
 }
 
 const iso = (date: Date | undefined) => date?.toISOString() ?? null;
+
+/** What identifies an incident in every ops answer, list item or full read. */
+const incidentIdentity = (incident: IncidentRecord) => ({
+  id: incident.id,
+  fingerprint: incident.fingerprint,
+  status: incident.status,
+  alert_type: incident.alert.alert_type,
+  source: incident.alert.source,
+  severity: incident.alert.severity,
+  priority: incident.alert.priority,
+  namespace: incident.alert.namespace ?? null,
+  target_resource: incident.alert.target_resource ?? null,
+});
 
 /** Strict: an unknown or misspelt parameter (`priorty=P0`) is a 400 naming it, not a silently unfiltered list. */
 const ListQuery = z.strictObject({
@@ -71,15 +85,7 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
     const last = rows.length === query.limit ? rows.at(-1) : undefined;
     return c.json({
       items: rows.map((incident) => ({
-        id: incident.id,
-        fingerprint: incident.fingerprint,
-        status: incident.status,
-        alert_type: incident.alert.alert_type,
-        source: incident.alert.source,
-        severity: incident.alert.severity,
-        priority: incident.alert.priority,
-        namespace: incident.alert.namespace ?? null,
-        target_resource: incident.alert.target_resource ?? null,
+        ...incidentIdentity(incident),
         opened_at: iso(incident.openedAt),
         analyzed_at: iso(incident.analyzedAt),
         resolved_at: iso(incident.resolvedAt),
@@ -158,15 +164,7 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
     if (!incident) throw new AppError("not_found", `incident ${id} not found`);
     const [approval, counters] = await Promise.all([services.approvals.getByIncident(id), services.alertIndex.counters(id).catch(() => undefined)]);
     return c.json({
-      id: incident.id,
-      fingerprint: incident.fingerprint,
-      status: incident.status,
-      alert_type: incident.alert.alert_type,
-      source: incident.alert.source,
-      severity: incident.alert.severity,
-      priority: incident.alert.priority,
-      namespace: incident.alert.namespace ?? null,
-      target_resource: incident.alert.target_resource ?? null,
+      ...incidentIdentity(incident),
       message: incident.alert.message,
       hit_count: counters?.hitCount ?? 1,
       first_seen: counters ? new Date(counters.firstSeen).toISOString() : iso(incident.openedAt),

@@ -6,6 +6,7 @@ import { verifyLink } from "../../../shared/domain/approval-link.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
 import { FAKE_SENTRY_TOKEN, FAKE_TELEGRAM_TOKEN, FAKE_WEBHOOK_SECRET } from "../../support/fakes/chat-credentials.ts";
 import { normalizedAlert, queueMessage, recordingQueue } from "../../support/fixtures/messages.ts";
+import { visibleTelegram } from "../../support/fixtures/telegram.ts";
 import { testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
 
@@ -84,15 +85,6 @@ function notification(
 async function requests(channel: string, contains: string): Promise<Recorded[]> {
   return (await fetch(`${FAKE}/_requests?channel=${channel}&contains=${encodeURIComponent(contains)}`)).json();
 }
-
-/** What Telegram would show: tags removed, the four entities decoded. */
-const visibleTelegram = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, "")
-    .replaceAll("&lt;", "<")
-    .replaceAll("&gt;", ">")
-    .replaceAll("&quot;", '"')
-    .replaceAll("&amp;", "&");
 
 describe("Telegram", () => {
   it("sends HTML with hostile text escaped and each shared-chat approver's own link as a URL button", async () => {

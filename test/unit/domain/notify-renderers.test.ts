@@ -7,6 +7,7 @@ import { buttonSafe, escapeTelegramHtml, renderTelegram } from "../../../shared/
 import { type Notification, notificationView } from "../../../shared/domain/notify/view.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
 import { normalizedAlert } from "../../support/fixtures/messages.ts";
+import { visibleTelegram as visible } from "../../support/fixtures/telegram.ts";
 
 function notification(overrides: Partial<Notification> = {}, alert: Parameters<typeof normalizedAlert>[0] = {}): Notification {
   const a = normalizedAlert(alert);
@@ -30,14 +31,6 @@ const links = [
   { approver: "bob", url: "https://awoooi.example/approve/x?approver=bob&expires=1&sig=b" },
 ];
 
-/** What Telegram shows for an HTML text: tags gone, the four named entities decoded. */
-const visible = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, "")
-    .replaceAll("&lt;", "<")
-    .replaceAll("&gt;", ">")
-    .replaceAll("&quot;", '"')
-    .replaceAll("&amp;", "&");
 /** The tags left once the text is stripped of escaped content: only Telegram's own. */
 const tags = (html: string) => [...html.matchAll(/<\/?([a-z-]+)/g)].map((m) => m[1]);
 
