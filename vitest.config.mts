@@ -14,7 +14,10 @@ function functionProject(name: string, config: string): TestProjectInlineConfigu
     test: {
       name: `fn:${name}`,
       include: [`test/functions/${name}/**/*.test.ts`],
-      testTimeout: 20_000,
+      // Only a hang should hit this: the slowest non-fuzz test here waits ~5 s on a provider timeout.
+      testTimeout: 60_000,
+      // One workerd per project, not per file: re-importing the function's modules cost ~3 s a file.
+      isolate: false,
     },
   };
 }
@@ -22,6 +25,10 @@ function functionProject(name: string, config: string): TestProjectInlineConfigu
 export default defineConfig({
   test: {
     globalSetup: ["./test/support/global-setup.ts"],
+    // Two test files at a time: most of a workerd or e2e file's time is spent waiting on I/O.
+    maxWorkers: 2,
+    // Logs of passing tests are noise in CI (fuzzing alone logs thousands of refusals); a failing test keeps its logs.
+    silent: "passed-only",
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
       { test: { name: "infra", include: ["test/infra/**/*.test.ts"], environment: "node", testTimeout: 30_000 } },
@@ -34,7 +41,7 @@ export default defineConfig({
             miniflare: { bindings: inject("workerEnv") },
           })),
         ],
-        test: { name: "faults", include: ["test/faults/**/*.test.ts"], testTimeout: 180_000 },
+        test: { name: "faults", include: ["test/faults/**/*.test.ts"], testTimeout: 300_000 },
       },
       { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 180_000 } },
     ],

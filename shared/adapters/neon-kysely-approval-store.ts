@@ -208,7 +208,8 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
         .orderBy("approvals.created_at")
         .limit(limit)
         .execute();
-      return Promise.all(rows.map(async (row) => ({ approval: await withSignatures(db, row), priority: row.priority as Priority })));
+      const records = await withSignaturesAll(db, rows);
+      return records.map((approval, i) => ({ approval, priority: rows[i]!.priority as Priority }));
     },
 
     async escalate(approvalId, level, at, details) {
@@ -247,7 +248,8 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
         query = query.where((eb) => eb.or([eb("approvals.created_at", "<", at), eb.and([eb("approvals.created_at", "=", at), eb("approvals.id", "<", id)])]));
       }
       const rows = await query.execute();
-      return Promise.all(rows.map(async (row) => ({ ...(await withSignatures(db, row)), priority: row.priority as Priority })));
+      const records = await withSignaturesAll(db, rows);
+      return records.map((record, i) => ({ ...record, priority: rows[i]!.priority as Priority }));
     },
   };
 }
@@ -290,15 +292,19 @@ async function mustLoad(db: Reader, id: string): Promise<ApprovalRecord> {
 }
 
 async function withSignatures(db: Reader, row: Selectable<ApprovalsTable>): Promise<ApprovalRecord> {
-  const signatures = await db
-    .selectFrom("approval_signatures")
-    .selectAll()
-    .where("approval_id", "=", row.id)
-    .orderBy("signed_at")
-    .orderBy("approver")
-    .execute();
-  const execution = await db.selectFrom("executions").select("id").where("approval_id", "=", row.id).executeTakeFirst();
-  return {
+  const [record] = await withSignaturesAll(db, [row]);
+  return record!;
+}
+
+/** Signatures and execution ids for a page of approvals in two queries, not two per row. */
+async function withSignaturesAll(db: Reader, rows: readonly Selectable<ApprovalsTable>[]): Promise<ApprovalRecord[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const [signatures, executions] = await Promise.all([
+    db.selectFrom("approval_signatures").selectAll().where("approval_id", "in", ids).orderBy("signed_at").orderBy("approver").execute(),
+    db.selectFrom("executions").select(["id", "approval_id"]).where("approval_id", "in", ids).execute(),
+  ]);
+  return rows.map((row) => ({
     id: row.id,
     incidentId: row.incident_id,
     status: row.status,
@@ -311,9 +317,9 @@ async function withSignatures(db: Reader, row: Selectable<ApprovalsTable>): Prom
     createdAt: row.created_at,
     decidedAt: row.decided_at ?? undefined,
     escalationLevel: row.escalation_level,
-    signatures: signatures.map(toSignature),
-    executionId: execution?.id,
-  };
+    signatures: signatures.filter((s) => s.approval_id === row.id).map(toSignature),
+    executionId: executions.find((e) => e.approval_id === row.id)?.id,
+  }));
 }
 
 function toSignature(row: Selectable<ApprovalSignaturesTable>): SignatureRecord {

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { DeadLetterStore } from "../ports/dead-letter-store.ts";
+import type { DeadLetterEntry, DeadLetterStore } from "../ports/dead-letter-store.ts";
 import { type Database, json } from "./neon-kysely-db.ts";
 
 /**
@@ -15,18 +15,25 @@ const storableJson = (value: unknown) =>
 /** The column is a 32-bit integer; a hostile count must not make the row unstorable. */
 const storableCount = (n: number) => Math.min(Math.max(Math.trunc(n) || 0, 0), 2_147_483_647);
 
+const rowOf = ({ queue, messageId, reason, attempts, body }: DeadLetterEntry) => ({
+  queue: storable(queue),
+  message_id: storable(messageId),
+  reason: storable(reason),
+  attempts: storableCount(attempts),
+  body: body === undefined ? null : storableJson(body),
+});
+
 export function createDeadLetterStore(db: Kysely<Database>): DeadLetterStore {
   return {
-    async record({ queue, messageId, reason, attempts, body }) {
+    async record(entry) {
+      await this.recordAll([entry]);
+    },
+
+    async recordAll(entries) {
+      if (entries.length === 0) return;
       await db
         .insertInto("dead_letters")
-        .values({
-          queue: storable(queue),
-          message_id: storable(messageId),
-          reason: storable(reason),
-          attempts: storableCount(attempts),
-          body: body === undefined ? null : storableJson(body),
-        })
+        .values(entries.map(rowOf))
         .onConflict((oc) => oc.columns(["queue", "message_id"]).doNothing())
         .execute();
     },

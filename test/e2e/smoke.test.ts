@@ -29,7 +29,9 @@ beforeAll(async () => {
       TELEGRAM_BOT_TOKEN: FAKE_TELEGRAM_TOKEN,
       TELEGRAM_API_BASE: chat.url,
       TELEGRAM_CHAT_ID: ALARM_CHAT,
-      SMOKE_INTERVAL_SECONDS: "1",
+      // The interval is longer than the deadline (as in production), so the run a tick judges is
+      // still the latest one however many ticks the test makes while it waits.
+      SMOKE_INTERVAL_SECONDS: "3600",
       SMOKE_DEADLINE_SECONDS: "4",
     },
   });
@@ -52,8 +54,17 @@ describe("the chain smoke test with notify broken", () => {
     const first = (await stack.runCrons()) as { "webhook-receive": { smoke: { action: string; runId: string } } };
     expect(first["webhook-receive"].smoke.action).toBe("started");
     const runId = first["webhook-receive"].smoke.runId;
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-    await stack.runCrons();
+    const alarmsFor = () => chat.requests.filter((r) => r.channel === "telegram" && r.body.chat_id === ALARM_CHAT && r.body.text.includes(runId));
+    // Tick until the run's deadline has passed and a tick has judged it (it never reaches "notified").
+    await expect
+      .poll(
+        async () => {
+          await stack.runCrons();
+          return alarmsFor().length;
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(1);
 
     const alarms = chat.requests.filter((r) => r.channel === "telegram" && r.body.chat_id === ALARM_CHAT);
     expect(alarms).toHaveLength(1);
@@ -64,7 +75,7 @@ describe("the chain smoke test with notify broken", () => {
 
     // Judged once: a further tick raises nothing new for that run.
     await stack.runCrons();
-    expect(chat.requests.filter((r) => r.channel === "telegram" && r.body.chat_id === ALARM_CHAT && r.body.text.includes(runId))).toHaveLength(1);
+    expect(alarmsFor()).toHaveLength(1);
     const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/awoooi_alert_chain_smoke_failures_total [1-9]/);
   });

@@ -204,8 +204,11 @@ describe("graceful shutdown", () => {
     });
     expect(accepted.status).toBe(202);
 
+    let logged = "";
+    child.stdout!.on("data", (chunk) => (logged += chunk));
     child.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The relay logs "draining" once it has stopped taking jobs.
+    await expect.poll(() => logged.includes('"event":"draining"'), { timeout: 15_000, interval: 25 }).toBe(true);
     const late = job("ok");
     const lateRaw = JSON.stringify(late);
     const refused = await fetch(`${base}/v1/jobs`, {

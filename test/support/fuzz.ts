@@ -4,6 +4,16 @@ import fc from "fast-check";
 
 export const FUZZ_RUNS = 10_000;
 
+/** Requests in flight at once when a fuzz test drives a route that touches the database. */
+export const FUZZ_CONCURRENCY = 16;
+
+/**
+ * A fuzz test is bounded by its case count, not by the clock: this limit only
+ * catches a hang, and sits far above (more than 10×) the slowest fuzz test's
+ * time on a busy 2-core machine (docs/testing.md).
+ */
+export const FUZZ_TIMEOUT = 15 * 60_000;
+
 export const hostileString = fc.oneof(
   fc.string({ maxLength: 50 }),
   fc.constantFrom(
@@ -84,7 +94,7 @@ export async function fuzzConcurrently<T>(
   check: (value: T) => Promise<void>,
   options: { cases?: number; concurrency?: number } = {},
 ): Promise<void> {
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency ?? FUZZ_CONCURRENCY;
   const cases = options.cases ?? FUZZ_RUNS;
   await fc.assert(
     fc.asyncProperty(fc.array(arbitrary, { minLength: concurrency, maxLength: concurrency }), async (batch) => {

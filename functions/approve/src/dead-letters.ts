@@ -1,5 +1,5 @@
 import { DeadLetterV1 } from "../../../shared/contracts/queue.ts";
-import type { DeadLetterStore } from "../../../shared/ports/dead-letter-store.ts";
+import type { DeadLetterEntry, DeadLetterStore } from "../../../shared/ports/dead-letter-store.ts";
 import { type Metrics, noMetrics } from "../../../shared/ports/metrics.ts";
 import type { QueueMessageLike } from "../../../shared/queue/consume.ts";
 
@@ -9,25 +9,48 @@ import type { QueueMessageLike } from "../../../shared/queue/consume.ts";
  * Each is acked only once stored; a storage failure retries the message.
  */
 export async function recordDeadLetters(messages: readonly QueueMessageLike[], store: DeadLetterStore, metrics: Metrics = noMetrics): Promise<void> {
-  for (const message of messages) {
-    const parked = DeadLetterV1.safeParse(message.body);
-    const entry = parked.success
-      ? {
-          queue: parked.data.payload.queue,
-          messageId: parked.data.payload.message_id,
-          reason: parked.data.payload.reason,
-          attempts: parked.data.payload.attempts,
-          body: parked.data.payload.body,
-        }
-      : { queue: "(retries exhausted)", messageId: message.id, reason: "delivery retries exhausted", attempts: message.attempts, body: message.body };
-    try {
-      await store.record(entry);
-      await metrics.increment("awoooi_dead_letters_total", { queue: entry.queue });
-      console.error(JSON.stringify({ deadLetter: { queue: entry.queue, messageId: entry.messageId, reason: entry.reason } }));
-      message.ack();
-    } catch (error) {
-      console.error(JSON.stringify({ deadLetterStoreFailed: String(error), messageId: message.id }));
-      message.retry({ delaySeconds: 30 });
+  const entries = messages.map(entryOf);
+  try {
+    // One statement for the batch: a dead-letter flood is exactly when per-row round trips hurt.
+    await store.recordAll(entries);
+  } catch (error) {
+    console.error(JSON.stringify({ deadLetterBatchFailed: String(error), messages: messages.length }));
+    // One row may be the reason: store the rest one by one, retrying only what fails.
+    for (const [i, message] of messages.entries()) {
+      try {
+        await store.record(entries[i]!);
+        await settle(message, entries[i]!, metrics);
+      } catch (rowError) {
+        console.error(JSON.stringify({ deadLetterStoreFailed: String(rowError), messageId: message.id }));
+        message.retry({ delaySeconds: 30 });
+      }
     }
+    return;
   }
+  for (const message of messages) message.ack();
+  console.error(JSON.stringify({ deadLetters: entries.map(({ queue, messageId, reason }) => ({ queue, messageId, reason: reason.slice(0, 200) })) }));
+  await Promise.all(
+    Object.entries(Object.groupBy(entries, (entry) => entry.queue)).map(([queue, group]) =>
+      metrics.increment("awoooi_dead_letters_total", { queue }, group!.length),
+    ),
+  );
+}
+
+function entryOf(message: QueueMessageLike): DeadLetterEntry {
+  const parked = DeadLetterV1.safeParse(message.body);
+  return parked.success
+    ? {
+        queue: parked.data.payload.queue,
+        messageId: parked.data.payload.message_id,
+        reason: parked.data.payload.reason,
+        attempts: parked.data.payload.attempts,
+        body: parked.data.payload.body,
+      }
+    : { queue: "(retries exhausted)", messageId: message.id, reason: "delivery retries exhausted", attempts: message.attempts, body: message.body };
+}
+
+async function settle(message: QueueMessageLike, entry: DeadLetterEntry, metrics: Metrics): Promise<void> {
+  await metrics.increment("awoooi_dead_letters_total", { queue: entry.queue });
+  console.error(JSON.stringify({ deadLetter: { queue: entry.queue, messageId: entry.messageId, reason: entry.reason } }));
+  message.ack();
 }

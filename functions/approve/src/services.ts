@@ -81,8 +81,16 @@ const statelessFor = perEnv((env: Env) => {
 
 /** Per-request (or per-batch) composition root: a Workers WebSocket pool must not outlive its request. */
 export function servicesFor(env: Env): ApproveServices {
+  const db = createDb(databaseConnectionOf(configOf(env)));
+  return servicesOn(env, db, () => db.destroy());
+}
+
+/**
+ * The same services over a database handle someone else owns (and closes):
+ * tests drive thousands of requests through one pooled handle this way.
+ */
+export function servicesOn(env: Env, db: Kysely<Database>, close: () => Promise<void> = async () => {}): ApproveServices {
   const { config, log, redis, alertIndex, learningStats, metrics, executor, volume, smoke } = statelessFor(env);
-  const db: Kysely<Database> = createDb(databaseConnectionOf(config));
   return {
     approvals: createApprovalStore(db),
     incidents: createIncidentStore(db),
@@ -107,6 +115,6 @@ export function servicesFor(env: Env): ApproveServices {
     publishExecute: (message) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),
     log,
     now: () => new Date(),
-    close: () => db.destroy(),
+    close,
   };
 }

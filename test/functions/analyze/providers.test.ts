@@ -69,20 +69,16 @@ describe("anthropic → rules", () => {
     ["badop", "rules"],
     ["error500", "rules"],
     ["hang", "rules"],
-  ])(
-    "a %s answer ends in one classify message from %s",
-    async (behaviour, provider) => {
-      const { classify, run } = harness(vars);
-      const request = requestFor(behaviour);
-      await run([request]);
-      const incident = await expectOneClassify(classify, request.payload.incident_id, provider);
-      const anthropic = incident.attempts.find((a) => a.provider === "anthropic");
-      expect(anthropic?.outcome).toBe(provider === "anthropic" ? "verdict" : "failed");
-      if (provider === "rules") expect(anthropic?.reason).toBeTruthy();
-      expect(incident.analysisDurationMs).toBeGreaterThanOrEqual(0);
-    },
-    20_000,
-  );
+  ])("a %s answer ends in one classify message from %s", async (behaviour, provider) => {
+    const { classify, run } = harness(vars);
+    const request = requestFor(behaviour);
+    await run([request]);
+    const incident = await expectOneClassify(classify, request.payload.incident_id, provider);
+    const anthropic = incident.attempts.find((a) => a.provider === "anthropic");
+    expect(anthropic?.outcome).toBe(provider === "anthropic" ? "verdict" : "failed");
+    if (provider === "rules") expect(anthropic?.reason).toBeTruthy();
+    expect(incident.analysisDurationMs).toBeGreaterThanOrEqual(0);
+  });
 
   it("records why a hanging provider was passed over", async () => {
     const { run } = harness(vars);
@@ -90,7 +86,7 @@ describe("anthropic → rules", () => {
     await run([request]);
     const incident = await createIncidentStore(db).get(request.payload.incident_id);
     expect(incident?.attempts.find((a) => a.provider === "anthropic")?.reason).toBe("timeout");
-  }, 20_000);
+  });
 });
 
 describe("ollama (through the relay) → anthropic → rules", () => {
@@ -146,32 +142,28 @@ describe("ollama (through the relay) → anthropic → rules", () => {
     await run([timeout]);
     await run([request]);
     expect(classify.sent).toHaveLength(1);
-  }, 20_000);
+  });
 
-  it.each(["garbage", "invalid", "badop", "fenced"])(
-    "hands a %s answer over to the next provider through the queue",
-    async (behaviour) => {
-      const { env, classify, continues, run } = harness(vars);
-      const request = requestFor(behaviour);
-      await run([request]);
-      const [timeout] = continues();
-      const verdict = await replay(env, await relayCallback(timeout!.payload.job_id));
-      if (behaviour === "fenced") {
-        expect(verdict.json.status).toBe("used");
-        await expectOneClassify(classify, request.payload.incident_id, "ollama");
-        return;
-      }
-      expect(verdict.json.status).toBe("rejected");
-      const handOver = continues().find((m) => m.payload.resume_after !== undefined)!;
-      await run([handOver]);
-      // The fake Anthropic fails the same way (the behaviour rides on the alert), so rules conclude.
-      const incident = await expectOneClassify(classify, request.payload.incident_id, "rules");
-      expect(incident.attempts.map((a) => `${a.provider}:${a.outcome}`)).toEqual(["ollama:submitted", "ollama:failed", "anthropic:failed", "rules:verdict"]);
-      await run([timeout]);
-      expect(classify.sent).toHaveLength(1);
-    },
-    20_000,
-  );
+  it.each(["garbage", "invalid", "badop", "fenced"])("hands a %s answer over to the next provider through the queue", async (behaviour) => {
+    const { env, classify, continues, run } = harness(vars);
+    const request = requestFor(behaviour);
+    await run([request]);
+    const [timeout] = continues();
+    const verdict = await replay(env, await relayCallback(timeout!.payload.job_id));
+    if (behaviour === "fenced") {
+      expect(verdict.json.status).toBe("used");
+      await expectOneClassify(classify, request.payload.incident_id, "ollama");
+      return;
+    }
+    expect(verdict.json.status).toBe("rejected");
+    const handOver = continues().find((m) => m.payload.resume_after !== undefined)!;
+    await run([handOver]);
+    // The fake Anthropic fails the same way (the behaviour rides on the alert), so rules conclude.
+    const incident = await expectOneClassify(classify, request.payload.incident_id, "rules");
+    expect(incident.attempts.map((a) => `${a.provider}:${a.outcome}`)).toEqual(["ollama:submitted", "ollama:failed", "anthropic:failed", "rules:verdict"]);
+    await run([timeout]);
+    expect(classify.sent).toHaveLength(1);
+  });
 
   it("falls back when the job times out, and ignores the late callback", async () => {
     const { env, classify, continues, run } = harness({ ...vars, AI_FALLBACK_ORDER: "ollama,rules" });
@@ -183,7 +175,7 @@ describe("ollama (through the relay) → anthropic → rules", () => {
     const late = await replay(env, await relayCallback(timeout!.payload.job_id));
     expect(late.json.status).toBe("ignored");
     expect(classify.sent).toHaveLength(1);
-  }, 20_000);
+  });
 
   it("moves on at once when the relay is unreachable", async () => {
     const { classify, run } = harness({ ...vars, OLLAMA_RELAY_URL: "http://127.0.0.1:9" });
@@ -191,7 +183,7 @@ describe("ollama (through the relay) → anthropic → rules", () => {
     await run([request]);
     const incident = await expectOneClassify(classify, request.payload.incident_id, "anthropic");
     expect(incident.attempts[0]).toMatchObject({ provider: "ollama", outcome: "failed", reason: "relay unreachable" });
-  }, 20_000);
+  });
 
   it("refuses a callback with a bad signature (401) and changes nothing", async () => {
     const { env, classify, continues, run } = harness(vars);
@@ -201,7 +193,7 @@ describe("ollama (through the relay) → anthropic → rules", () => {
     const forged = { ...callback, body: callback.body.replace("RESTART_DEPLOYMENT", "ROLLBACK_DEPLOYMENT") };
     expect((await replay(env, forged)).status).toBe(401);
     expect(classify.sent).toHaveLength(0);
-  }, 20_000);
+  });
 
   it("skips a provider without configuration, says so on the incident and counts the fallback", async () => {
     const { classify, run } = harness({});

@@ -6,16 +6,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { signedHeaders } from "../../../shared/http/signatures.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
-import { FUZZ_RUNS, fuzzConcurrently, headerSafe, hostileQuery, hostileSegment, hostileString, hostileVariantsOf, isErrorShape } from "../../support/fuzz.ts";
+import {
+  FUZZ_CONCURRENCY,
+  FUZZ_RUNS,
+  FUZZ_TIMEOUT,
+  fuzzConcurrently,
+  headerSafe,
+  hostileQuery,
+  hostileSegment,
+  hostileString,
+  hostileVariantsOf,
+  isErrorShape,
+} from "../../support/fuzz.ts";
 import { dbForTests, testEnv } from "../../support/worker/env.ts";
-import { linkFor, request, seedPendingApproval, withExecutor } from "./support.ts";
+import { linkFor, pooledRequester, seedPendingApproval, withExecutor } from "./support.ts";
 
 const db = dbForTests();
-afterAll(() => db.destroy());
+const pool = dbForTests(FUZZ_CONCURRENCY);
+afterAll(() => Promise.all([db.destroy(), pool.destroy()]));
+const request = pooledRequester(pool);
 
 const BASE = "https://awoooi.test";
 const OPS = { Authorization: `Bearer ${testEnv.OPS_TOKEN}` };
-const TIMEOUT = 180_000;
+const TIMEOUT = FUZZ_TIMEOUT;
 
 async function expectSafe(response: Response, what: string): Promise<void> {
   expect(response.status, what).toBeLessThan(500);
@@ -59,24 +72,16 @@ describe(`fuzzing approve's routes (${FUZZ_RUNS} cases each)`, () => {
     "every route with hostile Authorization headers",
     async () => {
       const paths = ["/metrics", "/status", "/openapi.json", "/docs", "/api/v1/incidents", "/api/v1/stats/overview"];
-      await fc.assert(
-        fc.asyncProperty(
-          fc.constantFrom(...paths),
-          fc
-            .oneof(
-              hostileString,
-              hostileString.map((s) => `Bearer ${s}`),
-              hostileString.map((s) => `Basic ${s}`),
-            )
-            .filter(headerSafe),
-          async (path, auth) => {
-            await expectSafe(
-              await request(`${BASE}${path}`, { headers: { Authorization: auth } }, { ...testEnv, METRICS_TOKEN: "metrics-token-123" }),
-              `${path} ${auth}`,
-            );
-          },
-        ),
-        { numRuns: FUZZ_RUNS },
+      const env = { ...testEnv, METRICS_TOKEN: "metrics-token-123" };
+      const auth = fc
+        .oneof(
+          hostileString,
+          hostileString.map((s) => `Bearer ${s}`),
+          hostileString.map((s) => `Basic ${s}`),
+        )
+        .filter(headerSafe);
+      await fuzzConcurrently(fc.tuple(fc.constantFrom(...paths), auth), async ([path, authorization]) =>
+        expectSafe(await request(`${BASE}${path}`, { headers: { Authorization: authorization } }, env), `${path} ${authorization}`),
       );
     },
     TIMEOUT,

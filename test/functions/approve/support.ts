@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import type { Kysely } from "kysely";
 import { createApp } from "../../../functions/approve/src/app.ts";
 import type { Env } from "../../../functions/approve/src/env.ts";
+import { servicesOn } from "../../../functions/approve/src/services.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import type { Database } from "../../../shared/adapters/neon-kysely-db.ts";
 import type { DeadLetterV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
@@ -52,11 +53,28 @@ export async function linkFor(approvalId: string, approver: string, options: { e
   return approvalLinkUrl("https://awoooi.test", claims, await signLink(claims, options.key ?? testEnv.LINK_SIGNING_KEY!));
 }
 
-export async function request(input: string, init: RequestInit = {}, env: Record<string, unknown> = testEnv): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await createApp().fetch(new Request(input, init), env as unknown as Env, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
+type Requester = (input: string, init?: RequestInit, env?: Record<string, unknown>) => Promise<Response>;
+
+/** Drives an approve app in-process, the way the runtime would for one request. */
+function requesterFor(app: ReturnType<typeof createApp>): Requester {
+  return async (input, init = {}, env = testEnv) => {
+    const ctx = createExecutionContext();
+    const response = await app.fetch(new Request(input, init), env as unknown as Env, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  };
+}
+
+/** One request through the production composition root: its own database pool, closed at the end. */
+export const request: Requester = requesterFor(createApp());
+
+/**
+ * Requests through the same app over one shared pool of real Postgres
+ * connections: fuzzing sends tens of thousands of requests, and a fresh
+ * connection (a new Postgres backend) per request would dominate their cost.
+ */
+export function pooledRequester(db: Kysely<Database>): Requester {
+  return requesterFor(createApp((env) => servicesOn(env, db)));
 }
 
 /** POSTs a decision the way the confirm page's form does. */

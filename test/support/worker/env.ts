@@ -7,4 +7,4 @@ export const testEnv = env as unknown as Record<string, string> & Record<string,
 
 export const redisForTests = () => createRedis({ url: testEnv.UPSTASH_REDIS_REST_URL!, token: testEnv.UPSTASH_REDIS_REST_TOKEN! });
 
-export const dbForTests = () => createDb({ url: testEnv.DATABASE_URL!, wsProxy: testEnv.NEON_WS_PROXY, poolMax: 1 });
+export const dbForTests = (poolMax = 1) => createDb({ url: testEnv.DATABASE_URL!, wsProxy: testEnv.NEON_WS_PROXY, poolMax });
