@@ -6,7 +6,7 @@
 // several accounts) and DATABASE_URL. Secrets per function: docs/deploy.md.
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { FUNCTIONS, QUEUES } from "./workers.ts";
+import { FUNCTIONS, missingSecrets, QUEUES } from "./workers.ts";
 
 const { values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false }, env: { type: "string" } } });
 const dryRun = values["dry-run"] ?? false;
@@ -26,6 +26,32 @@ function wrangler(args: string[], options: { allowFailure?: (output: string) => 
   if (result.status !== 0 && !options.allowFailure?.(output)) {
     console.error(output);
     throw new Error(`${printable} failed`);
+  }
+}
+
+/**
+ * Refuses to deploy a function whose required secrets are unset: without them
+ * it would start misconfigured (or open). A Worker deployed for the first time
+ * has none yet, so set them first (`wrangler secret put` creates the Worker).
+ */
+function checkSecrets(name: string, config: string, required: readonly string[], envArgs: string[]): void {
+  if (dryRun) {
+    console.log(`[dry run] ${name}: would require the secrets ${required.join(", ")}`);
+    return;
+  }
+  const result = spawnSync(process.execPath, ["node_modules/wrangler/bin/wrangler.js", "secret", "list", "-c", config, "--format", "json", ...envArgs], {
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  let listed: unknown = [];
+  try {
+    listed = JSON.parse(result.stdout);
+  } catch {
+    // a Worker that does not exist yet has no secrets: every required one is missing
+  }
+  const missing = missingSecrets(required, listed);
+  if (missing.length > 0) {
+    throw new Error(`${name}: secret ${missing.join(", ")} not set — run: npx wrangler secret put ${missing[0]} -c ${config}`);
   }
 }
 
@@ -49,7 +75,10 @@ function main(): number {
       if (migrate.status !== 0) throw new Error("migrations failed");
     }
 
-    console.log("3. functions");
+    console.log("3. secrets");
+    for (const fn of FUNCTIONS) checkSecrets(fn.name, fn.config, fn.requiredSecrets, envArgs);
+
+    console.log("4. functions");
     for (const fn of FUNCTIONS) wrangler(["deploy", "-c", fn.config, ...envArgs, ...(dryRun ? ["--dry-run"] : [])]);
   } catch (error) {
     console.error(`deploy stopped: ${error instanceof Error ? error.message : String(error)}`);

@@ -18,6 +18,27 @@ export default {
       );
       return Response.json({ service: "awoooi-edge (local gateway)", functions: Object.fromEntries(checks) });
     }
+    if (pathname === "/ready") {
+      // Every function's own readiness; the first that is not ready is named.
+      const results = await Promise.all(
+        (["WEBHOOK_RECEIVE", "ANALYZE", "CLASSIFY", "NOTIFY", "APPROVE"] as const).map(async (name) => {
+          const response = await env[name]
+            .fetch("http://internal/ready")
+            .catch((error: unknown) => Response.json({ ok: false, failed: String(error) }, { status: 503 }));
+          return [name.toLowerCase().replace("_", "-"), (await response.json()) as { ok: boolean; failed?: string; error?: { message: string } }] as const;
+        }),
+      );
+      const failed = results.find(([, body]) => !body.ok);
+      return Response.json(
+        {
+          service: "awoooi-edge (local gateway)",
+          ok: !failed,
+          ...(failed ? { failed: `${failed[0]}: ${failed[1].failed}`, error: failed[1].error } : {}),
+          functions: Object.fromEntries(results),
+        },
+        { status: failed ? 503 : 200 },
+      );
+    }
     if (pathname === "/__dev/cron" && request.method === "POST") {
       // What the functions' cron triggers do in production, run on demand (scripts/lib/stack.ts calls it every minute).
       const scheduledTime = Date.now();

@@ -8,6 +8,8 @@ export const DEV_DEFAULTS: Readonly<Record<string, string>> = {
   APPROVERS: JSON.stringify([{ id: "alice" }, { id: "bob" }]),
   LINK_SIGNING_KEY: "dev-link-signing-key-0123456789abcdef",
   DEV_INBOX: "on",
+  // Local only: production requires METRICS_TOKEN unless METRICS_PUBLIC is set on purpose.
+  METRICS_PUBLIC: "true",
 };
 
 /** Variables a developer may pass through from their shell to the functions. */
@@ -19,6 +21,8 @@ export const PASS_THROUGH = [
   "LINK_SIGNING_KEY_PREVIOUS",
   "DEDUP_WINDOW_SECONDS",
   "DEV_INBOX",
+  "METRICS_TOKEN",
+  "METRICS_PUBLIC",
   "RATE_LIMIT_PER_MINUTE",
   "STORM_THRESHOLD",
   "GRAFANA_WEBHOOK_SECRET",

@@ -30,7 +30,16 @@ export interface StackOptions {
   readonly onOutput?: (line: string) => void;
   /** An Ollama to analyze with: starts the relay in front of it and wires analyze to it. */
   readonly ollamaUrl?: string | undefined;
+  /**
+   * Refuse to start unless every function is ready (its configuration parses,
+   * its Redis, Postgres and queues answer). Default true; a test of a broken
+   * chain turns it off.
+   */
+  readonly requireReady?: boolean;
 }
+
+/** The stack came up but a function is not ready; `message` is one line naming the function and the reason. */
+export class StackNotReadyError extends Error {}
 
 export interface Stack {
   readonly baseUrl: string;
@@ -103,7 +112,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     await waitUntilHealthy(baseUrl, child, 120_000);
+    if (options.requireReady !== false) await requireReady(baseUrl);
   } catch (error) {
+    if (error instanceof StackNotReadyError) {
+      await stop();
+      throw error;
+    }
     await stop();
     throw new Error(`${(error as Error).message}\n--- wrangler output ---\n${output.join("\n")}`);
   }
@@ -122,6 +136,14 @@ async function runCrons(baseUrl: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${baseUrl}/__dev/cron`, { method: "POST", signal: AbortSignal.timeout(30_000) });
   if (!response.ok) throw new Error(`cron run answered ${response.status}`);
   return (await response.json()) as Record<string, unknown>;
+}
+
+/** Asks the gateway's /ready (every function's own) and refuses with the first failure, in one line. */
+async function requireReady(baseUrl: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(30_000) });
+  if (response.ok) return;
+  const body = (await response.json().catch(() => ({}))) as { failed?: string; error?: { message?: string } };
+  throw new StackNotReadyError(`not starting: ${body.error?.message ?? body.failed ?? `/ready answered ${response.status}`}`);
 }
 
 async function waitUntilHealthy(baseUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -25,7 +25,8 @@ export interface VitestReport {
 /** The part of the suite a test file belongs to, as docs/testing.md names them. */
 export function partOf(file: string): string {
   const path = file.replaceAll("\\", "/");
-  if (/\/test\/functions\//.test(path)) return /fuzz[^/]*\.test\.ts$/.test(path) ? "fuzz" : "functions";
+  if (/fuzz[^/]*\.test\.ts$/.test(path)) return "fuzz";
+  if (/\/test\/functions\//.test(path)) return "functions";
   const match = /\/test\/(unit|infra|e2e|faults)\//.exec(path);
   return match?.[1] ?? "other";
 }

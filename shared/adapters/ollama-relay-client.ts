@@ -24,7 +24,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           body,
           signal: AbortSignal.timeout(options.submitTimeoutMs ?? 5_000),
         });
-        if (response.status === 202) return { accepted: true };
+        // 409: the relay already has this job (a redelivered submission); its one callback will come.
+        if (response.status === 202 || response.status === 409) return { accepted: true };
         return { accepted: false, reason: response.status === 503 ? "relay busy" : `relay answered ${response.status}` };
       } catch (error) {
         return { accepted: false, reason: error instanceof Error && error.name === "TimeoutError" ? "relay did not accept in time" : "relay unreachable" };

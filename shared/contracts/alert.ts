@@ -59,5 +59,7 @@ export const NormalizedAlert = z.object({
   raw_payload: z.unknown().optional(),
   /** Set when instruction-like text was redacted from the alert (see shared/domain/scrub.ts). */
   scrubbed: z.boolean().optional(),
+  /** Fields shortened so the alert fits one queue message, in the order they were trimmed (shared/domain/queue-fit.ts). */
+  trimmed: z.array(z.enum(["raw_payload", "labels", "metrics", "description", "message"])).optional(),
 });
 export type NormalizedAlert = z.infer<typeof NormalizedAlert>;

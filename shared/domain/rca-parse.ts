@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Operation, Rca } from "../contracts/rca.ts";
+import { clip, storableDeep, storableText } from "./text.ts";
 
 /** The verdict a model must produce: the Rca without who produced it. */
 export const RcaVerdict = Rca.omit({ provider: true, model: true }).extend({
@@ -28,7 +29,7 @@ export function parseVerdictText(text: string): VerdictParse {
   try {
     value = JSON.parse(candidate);
   } catch (error) {
-    return { ok: false, reason: `answer is not valid JSON (${error instanceof Error ? error.message.slice(0, 80) : "parse error"})` };
+    return { ok: false, reason: storableText(`answer is not valid JSON (${error instanceof Error ? clip(error.message, 80) : "parse error"})`) };
   }
   return parseVerdictObject(value);
 }
@@ -40,7 +41,8 @@ export function parseVerdictText(text: string): VerdictParse {
  */
 export function parseVerdictObject(value: unknown): VerdictParse {
   if (!value || typeof value !== "object" || Array.isArray(value)) return { ok: false, reason: "answer is not a JSON object" };
-  const draft = structuredClone(value) as Record<string, any>;
+  // Model text is stored as jsonb: scrubbed of NUL and lone surrogates here, once, whatever the provider.
+  const draft = storableDeep(value) as Record<string, any>;
   if (typeof draft.risk_level === "string") draft.risk_level = draft.risk_level.trim().toLowerCase();
   if (draft.blast_radius && typeof draft.blast_radius.data_impact === "string")
     draft.blast_radius.data_impact = draft.blast_radius.data_impact
@@ -78,5 +80,5 @@ function outermostObject(text: string): string | undefined {
 }
 
 function clipReason(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  return storableText(clip(text, 40));
 }

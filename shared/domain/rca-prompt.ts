@@ -67,26 +67,35 @@ interface Limits {
   readonly message: number;
 }
 
+/**
+ * Alert text must stay inside the untrusted-data fence: any spelling of the
+ * fence's own tags in a value is defused, so no field (source, scanner name,
+ * label, metric) can close the fence early — even one that skipped ingest's scrub.
+ */
+function inert(text: string): string {
+  return text.replace(/<(\s*\/?\s*)(untrusted)/gi, "‹$1$2");
+}
+
 function renderUser({ alert, occurrences, recommendation, hitCount }: PromptContext, limits: Limits): string {
   const metrics = Object.entries(alert.metrics ?? {}).slice(0, limits.metrics);
   const labels = Object.entries(alert.labels ?? {}).slice(0, limits.labels);
   const lines = [
     "## Alert Information",
     OPEN,
-    `- Type: ${alert.alert_type}`,
+    `- Type: ${inert(alert.alert_type)}`,
     `- Severity: ${alert.severity} (${alert.priority})`,
-    `- Source: ${alert.source}`,
-    `- Namespace: ${alert.namespace ?? "(none)"}`,
-    `- Target Resource: ${alert.target_resource ?? "(none)"}${alert.resource_type ? ` (${alert.resource_type})` : ""}`,
+    `- Source: ${inert(alert.source)}`,
+    `- Namespace: ${inert(alert.namespace ?? "(none)")}`,
+    `- Target Resource: ${inert(alert.target_resource ?? "(none)")}${alert.resource_type ? ` (${alert.resource_type})` : ""}`,
     `- Status: ${alert.status}, firing since ${alert.fired_at}`,
-    `- Message: ${clip(alert.message, limits.message)}`,
-    ...(alert.description && limits.description > 0 ? [`- Description: ${clip(alert.description, limits.description)}`] : []),
-    ...(labels.length > 0 ? ["- Labels:", ...labels.map(([k, v]) => `  - ${k}: ${clip(v, 200)}`)] : []),
+    `- Message: ${inert(clip(alert.message, limits.message))}`,
+    ...(alert.description && limits.description > 0 ? [`- Description: ${inert(clip(alert.description, limits.description))}`] : []),
+    ...(labels.length > 0 ? ["- Labels:", ...labels.map(([k, v]) => `  - ${inert(k)}: ${inert(clip(v, 200))}`)] : []),
     CLOSE,
     "",
     "## Current Metrics",
     OPEN,
-    metrics.length > 0 ? JSON.stringify(Object.fromEntries(metrics)) : "(none reported)",
+    metrics.length > 0 ? inert(JSON.stringify(Object.fromEntries(metrics))) : "(none reported)",
     CLOSE,
     "",
     "## Historical Context",

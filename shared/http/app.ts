@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ConfigError } from "../config/env.ts";
 import { AppError, type ErrorCode, errorBody } from "./errors.ts";
 
 export type AppEnv<Bindings extends object> = { Bindings: Bindings; Variables: { requestId: string } };
@@ -35,6 +36,11 @@ export function newApp<Bindings extends object>(service: string): Hono<AppEnv<Bi
       if (err.status >= 500) console.error(JSON.stringify({ service, requestId: id, code: err.code, error: String(err.cause ?? err.message) }));
       const message = err.status >= 500 ? "the service could not handle this request; retry later" : err.message;
       return c.json(errorBody(err.code, message, id, err.fields), err.status, err.headers);
+    }
+    if (err instanceof ConfigError) {
+      // Named, not an opaque 500: the message lists each bad variable and what is wrong (never a value).
+      console.error(JSON.stringify({ service, requestId: id, code: "misconfigured", error: err.message }));
+      return c.json(errorBody("misconfigured", err.message, id), 503);
     }
     if (err instanceof HTTPException) {
       const code = STATUS_CODES[err.status] ?? (err.status >= 500 ? "internal" : "invalid_request");

@@ -14,7 +14,7 @@ export async function readSignedJson<S extends z.ZodType>(
   options: { secret: string; schema: S; maxBytes: number; who: string; nowSeconds?: number },
 ): Promise<z.infer<S>> {
   const body = await c.req.text();
-  if (body.length > options.maxBytes) throw new AppError("payload_too_large", `body larger than ${options.maxBytes} bytes`);
+  if (new TextEncoder().encode(body).length > options.maxBytes) throw new AppError("payload_too_large", `body larger than ${options.maxBytes} bytes`);
   const authentic = await verifySignedRequest(
     options.secret,
     body,

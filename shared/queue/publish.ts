@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { jsonBytes, QUEUE_MESSAGE_MAX_BYTES } from "../domain/queue-fit.ts";
 
 /** Cloudflare Queues limits: at most 100 messages and 256 KB per sendBatch. */
 const MAX_BATCH_MESSAGES = 100;
@@ -10,9 +11,25 @@ export interface QueueProducer<Body> {
   sendBatch(messages: Iterable<{ body: Body; delaySeconds?: number }>): Promise<unknown>;
 }
 
-/** Validates each message against its versioned schema, then sends them in as few batches as the limits allow. */
+/** A message the queue would refuse for its size: sending it again cannot help. */
+export class MessageTooLargeError extends Error {
+  readonly bytes: number;
+  constructor(bytes: number) {
+    super(`queue message is ${bytes} bytes, over the ${QUEUE_MESSAGE_MAX_BYTES}-byte limit`);
+    this.name = "MessageTooLargeError";
+    this.bytes = bytes;
+  }
+}
+
+function checkSize(body: unknown): void {
+  const bytes = jsonBytes(body);
+  if (bytes > QUEUE_MESSAGE_MAX_BYTES) throw new MessageTooLargeError(bytes);
+}
+
+/** Validates each message against its versioned schema and size, then sends them in as few batches as the limits allow. */
 export async function publishAll<S extends z.ZodType>(queue: QueueProducer<z.infer<S>>, schema: S, messages: readonly z.input<S>[]): Promise<void> {
   const parsed = messages.map((message) => schema.parse(message) as z.infer<S>);
+  for (const body of parsed) checkSize(body);
   for (const chunk of chunkForSendBatch(parsed)) {
     await queue.sendBatch(chunk.map((body) => ({ body })));
   }
@@ -24,15 +41,21 @@ export async function publish<S extends z.ZodType>(
   message: z.input<S>,
   options?: { delaySeconds?: number },
 ): Promise<void> {
-  await queue.send(schema.parse(message) as z.infer<S>, options);
+  const body = schema.parse(message) as z.infer<S>;
+  checkSize(body);
+  await queue.send(body, options);
 }
+
+/** Per-message overhead a batch counts beside the body (a conservative guess: Cloudflare does not publish it). */
+const PER_MESSAGE_OVERHEAD_BYTES = 100;
 
 export function chunkForSendBatch<T>(bodies: readonly T[]): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const body of bodies) {
-    const size = JSON.stringify(body).length + 100;
+    // Limits count serialized UTF-8 bytes, not UTF-16 units: "🔥" is 2 units but 4 bytes.
+    const size = jsonBytes(body) + PER_MESSAGE_OVERHEAD_BYTES;
     if (current.length > 0 && (current.length >= MAX_BATCH_MESSAGES || bytes + size > MAX_BATCH_BYTES)) {
       chunks.push(current);
       current = [];

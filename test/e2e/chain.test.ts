@@ -154,6 +154,70 @@ describe("one alert through all five functions", () => {
   });
 });
 
+describe("alerts no queue message could hold as sent", () => {
+  const canonical = (body: unknown) =>
+    fetch(`${stack.baseUrl}/api/v1/webhooks/alerts`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  it("answers 202 twice for one alert with 160 labels of 1,000 characters beside a normal one, and both incidents are readable", async () => {
+    const run = crypto.randomUUID().slice(0, 8);
+    const labels = Object.fromEntries(Array.from({ length: 160 }, (_, i) => [`label_${i}`, `${"é".repeat(998)}🔥`]));
+    const body = [
+      {
+        alert_type: `HugeLabels${run}`,
+        severity: "warning",
+        source: "e2e",
+        message: "many long labels",
+        labels: { ...labels, namespace: "shop", pod: `api-${run}` },
+      },
+      { alert_type: `Normal${run}`, severity: "warning", source: "e2e", message: "an ordinary alert", namespace: "shop", target_resource: `web-${run}` },
+    ];
+    const answers = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await canonical(body);
+      expect(response.status).toBe(202);
+      answers.push(((await response.json()) as { results: Array<{ incident_id: string; status: string }> }).results);
+    }
+    expect(answers[0]!.map((r) => r.status)).toEqual(["accepted", "accepted"]);
+    expect(answers[1]!.map((r) => r.status)).toEqual(["aggregated", "aggregated"]);
+    expect(answers[1]!.map((r) => r.incident_id)).toEqual(answers[0]!.map((r) => r.incident_id));
+    for (const { incident_id } of answers[0]!) {
+      await expect
+        .poll(
+          async () =>
+            (await fetch(`${stack.baseUrl}/api/v1/incidents/${incident_id}`, { headers: { Authorization: `Bearer ${stack.vars.OPS_TOKEN}` } })).status,
+          {
+            timeout: 60_000,
+            interval: 250,
+          },
+        )
+        .toBe(200);
+    }
+    const huge = await ops(`/api/v1/incidents/${answers[0]![0]!.incident_id}`);
+    expect(huge.hit_count).toBe(2);
+    expect(huge.trimmed).toEqual(expect.arrayContaining(["raw_payload", "labels"]));
+  });
+});
+
+describe("readiness at the public base URL", () => {
+  it("answers /ready 200 with every function's Redis, Postgres and queue checks, version and commit", async () => {
+    const response = await fetch(`${stack.baseUrl}/ready`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      ok: boolean;
+      functions: Record<string, { ok: boolean; version: string; commit: string; checks: Record<string, string> }>;
+    };
+    expect(body.ok).toBe(true);
+    expect(Object.keys(body.functions).sort()).toEqual(["analyze", "approve", "classify", "notify", "webhook-receive"]);
+    expect(body.functions.approve).toMatchObject({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+$/), commit: expect.any(String) });
+    expect(body.functions.approve!.checks).toMatchObject({ configuration: "ok", redis: "ok", postgres: "ok", "queue NOTIFY_QUEUE": "ok" });
+    expect(body.functions["webhook-receive"]!.checks).toMatchObject({ redis: "ok", "queue ANALYZE_QUEUE": "ok" });
+  });
+});
+
 describe("refusals at the public base URL", () => {
   it("answers 401 with a JSON error to a wrong bearer token", async () => {
     const response = await webhook(sampleAlertmanagerBody(), "wrong-token-123");

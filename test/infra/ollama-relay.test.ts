@@ -100,6 +100,30 @@ describe("POST /v1/jobs", () => {
     expect(bad.status).toBe(400);
   });
 
+  it("accepts a signed job once: a replay of the same signed request is refused (409) and runs nothing", async () => {
+    const { app } = relay();
+    const body = job("ok");
+    const raw = JSON.stringify(body);
+    const headers = { "Content-Type": "application/json", ...(await signedHeaders(SECRET, raw, Math.floor(Date.now() / 1000))) };
+    expect((await app.request("/v1/jobs", { method: "POST", headers, body: raw })).status).toBe(202);
+    const replay = await app.request("/v1/jobs", { method: "POST", headers, body: raw });
+    expect(replay.status).toBe(409);
+    expect(await replay.json()).toMatchObject({ error: { code: "conflict" } });
+    await callbackFor(body.job_id);
+    expect(ollama.requests.filter((r) => r.body?.messages?.[1]?.content === body.user)).toHaveLength(1);
+  });
+
+  it("refuses a body over the cap with 413 from its Content-Length, before reading it", async () => {
+    const { app } = relay();
+    const response = await app.request("/v1/jobs", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Content-Length": String(600 * 1024) },
+      body: "{}",
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: "payload_too_large" } });
+  });
+
   it("answers 503 at once when every slot and waiting place is taken", async () => {
     const { app, runner } = relay({ RELAY_CONCURRENCY: "1", RELAY_QUEUE_LIMIT: "1" });
     const statuses = [];
@@ -147,11 +171,22 @@ describe("job outcomes", () => {
 });
 
 describe("GET /health", () => {
-  it("reports Ollama reachable, the model present and the slots", async () => {
+  it("reports Ollama reachable, the model present and the slots (to a signed caller)", async () => {
     const { app } = relay();
-    const response = await app.request("/health");
+    const response = await app.request("/health", { headers: await signedHeaders(SECRET, "", Math.floor(Date.now() / 1000)) });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ ok: true, ollama: { reachable: true, default_model_present: true }, slots: { running: 0, capacity: 1 } });
+  });
+
+  it("shows no Ollama URL or model list to an unsigned caller; a caller signed with the relay's HMAC sees them", async () => {
+    const { app } = relay();
+    const unsigned = (await (await app.request("/health")).json()) as Record<string, unknown>;
+    expect(unsigned).toEqual({ ok: true, slots: expect.any(Object) });
+    expect(JSON.stringify(unsigned)).not.toContain(ollama.url);
+    const forged = await app.request("/health", { headers: await signedHeaders("another-secret-0123456789", "", Math.floor(Date.now() / 1000)) });
+    expect(JSON.stringify(await forged.json())).not.toContain("llama3.2");
+    const signed = await app.request("/health", { headers: await signedHeaders(SECRET, "", Math.floor(Date.now() / 1000)) });
+    expect(await signed.json()).toMatchObject({ ok: true, ollama: { url: ollama.url, reachable: true, default_model_present: true } });
   });
 
   it("is unhealthy when the model is missing or Ollama is down", async () => {

@@ -1,20 +1,36 @@
 import { createDb, databaseConnectionOf } from "../../../shared/adapters/neon-kysely-db.ts";
+import { postgresReady, redisReady } from "../../../shared/adapters/readiness-probes.ts";
+import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { RelayCallback } from "../../../shared/contracts/analysis.ts";
 import { newApp } from "../../../shared/http/app.ts";
+import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
+import { mountHealthRoutes, queueBound } from "../../../shared/http/readiness.ts";
 import { readSignedJson } from "../../../shared/http/signed-body.ts";
 import { acceptRelayAnswer } from "./analysis.ts";
 import { CALLBACK_PATH, configOf, type Env } from "./env.ts";
 import { analyzeDeps } from "./services.ts";
 
-const MAX_CALLBACK_BYTES = 512 * 1024;
+const MAX_CALLBACK_BYTES = BODY_LIMITS.relayCallback;
 
 export function createApp() {
   const app = newApp<Env>("analyze");
-  app.get("/health", (c) => c.json({ service: "analyze", ok: true }));
+  mountHealthRoutes(app, "analyze", (env) => {
+    const config = configOf(env);
+    return [
+      // Redis is optional here: without it, analyze dedupes in Postgres.
+      ...(config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
+        ? [redisReady(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }))]
+        : []),
+      postgresReady(databaseConnectionOf(config)),
+      queueBound("CLASSIFY_QUEUE", env.CLASSIFY_QUEUE),
+      queueBound("NOTIFY_QUEUE", env.NOTIFY_QUEUE),
+      queueBound("DEAD_LETTER_QUEUE", env.DEAD_LETTER_QUEUE),
+    ];
+  });
 
   /** The Ollama relay's answer to a job, HMAC-signed over `timestamp.body`. */
-  app.post(CALLBACK_PATH, async (c) => {
+  app.post(CALLBACK_PATH, boundedBody(MAX_CALLBACK_BYTES, "relay callback"), async (c) => {
     const config = configOf(c.env);
     if (!config.RELAY_HMAC_SECRET) throw new AppError("not_found", "no relay is configured");
     const callback = await readSignedJson(c, { secret: config.RELAY_HMAC_SECRET, schema: RelayCallback, maxBytes: MAX_CALLBACK_BYTES, who: "relay" });

@@ -2,7 +2,9 @@ import type { AnalyzeContinueV1, AnalyzeRequestedV1, IncidentResolvedV1, NotifyR
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
+import type { IncidentRecord } from "../../../shared/ports/incident-store.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
+import { PermanentError } from "../../../shared/queue/consume.ts";
 import { type AnalysisDeps, conclude, continueAfterJob, handOff, runChain } from "./analysis.ts";
 
 export interface AnalyzeDeps extends AnalysisDeps {
@@ -20,24 +22,10 @@ export interface AnalyzeDeps extends AnalysisDeps {
  * job still pending at a slow provider, and does nothing more. Alerts ingested
  * without Redis are deduplicated here by fingerprint instead.
  */
-export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: AnalyzeDeps): Promise<void> {
-  const { incident_id: incidentId, fingerprint, alert, degraded } = message.payload;
-  const input = { id: incidentId, fingerprint, alert, openedAt: new Date(alert.fired_at), correlationId: message.correlationId };
-  let incident = await deps.incidents.get(incidentId);
-  if (!incident) {
-    // Postgres is the backstop for Redis: an open incident of the fingerprint absorbs this one, whether ingest
-    // ran without Redis (degraded) or Redis forgot the incident (an outage, a flush).
-    const since = new Date(deps.now().getTime() - deps.dedupWindowSeconds * 1000);
-    const result = await deps.incidents.openUnlessOpen(input, since);
-    if (!result.created && result.incident.id !== incidentId) {
-      deps.log({ event: degraded ? "degraded_duplicate_absorbed" : "duplicate_absorbed", fingerprint, incidentId, openIncidentId: result.incident.id });
-      if (!degraded) await deps.alertIndex?.adopt(fingerprint, incidentId, result.incident.id).catch(() => undefined);
-      return;
-    }
-    incident = result.incident;
-    await deps.metrics.increment("awoooi_incidents_total", { source: alert.source, severity: alert.severity });
-  }
-
+export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: AnalyzeDeps, delivery: Delivery = FIRST_DELIVERY): Promise<void> {
+  const incident = await openIncident(message, deps, delivery);
+  if (!incident) return;
+  const { alert } = message.payload;
   const smokeRun = smokeRunOf(alert);
   if (smokeRun) {
     // A smoke run proves the chain, not a model: rules only, then on to classify.
@@ -49,6 +37,58 @@ export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: 
   if (incident.rca) return handOff(incident, deps, message.correlationId);
   if (incident.pending && incident.pending.until > deps.now()) return;
   await runChain(incident, 0, deps, message.correlationId);
+}
+
+/** Which delivery of its message this is (1-based), and how many the queue makes before giving up. */
+export interface Delivery {
+  readonly attempts: number;
+  readonly maxDeliveries: number;
+}
+const FIRST_DELIVERY: Delivery = { attempts: 1, maxDeliveries: Number.POSITIVE_INFINITY };
+
+/**
+ * The incident row of an admitted alert, opened once. Undefined when Postgres
+ * already had the fingerprint open (this one was absorbed into it). When the row
+ * can never be written (Postgres refuses the data) or this was the queue's last
+ * delivery, the fingerprint's Redis key is released before the message is
+ * dead-lettered, so Redis never points repeats at an incident that does not exist.
+ */
+async function openIncident(message: AnalyzeRequestedV1, deps: AnalyzeDeps, delivery: Delivery): Promise<IncidentRecord | undefined> {
+  const { incident_id: incidentId, fingerprint, alert, degraded } = message.payload;
+  const input = { id: incidentId, fingerprint, alert, openedAt: new Date(alert.fired_at), correlationId: message.correlationId };
+  try {
+    const existing = await deps.incidents.get(incidentId);
+    if (existing) return existing;
+    // Postgres is the backstop for Redis: an open incident of the fingerprint absorbs this one, whether ingest
+    // ran without Redis (degraded) or Redis forgot the incident (an outage, a flush).
+    const since = new Date(deps.now().getTime() - deps.dedupWindowSeconds * 1000);
+    const result = await deps.incidents.openUnlessOpen(input, since);
+    if (!result.created && result.incident.id !== incidentId) {
+      deps.log({ event: degraded ? "degraded_duplicate_absorbed" : "duplicate_absorbed", fingerprint, incidentId, openIncidentId: result.incident.id });
+      if (!degraded) await deps.alertIndex?.adopt(fingerprint, incidentId, result.incident.id).catch(() => undefined);
+      return undefined;
+    }
+    await deps.metrics.increment("awoooi_incidents_total", { source: alert.source, severity: alert.severity });
+    return result.incident;
+  } catch (error) {
+    const refused = isDataRefusal(error);
+    if (!refused && delivery.attempts < delivery.maxDeliveries) throw error;
+    const released = await deps.alertIndex
+      ?.release([{ fingerprint, value: incidentId }], [incidentId])
+      .then(() => true)
+      .catch(() => false);
+    deps.log({ event: "incident_unstorable", incidentId, fingerprint, attempts: delivery.attempts, released: released ?? false, error: String(error) });
+    throw new PermanentError(
+      `incident ${incidentId} could not be stored after ${delivery.attempts} deliveries${refused ? " (Postgres refused the data)" : ""}: ${String(error).slice(0, 300)}; ` +
+        (released ? `fingerprint ${fingerprint} released, so its next sighting opens a new incident` : `fingerprint ${fingerprint} could not be released`),
+    );
+  }
+}
+
+/** Postgres data exceptions (SQLSTATE class 22, e.g. 22P05 unsupported Unicode escape): retrying cannot help. */
+function isDataRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("22");
 }
 
 export async function handleAnalyzeContinue(message: AnalyzeContinueV1, deps: AnalyzeDeps): Promise<void> {

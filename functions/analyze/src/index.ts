@@ -2,6 +2,7 @@ import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kyse
 import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { createApp } from "./app.ts";
+import { ANALYZE_MAX_DELIVERIES } from "./deliveries.ts";
 import { configOf, type Env } from "./env.ts";
 import { handleAnalyzeContinue, handleAnalyzeRequested, handleIncidentResolved } from "./handle.ts";
 import { analyzeDeps } from "./services.ts";
@@ -18,10 +19,10 @@ export default {
         queue: batch.queue,
         schema: AnalyzeQueueMessage,
         deadLetters: env.DEAD_LETTER_QUEUE,
-        handle: (message) => {
+        handle: (message, { attempts }) => {
           switch (message.type) {
             case "analyze.requested":
-              return handleAnalyzeRequested(message, deps);
+              return handleAnalyzeRequested(message, deps, { attempts, maxDeliveries: ANALYZE_MAX_DELIVERIES });
             case "analyze.continue":
               return handleAnalyzeContinue(message, deps);
             case "incident.resolved":

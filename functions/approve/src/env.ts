@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApproversEnv, LinkKeysEnv } from "../../../shared/config/approvers.ts";
-import { DatabaseEnv, parseEnv, RedisEnv, Token } from "../../../shared/config/env.ts";
+import { DatabaseEnv, Flag, parseEnv, RedisEnv, Token } from "../../../shared/config/env.ts";
 import { perPriorityDuration } from "../../../shared/config/per-priority.ts";
 import { DEFAULT_SLA_POLICY } from "../../../shared/domain/sla.ts";
 
@@ -13,8 +13,10 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
     APPROVERS: ApproversEnv,
     /** Bearer token for the ops API (`/api/v1/...` reads). */
     OPS_TOKEN: Token,
-    /** Bearer (or Basic password) a Prometheus scrape must present at /metrics. Unset: /metrics is open. */
+    /** Bearer (or Basic password) a Prometheus scrape must present at /metrics. Required unless METRICS_PUBLIC is on. */
     METRICS_TOKEN: Token.optional(),
+    /** Serve /metrics without a token. Off by default: counters reveal alert volume and sources (the dev stack turns it on). */
+    METRICS_PUBLIC: Flag,
     /** This bundle's public origin: the executor's callback URL is built on it. */
     PUBLIC_BASE_URL: z.url(),
     /** Where approved actions are POSTed. Unset: the approval page shows the command to run by hand. */
@@ -33,6 +35,9 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
     SLA_RESPONSE: perPriorityDuration(DEFAULT_SLA_POLICY.responseSeconds),
   })
   .superRefine((config, ctx) => {
+    if (!config.METRICS_TOKEN && !config.METRICS_PUBLIC) {
+      ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "is required (or set METRICS_PUBLIC=true to serve /metrics without a token)" });
+    }
     if (config.EXECUTOR_URL && !config.EXECUTOR_SECRET) {
       ctx.addIssue({ code: "custom", path: ["EXECUTOR_SECRET"], message: "is required when EXECUTOR_URL is set" });
     }

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { ExecutionResult } from "../../../shared/contracts/execution.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
+import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { readSignedJson } from "../../../shared/http/signed-body.ts";
 import type { ExecutionRecord } from "../../../shared/ports/execution-store.ts";
@@ -38,7 +39,7 @@ export function executionJson(execution: ExecutionRecord) {
 
 /** The executor's report, signed with EXECUTOR_SECRET like the hand-off it answers. */
 export function mountExecutionRoutes(app: Hono<ApproveEnv>): void {
-  app.post(EXECUTION_RESULT_PATH, async (c) => {
+  app.post(EXECUTION_RESULT_PATH, boundedBody(BODY_LIMITS.executionResult, "execution result"), async (c) => {
     const services = c.get("services");
     if (!services.executorSecret) throw new AppError("not_found", "no executor is configured (EXECUTOR_SECRET is unset)");
     const id = z.uuid().safeParse(c.req.param("id"));

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ApproverId, Decision } from "../../../shared/contracts/approval.ts";
 import { type LinkVerdict, verifyLink } from "../../../shared/domain/approval-link.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
+import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import type { Env } from "./env.ts";
 import { applyResult, executeRequested } from "./executions.ts";
@@ -129,7 +130,7 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
   });
 
   /** "Mark done / mark failed" after running an approved command by hand; the approver's own link authenticates. */
-  app.post("/approve/:approvalId/result", async (c) => {
+  app.post("/approve/:approvalId/result", boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
     const approvalId = c.req.param("approvalId");
     const raw = await formFields(c);
     if (!raw) return c.html(refusalPage("Unsupported request", "Results are sent by the approval page's form."), 415, PAGE_HEADERS);
@@ -168,7 +169,7 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
     }
   });
 
-  app.post("/approve/:approvalId", async (c) => {
+  app.post("/approve/:approvalId", boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
     const approvalId = c.req.param("approvalId");
     const raw = await formFields(c);
     if (!raw) return c.html(refusalPage("Unsupported request", "Decisions are sent by the confirm page's form."), 415, PAGE_HEADERS);

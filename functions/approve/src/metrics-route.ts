@@ -9,7 +9,7 @@ import type { ApproveServices } from "./services.ts";
 
 type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
 
-/** Prometheus scrape endpoint: the counters every function keeps in Redis, summed. Bearer `METRICS_TOKEN` when set. */
+/** Prometheus scrape endpoint: the counters every function keeps in Redis, summed. Bearer `METRICS_TOKEN` (open only with METRICS_PUBLIC). */
 export function mountMetricsRoute(app: Hono<ApproveEnv>): void {
   app.get("/metrics", async (c) => {
     const token = configOf(c.env).METRICS_TOKEN;

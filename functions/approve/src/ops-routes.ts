@@ -166,6 +166,8 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
     return c.json({
       ...incidentIdentity(incident),
       message: incident.alert.message,
+      // What ingest shortened so the alert fit one queue message, in the order it was cut (docs/ingest.md).
+      trimmed: incident.alert.trimmed ?? [],
       hit_count: counters?.hitCount ?? 1,
       first_seen: counters ? new Date(counters.firstSeen).toISOString() : iso(incident.openedAt),
       last_seen: counters ? new Date(counters.lastSeen).toISOString() : iso(incident.openedAt),

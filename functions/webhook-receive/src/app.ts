@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { redisReady } from "../../../shared/adapters/readiness-probes.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashParkingLot } from "../../../shared/adapters/upstash-parking-lot.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
@@ -7,7 +7,9 @@ import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke
 import { perEnv } from "../../../shared/config/env.ts";
 import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
+import { boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
+import { mountHealthRoutes, queueBound } from "../../../shared/http/readiness.ts";
 import { validateJson } from "../../../shared/http/validation.ts";
 import { publishAll } from "../../../shared/queue/publish.ts";
 import { authenticateSource } from "./auth.ts";
@@ -55,12 +57,7 @@ function measure(source: string, deps: (env: Env) => IngestDeps): MiddlewareHand
 }
 
 function limitBody(route: SourceRoute): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: route.maxBytes,
-    onError: () => {
-      throw new AppError("payload_too_large", `body larger than ${route.maxBytes} bytes (the ${route.source} limit)`);
-    },
-  });
+  return boundedBody(route.maxBytes, `${route.source} body`);
 }
 
 const requireJson: MiddlewareHandler = async (c, next) => {
@@ -74,7 +71,14 @@ const requireJson: MiddlewareHandler = async (c, next) => {
 export function createApp(deps: (env: Env) => IngestDeps = depsFor) {
   const app = newApp<Env>("webhook-receive");
 
-  app.get("/health", (c) => c.json({ service: "webhook-receive", ok: true }));
+  mountHealthRoutes(app, "webhook-receive", (env) => {
+    const config = configOf(env);
+    return [
+      redisReady(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })),
+      queueBound("ANALYZE_QUEUE", env.ANALYZE_QUEUE),
+      queueBound("DEAD_LETTER_QUEUE", env.DEAD_LETTER_QUEUE),
+    ];
+  });
 
   for (const source of SOURCES) {
     const route = SOURCE_ROUTES[source];

@@ -16,7 +16,7 @@ export function authenticateSource(source: SourceName): MiddlewareHandler {
   return async function authenticate(c, next) {
     const config = configOf(c.env as Env);
     if (source === "sentry" && config.SENTRY_CLIENT_SECRET) {
-      await verifySentry(c, config.SENTRY_CLIENT_SECRET);
+      await verifySentry(c, config.SENTRY_CLIENT_SECRET, config.SIGNATURE_MAX_AGE_SECONDS);
     } else if (source === "grafana" && config.GRAFANA_WEBHOOK_SECRET) {
       await verifyGrafana(c, config);
     } else {
@@ -26,9 +26,16 @@ export function authenticateSource(source: SourceName): MiddlewareHandler {
   };
 }
 
-async function verifySentry(c: Context, secret: string): Promise<void> {
+async function verifySentry(c: Context, secret: string, maxAgeSeconds: number): Promise<void> {
   const signature = c.req.header("Sentry-Hook-Signature");
   if (!signature) throw unauthorized("missing Sentry-Hook-Signature");
+  // Sentry sends its send time (seconds) beside the signature. Its MAC does not cover it, so this stops a
+  // captured request replayed as it was sent; repeats that get through are aggregated by dedup anyway.
+  const timestamp = c.req.header("Sentry-Hook-Timestamp");
+  if (timestamp !== undefined) {
+    if (!/^\d{1,12}(\.\d+)?$/.test(timestamp)) throw unauthorized("malformed Sentry-Hook-Timestamp");
+    if (Math.abs(Date.now() / 1000 - Number(timestamp)) > maxAgeSeconds) throw unauthorized("Sentry-Hook-Timestamp outside the allowed window");
+  }
   const raw = new Uint8Array(await c.req.arrayBuffer());
   if (!(await verifyHexHmacSha256(secret, raw, signature))) throw unauthorized("Sentry-Hook-Signature does not match the body");
 }

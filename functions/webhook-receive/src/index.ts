@@ -5,8 +5,8 @@ import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.t
 import { createUpstashParkingLot } from "../../../shared/adapters/upstash-parking-lot.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
-import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
-import { publishAll } from "../../../shared/queue/publish.ts";
+import { AnalyzeQueueMessage, DeadLetterV1 } from "../../../shared/contracts/queue.ts";
+import { publish, publishAll } from "../../../shared/queue/publish.ts";
 import { createApp } from "./app.ts";
 import { drainParked } from "./drain-parked.ts";
 import { configOf, type Env } from "./env.ts";
@@ -22,7 +22,9 @@ function drain(env: Env) {
   return drainParked({
     parking,
     enqueue: (messages) => publishAll(env.ANALYZE_QUEUE, AnalyzeQueueMessage, messages),
+    deadLetter: (message) => publish(env.DEAD_LETTER_QUEUE, DeadLetterV1, message),
     log,
+    now: () => new Date(),
   });
 }
 

@@ -2,6 +2,7 @@ import type { Fingerprint, IncidentId, NormalizedAlert } from "../../../shared/c
 import type { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { fingerprintOf } from "../../../shared/domain/fingerprint.ts";
 import { scrubAlert } from "../../../shared/domain/normalize/scrub-alert.ts";
+import { fitAlertToMessage } from "../../../shared/domain/queue-fit.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import { overflowAlert, overflowIdentity, stormAlert, stormIdentity } from "../../../shared/domain/synthetic-incidents.ts";
 import { type Admission, type AdmissionPolicy, type AlertIndex, memberValue, type Release } from "../../../shared/ports/alert-index.ts";
@@ -174,7 +175,8 @@ function followUps(
         id: `analyze:${incidentId}`,
         occurredAt,
         correlationId: ctx.correlationId,
-        payload: { incident_id: incidentId, fingerprint: fp, alert: subject, degraded: ctx.degraded },
+        // Trimmed (and flagged) rather than refused by the queue: one huge alert must not fail the request.
+        payload: { incident_id: incidentId, fingerprint: fp, alert: fitAlertToMessage(subject), degraded: ctx.degraded },
       });
     const incidentId = admission.incidentId;
     switch (admission.event) {

@@ -1,4 +1,5 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { Ollama } from "ollama/browser";
 import { RelayJob } from "../../../shared/contracts/analysis.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignedRequest } from "../../../shared/http/signatures.ts";
@@ -13,9 +14,10 @@ const error = (code: string, message: string) => ({ error: { code, message } });
 export function createRelayApp(config: RelayConfig, runner: JobRunner, fetchImpl: typeof fetch = fetch) {
   const app = new Hono();
 
-  app.post("/v1/jobs", async (c) => {
+  const tooLarge = (c: Context) => c.json(error("payload_too_large", `job larger than ${MAX_JOB_BYTES} bytes`), 413);
+  // Refused before the body is read whole: from Content-Length, or while it streams in.
+  app.post("/v1/jobs", bodyLimit({ maxSize: MAX_JOB_BYTES, onError: tooLarge }), async (c) => {
     const body = await c.req.text();
-    if (body.length > MAX_JOB_BYTES) return c.json(error("payload_too_large", `job larger than ${MAX_JOB_BYTES} bytes`), 413);
     const authentic = await verifySignedRequest(
       config.RELAY_HMAC_SECRET,
       body,
@@ -33,12 +35,18 @@ export function createRelayApp(config: RelayConfig, runner: JobRunner, fetchImpl
     if (!job.success) return c.json(error("invalid_body", job.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")), 400);
     const outcome = runner.offer(job.data);
     if (outcome === "accepted") return c.json({ job_id: job.data.job_id, status: "accepted" }, 202);
+    if (outcome === "duplicate") return c.json(error("conflict", `job ${job.data.job_id} was already accepted; it runs once`), 409);
     // analyze falls back to its next provider instead of waiting.
     return c.json(error("unavailable", outcome === "full" ? "all GPU slots and waiting places are taken" : "relay is shutting down"), 503, {
       "Retry-After": "30",
     });
   });
 
+  /**
+   * Liveness and readiness. Unsigned callers learn only `ok` and the slots; the
+   * Ollama URL and model list are shown only to a caller signed with the
+   * relay's HMAC (an empty body, like a job's signature), e.g. analyze or ops.
+   */
   app.get("/health", async (c) => {
     const ollama = new Ollama({ host: config.OLLAMA_URL, fetch: (input, init) => fetchImpl(input, { ...init, signal: AbortSignal.timeout(3_000) }) });
     let models: string[] = [];
@@ -52,10 +60,16 @@ export function createRelayApp(config: RelayConfig, runner: JobRunner, fetchImpl
     const modelPresent = models.some((name) => name === config.OLLAMA_MODEL || name.split(":")[0] === config.OLLAMA_MODEL);
     const stats = runner.stats();
     const ok = reachable && modelPresent && stats.accepting;
-    return c.json(
-      { ok, ollama: { url: config.OLLAMA_URL, reachable, models, default_model: config.OLLAMA_MODEL, default_model_present: modelPresent }, slots: stats },
-      ok ? 200 : 503,
+    const signed = await verifySignedRequest(
+      config.RELAY_HMAC_SECRET,
+      "",
+      { timestamp: c.req.header(TIMESTAMP_HEADER), signature: c.req.header(SIGNATURE_HEADER) },
+      Math.floor(Date.now() / 1000),
     );
+    const detail = signed
+      ? { ollama: { url: config.OLLAMA_URL, reachable, models, default_model: config.OLLAMA_MODEL, default_model_present: modelPresent } }
+      : {};
+    return c.json({ ok, ...detail, slots: stats }, ok ? 200 : 503);
   });
 
   app.notFound((c) => c.json(error("not_found", "no such route"), 404));

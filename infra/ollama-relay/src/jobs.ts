@@ -18,6 +18,10 @@ type Log = (event: Record<string, unknown>) => void;
  * bounded waiting line, and delivers each result — or error — to the job's
  * callback URL, signed, retrying with backoff until the receiver answers 2xx.
  */
+/** How long a job id is remembered: well past the signed request's 5-minute window. */
+const SEEN_JOB_MS = 15 * 60_000;
+const MAX_SEEN_JOBS = 100_000;
+
 export class JobRunner {
   readonly #config: RelayConfig;
   readonly #log: Log;
@@ -26,6 +30,8 @@ export class JobRunner {
   readonly #active = new Set<Promise<void>>();
   #running = 0;
   #accepting = true;
+  /** Job ids taken, with when they may be forgotten: a replayed signed job must not run twice. */
+  readonly #seen = new Map<string, number>();
 
   constructor(config: RelayConfig, log: Log, fetchImpl: typeof fetch = fetch) {
     this.#config = config;
@@ -33,16 +39,31 @@ export class JobRunner {
     this.#fetch = fetchImpl;
   }
 
-  /** Takes a job or refuses at once: `full` when every slot and waiting place is taken, `draining` after SIGTERM. */
-  offer(job: RelayJob): "accepted" | "full" | "draining" {
+  /**
+   * Takes a job or refuses at once: `full` when every slot and waiting place is
+   * taken, `draining` after SIGTERM, `duplicate` for a job id already taken
+   * (within the signature's replay window and then some).
+   */
+  offer(job: RelayJob, nowMs = Date.now()): "accepted" | "full" | "draining" | "duplicate" {
     if (!this.#accepting) return "draining";
+    this.#forgetBefore(nowMs);
+    if (this.#seen.has(job.job_id)) return "duplicate";
     if (this.#running >= this.#config.RELAY_CONCURRENCY) {
       if (this.#waiting.length >= this.#config.RELAY_QUEUE_LIMIT) return "full";
       this.#waiting.push(job);
     } else {
       this.#start(job);
     }
+    this.#seen.set(job.job_id, nowMs + SEEN_JOB_MS);
     return "accepted";
+  }
+
+  #forgetBefore(nowMs: number): void {
+    // Insertion order is expiry order: drop from the front while expired (or while over the cap).
+    for (const [id, until] of this.#seen) {
+      if (until > nowMs && this.#seen.size < MAX_SEEN_JOBS) break;
+      this.#seen.delete(id);
+    }
   }
 
   stats(): JobRunnerStats {

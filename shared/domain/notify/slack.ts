@@ -18,6 +18,11 @@ export function escapeSlack(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
+/** A link target inside `<url|label>`: `|` would end it and `<`/`>`/`&` would start markup, so each is encoded. */
+export function slackLinkTarget(url: string): string {
+  return url.replaceAll("&", "&amp;").replaceAll("|", "%7C").replaceAll("<", "%3C").replaceAll(">", "%3E");
+}
+
 type TextObject = { type: "mrkdwn" | "plain_text"; text: string };
 export type SlackBlock =
   | { type: "header"; text: TextObject }
@@ -63,7 +68,7 @@ export function renderSlack(v: NotificationView, links: readonly ApproverLink[],
   ];
   if (v.kind === "notify_only" && v.reasons.length > 0) blocks.push({ type: "context", elements: [mrkdwn(`Why: ${escapeSlack(v.reasons.join("; "))}`)] });
   const context = [
-    ...(v.sourceLink ? [`<${v.sourceLink.url}|${escapeSlack(v.sourceLink.label)}>`] : []),
+    ...(v.sourceLink ? [`<${slackLinkTarget(v.sourceLink.url)}|${escapeSlack(v.sourceLink.label)}>`] : []),
     `Incident \`${v.incidentId}\``,
     ...(mentions.length > 0 ? [`cc ${mentions.map(escapeSlack).join(" ")}`] : []),
   ];

@@ -132,8 +132,7 @@ export function notificationView(n: Notification, occurrences: Occurrences | und
     seen: occurrences ? `${occurrences.hitCount}× · first ${occurrences.firstSeen} · last ${occurrences.lastSeen}` : `first ${a.fired_at}`,
     approval: approvalLine(n),
     reasons: n.reasons,
-    sourceLink:
-      a.generator_url && /^https?:\/\//i.test(a.generator_url) ? { label: `Open in ${SOURCE_LABEL[a.source] ?? a.source}`, url: a.generator_url } : undefined,
+    sourceLink: linkTarget(a.generator_url) ? { label: `Open in ${SOURCE_LABEL[a.source] ?? a.source}`, url: linkTarget(a.generator_url)! } : undefined,
     incidentId: n.incident_id,
     approvalId: n.approval_id,
     fingerprint: n.fingerprint,
@@ -143,3 +142,18 @@ export function notificationView(n: Notification, occurrences: Occurrences | und
 
 /** `🔴 [P0] PodCrashLoopBackOff on production/api-7d4b` */
 export const titleOf = (v: NotificationView) => `${v.mark} [${v.priority}] ${v.alertType}${v.where ? ` on ${v.where}` : ""}`;
+
+/**
+ * An alert's deep link as a URL a chat may link to: http(s) only, re-serialized
+ * by the URL parser (which percent-encodes spaces, quotes and angle brackets),
+ * or nothing. Alert text must not be able to shape the link's markup.
+ */
+export function linkTarget(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -11,5 +11,5 @@ export function consumerHarness(vars: Record<string, string> = {}) {
   const deadLetters = recordingQueue<DeadLetterV1>();
   const notify = recordingQueue<NotifyRequestedV2>();
   const env = { ...testEnv, ...vars, CLASSIFY_QUEUE: classify, NOTIFY_QUEUE: notify, DEAD_LETTER_QUEUE: deadLetters } as unknown as Env;
-  return { env, classify, notify, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-analyze", bodies) };
+  return { env, classify, notify, deadLetters, run: (bodies: unknown[], attempts = 1) => deliver(worker, env, "awoooi-analyze", bodies, attempts) };
 }

@@ -19,6 +19,13 @@ describe("GET /metrics", () => {
     expect(text).toContain("# TYPE awoooi_webhook_latency_seconds histogram");
   });
 
+  it("refuses to serve without METRICS_TOKEN unless made public on purpose, naming the variable", async () => {
+    const closed = { ...testEnv, METRICS_PUBLIC: undefined, METRICS_TOKEN: undefined };
+    const response = await request("https://awoooi.test/metrics", {}, closed);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { code: "misconfigured", message: expect.stringContaining("METRICS_TOKEN: is required") } });
+  });
+
   it("asks for METRICS_TOKEN when one is set", async () => {
     const env = { ...testEnv, METRICS_TOKEN: "scrape-token-123" };
     expect((await request("https://awoooi.test/metrics", {}, env)).status).toBe(401);

@@ -111,6 +111,18 @@ describe("Sentry", () => {
     expect((await postTo("sentry", undefined, { raw, env, headers: { ...unsigned, "Sentry-Hook-Signature": "zz" } })).response.status).toBe(401);
   });
 
+  it("refuses a correctly signed request whose Sentry-Hook-Timestamp is outside the replay window, or malformed", async () => {
+    const raw = JSON.stringify(sentryEventAlert({ issue_id: uniqueIssue(), project: project() }));
+    const signed = await headers(raw);
+    for (const timestamp of [String(Math.floor(Date.now() / 1000) - 3_600), String(Math.floor(Date.now() / 1000) + 3_600), "yesterday"]) {
+      const { response, json, queue } = await postTo("sentry", undefined, { raw, env, headers: { ...signed, "Sentry-Hook-Timestamp": timestamp } });
+      expect(response.status, timestamp).toBe(401);
+      expect(json.error.message).toMatch(/Sentry-Hook-Timestamp/);
+      expect(queue.sent).toHaveLength(0);
+    }
+    expect((await postTo("sentry", undefined, { raw, env, headers: signed })).response.status).toBe(202);
+  });
+
   it("opens on issue created and closes on issue resolved", async () => {
     const id = uniqueIssue();
     const owner = { id: String(project()), slug: "billing" };

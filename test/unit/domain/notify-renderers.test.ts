@@ -95,6 +95,24 @@ describe("Slack rendering", () => {
   it("escapes &, < and >", () => {
     expect(escapeSlack("<!channel> & <@U1>")).toBe("&lt;!channel&gt; &amp; &lt;@U1&gt;");
   });
+
+  it.each([
+    "https://x> <!channel> <https://evil|Approve",
+    "https://grafana.example/d/x?a=1|Approve> <!channel>",
+    "https://grafana.example/d/x> <!here> <https://evil.example|Approve",
+  ])("renders a hostile source link as inert text: %s", (generatorUrl) => {
+    const message = renderSlack(notificationView(notification({}, { generator_url: generatorUrl }), undefined), []);
+    const mrkdwnTexts = message.blocks.flatMap((b: any) => [
+      b.text?.text,
+      ...(b.fields ?? []).map((f: any) => f.text),
+      ...(b.elements ?? []).map((e: any) => e.text),
+    ]);
+    const all = mrkdwnTexts.filter(Boolean).join("\n");
+    // Only the link we render ourselves may open markup, and it has exactly one target and one label.
+    const markup = [...all.matchAll(/<([^>]*)>/g)].map((m) => m[1]!);
+    expect(markup.every((inner) => /^https?:\/\/[^\s<>|]+\|[^<>|]*$/.test(inner))).toBe(true);
+    expect(all).not.toMatch(/<!(channel|here)/);
+  });
 });
 
 describe("PagerDuty events", () => {

@@ -57,7 +57,7 @@ describe("scrubAlert", () => {
     expect(alert.scrubbed).toBe(true);
     expect(JSON.stringify([alert.message, alert.description, alert.labels, alert.metrics])).not.toMatch(/ignore previous|system:|im_start|you are now/i);
     expect(alert.metrics?.value).toBe(1);
-    expect(alert.raw_payload).toBe(raw);
+    expect(alert.raw_payload).toEqual(raw);
   });
 
   it("never leaves a required field empty", () => {

@@ -16,6 +16,7 @@ describe("the test timing report", () => {
     expect(partOf("/repo/test/functions/webhook-receive/fuzz.test.ts")).toBe("fuzz");
     expect(partOf("/repo/test/e2e/chain.test.ts")).toBe("e2e");
     expect(partOf("/repo/test/faults/matrix.test.ts")).toBe("faults");
+    expect(partOf("/repo/test/faults/end-state-fuzz.test.ts")).toBe("fuzz");
     expect(partOf("/repo/test/infra/ollama-relay.test.ts")).toBe("infra");
   });
 
