@@ -6,7 +6,8 @@
 // several accounts) and DATABASE_URL. Secrets per function: docs/deploy.md.
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { FUNCTIONS, missingSecrets, QUEUES } from "./workers.ts";
+import { configProblems, schemaOf, varsOf } from "./lib/config-check.ts";
+import { FUNCTIONS, missingSecrets, QUEUES, type WorkerInfo } from "./workers.ts";
 
 const { values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false }, env: { type: "string" } } });
 const dryRun = values["dry-run"] ?? false;
@@ -30,32 +31,36 @@ function wrangler(args: string[], options: { allowFailure?: (output: string) => 
 }
 
 /**
- * Refuses to deploy a function whose required secrets are unset: without them
- * it would start misconfigured (or open). A Worker deployed for the first time
- * has none yet, so set them first (`wrangler secret put` creates the Worker).
+ * Refuses to deploy a function that would start misconfigured: a required
+ * secret unset, or a setting in its config's [vars] that its own schema refuses.
+ * A dry run cannot list secrets, so it checks the [vars] values only.
  */
-function checkSecrets(name: string, config: string, required: readonly string[], envArgs: string[]): void {
-  if (dryRun) {
-    console.log(`[dry run] ${name}: would require the secrets ${required.join(", ")}`);
-    return;
+async function checkSettings(fn: WorkerInfo, envArgs: string[]): Promise<void> {
+  let secrets: string[] = [...fn.requiredSecrets];
+  if (!dryRun) {
+    const result = spawnSync(process.execPath, ["node_modules/wrangler/bin/wrangler.js", "secret", "list", "-c", fn.config, "--format", "json", ...envArgs], {
+      encoding: "utf8",
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    });
+    let listed: unknown = [];
+    try {
+      listed = JSON.parse(result.stdout);
+    } catch {
+      // a Worker that does not exist yet has no secrets: every required one is missing
+    }
+    const missing = missingSecrets(fn.requiredSecrets, listed);
+    if (missing.length > 0) throw new Error(`${fn.name}: secret ${missing.join(", ")} not set — run: npx wrangler secret put ${missing[0]} -c ${fn.config}`);
+    secrets = (listed as Array<{ name: string }>).map((entry) => entry.name);
   }
-  const result = spawnSync(process.execPath, ["node_modules/wrangler/bin/wrangler.js", "secret", "list", "-c", config, "--format", "json", ...envArgs], {
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
-  let listed: unknown = [];
-  try {
-    listed = JSON.parse(result.stdout);
-  } catch {
-    // a Worker that does not exist yet has no secrets: every required one is missing
-  }
-  const missing = missingSecrets(required, listed);
-  if (missing.length > 0) {
-    throw new Error(`${name}: secret ${missing.join(", ")} not set — run: npx wrangler secret put ${missing[0]} -c ${config}`);
-  }
+  const schema = await schemaOf(process.cwd(), fn);
+  if (!schema) return;
+  const vars = varsOf(fn.config, values.env);
+  const problems = configProblems(fn.name, schema, vars, secrets).filter((line) => !dryRun || !line.endsWith("(not set)"));
+  if (problems.length > 0) throw new Error(problems.join("; "));
+  console.log(`   ${fn.name}: settings ok${dryRun ? " ([vars] only; secrets are listed at deploy)" : ""}`);
 }
 
-function main(): number {
+async function main(): Promise<number> {
   if (!dryRun) {
     const missing = ["CLOUDFLARE_API_TOKEN", "DATABASE_URL"].filter((name) => !process.env[name]);
     if (missing.length > 0) {
@@ -65,18 +70,19 @@ function main(): number {
   }
   const envArgs = values.env ? ["--env", values.env] : [];
   try {
-    console.log("1. queues");
+    // Before anything is created: a function that would start misconfigured stops the deploy here.
+    console.log("1. settings");
+    for (const fn of FUNCTIONS) await checkSettings(fn, envArgs);
+
+    console.log("2. queues");
     for (const queue of QUEUES) wrangler(["queues", "create", queue], { allowFailure: (out) => /already (exists|taken)/i.test(out) });
 
-    console.log("2. migrations");
+    console.log("3. migrations");
     if (dryRun) console.log("[dry run] npm run migrate (DATABASE_URL)");
     else {
       const migrate = spawnSync(process.execPath, ["scripts/migrate.ts"], { stdio: "inherit", env: process.env });
       if (migrate.status !== 0) throw new Error("migrations failed");
     }
-
-    console.log("3. secrets");
-    for (const fn of FUNCTIONS) checkSecrets(fn.name, fn.config, fn.requiredSecrets, envArgs);
 
     console.log("4. functions");
     for (const fn of FUNCTIONS) wrangler(["deploy", "-c", fn.config, ...envArgs, ...(dryRun ? ["--dry-run"] : [])]);
@@ -92,4 +98,4 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();

@@ -7,10 +7,13 @@ export interface WorkerInfo {
   readonly envInterface: string;
   /** Secrets the function cannot start without; `npm run deploy` refuses to deploy it while one is unset. */
   readonly requiredSecrets: readonly string[];
+  /** The zod schema its `src/env.ts` exports for its settings (checked by `npm run deploy`). */
+  readonly configSchema?: string;
 }
 
 const fn = (name: string, envInterface: string, requiredSecrets: readonly string[]): WorkerInfo => ({
   name,
+  configSchema: `${envInterface.replace(/Bindings$/, "")}Config`,
   config: `functions/${name}/wrangler.toml`,
   tsconfig: `functions/${name}/tsconfig.json`,
   typesFile: `functions/${name}/worker-configuration.d.ts`,
