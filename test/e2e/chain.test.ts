@@ -162,6 +162,45 @@ describe("alerts no queue message could hold as sent", () => {
       body: JSON.stringify(body),
     });
 
+  it.each([
+    [
+      "an Alertmanager summary cut inside an emoji",
+      "alertmanager",
+      (run: string) => {
+        const body = sampleAlertmanagerBody() as {
+          alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; fingerprint: string }>;
+        };
+        body.alerts[0]!.labels.pod = `api-${run}`;
+        body.alerts[0]!.fingerprint = run.padEnd(16, "0").slice(0, 16);
+        body.alerts[0]!.annotations.summary = `${"a".repeat(1_998)}🔥b`;
+        return body;
+      },
+    ],
+    [
+      "a canonical alert whose raw payload holds a NUL",
+      "alerts",
+      (run: string) => ({ alert_type: `Nul${run}`, severity: "warning", source: "e2e", message: "m", raw_payload: { x: "a\u0000b" } }),
+    ],
+  ])("%s: 202, a readable incident, and a repeat aggregates into it", async (_case, source, make) => {
+    const run = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+    const post = async () => {
+      const response = await fetch(`${stack.baseUrl}/api/v1/webhooks/${source}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" },
+        body: JSON.stringify(make(run)),
+      });
+      expect(response.status).toBe(202);
+      return ((await response.json()) as { results: Array<{ incident_id: string; status: string }> }).results[0]!;
+    };
+    const first = await post();
+    expect(first.status).toBe("accepted");
+    const read = () => fetch(`${stack.baseUrl}/api/v1/incidents/${first.incident_id}`, { headers: { Authorization: `Bearer ${stack.vars.OPS_TOKEN}` } });
+    await expect.poll(async () => (await read()).status, { timeout: 60_000, interval: 250 }).toBe(200);
+    const again = await post();
+    expect(again).toMatchObject({ status: "aggregated", incident_id: first.incident_id });
+    expect(((await (await read()).json()) as { hit_count: number }).hit_count).toBe(2);
+  });
+
   it("answers 202 twice for one alert with 160 labels of 1,000 characters beside a normal one, and both incidents are readable", async () => {
     const run = crypto.randomUUID().slice(0, 8);
     const labels = Object.fromEntries(Array.from({ length: 160 }, (_, i) => [`label_${i}`, `${"é".repeat(998)}🔥`]));
