@@ -68,3 +68,8 @@ export function queueBound(name: string, binding: unknown): ReadinessCheck {
     },
   };
 }
+
+/** `queueBound` for each named producer binding of `env`. */
+export function queuesBound(env: object, names: readonly string[]): ReadinessCheck[] {
+  return names.map((name) => queueBound(name, (env as Record<string, unknown>)[name]));
+}

@@ -9,12 +9,12 @@ import analyzeWorker from "../../functions/analyze/src/index.ts";
 import { createApp as createApproveApp } from "../../functions/approve/src/app.ts";
 import { servicesOn } from "../../functions/approve/src/services.ts";
 import classifyWorker from "../../functions/classify/src/index.ts";
-import { createApp as createWebhookApp } from "../../functions/webhook-receive/src/app.ts";
 import { createIncidentStore } from "../../shared/adapters/neon-kysely-incident-store.ts";
 import type { AnalyzeQueueMessage, ClassifyRequestedV1 } from "../../shared/contracts/queue.ts";
 import type { Rca } from "../../shared/contracts/rca.ts";
 import { parseVerdictObject } from "../../shared/domain/rca-parse.ts";
 import { rulesVerdict } from "../../shared/domain/rules-provider.ts";
+import { BEARER, postTo } from "../functions/webhook-receive/support.ts";
 import { FUZZ_CONCURRENCY, FUZZ_RUNS, FUZZ_TIMEOUT, hostileVariantsOf } from "../support/fuzz.ts";
 import { dbForTests, testEnv } from "../support/worker/env.ts";
 import { hostileWebhookBody, SOURCES, type SourceName } from "./webhook-bodies.ts";
@@ -42,29 +42,12 @@ async function consume(worker: { queue?: unknown }, env: object, queue: string, 
   return getQueueResult(batch, ctx);
 }
 
-const webhookApp = createWebhookApp();
 const approveApp = createApproveApp((env) => servicesOn(env, db));
 const ERROR_SHAPE = { error: { code: expect.any(String), message: expect.any(String), requestId: expect.any(String) } };
 
-async function post(source: SourceName, raw: string) {
-  const analyze = recording<AnalyzeQueueMessage>();
-  const headers: Record<string, string> = { Authorization: `Bearer ${testEnv.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
-  if (source === "sentry") headers["Sentry-Hook-Resource"] = "event_alert";
-  const ctx = createExecutionContext();
-  const response = await webhookApp.fetch(
-    new Request(`https://awoooi.test/api/v1/webhooks/${source}`, { method: "POST", headers, body: raw }),
-    { ...testEnv, ANALYZE_QUEUE: analyze } as never,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, messages: analyze.sent };
+function post(source: SourceName, raw: string) {
+  const headers = source === "sentry" ? { ...BEARER, "Sentry-Hook-Resource": "event_alert" } : BEARER;
+  return postTo(source, undefined, { raw, headers });
 }
 
 async function readIncident(id: string): Promise<{ status: number; body: any }> {
@@ -89,15 +72,15 @@ describe(`every 202 becomes a readable incident (${FUZZ_RUNS} hostile bodies per
           const answers = await Promise.all(bodies.map((raw) => post(source, raw)));
           const messages: AnalyzeQueueMessage[] = [];
           const incidentIds = new Set<string>();
-          for (const [i, answer] of answers.entries()) {
-            expect(answer.status, bodies[i]).toBeLessThan(500);
-            if (answer.status >= 400) {
-              expect(answer.json, bodies[i]).toMatchObject(ERROR_SHAPE);
+          for (const [i, { response, json, queue }] of answers.entries()) {
+            expect(response.status, bodies[i]).toBeLessThan(500);
+            if (response.status >= 400) {
+              expect(json, bodies[i]).toMatchObject(ERROR_SHAPE);
               continue;
             }
-            expect(answer.status, bodies[i]).toBe(202);
-            messages.push(...answer.messages);
-            for (const result of answer.json.results as Array<{ incident_id: string | null }>) if (result.incident_id) incidentIds.add(result.incident_id);
+            expect(response.status, bodies[i]).toBe(202);
+            messages.push(...(queue.sent as AnalyzeQueueMessage[]));
+            for (const result of json.results as Array<{ incident_id: string | null }>) if (result.incident_id) incidentIds.add(result.incident_id);
           }
           if (messages.length > 0) {
             const result = await consume(analyzeWorker, downstream(), "awoooi-analyze", messages);

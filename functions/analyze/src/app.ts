@@ -1,11 +1,10 @@
 import { createDb, databaseConnectionOf } from "../../../shared/adapters/neon-kysely-db.ts";
-import { postgresReady, redisReady } from "../../../shared/adapters/readiness-probes.ts";
-import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { RelayCallback } from "../../../shared/contracts/analysis.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { mountHealthRoutes, queueBound } from "../../../shared/http/readiness.ts";
+import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { readSignedJson } from "../../../shared/http/signed-body.ts";
 import { acceptRelayAnswer } from "./analysis.ts";
 import { CALLBACK_PATH, configOf, type Env } from "./env.ts";
@@ -15,19 +14,8 @@ const MAX_CALLBACK_BYTES = BODY_LIMITS.relayCallback;
 
 export function createApp() {
   const app = newApp<Env>("analyze");
-  mountHealthRoutes(app, "analyze", (env) => {
-    const config = configOf(env);
-    return [
-      // Redis is optional here: without it, analyze dedupes in Postgres.
-      ...(config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
-        ? [redisReady(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }))]
-        : []),
-      postgresReady(databaseConnectionOf(config)),
-      queueBound("CLASSIFY_QUEUE", env.CLASSIFY_QUEUE),
-      queueBound("NOTIFY_QUEUE", env.NOTIFY_QUEUE),
-      queueBound("DEAD_LETTER_QUEUE", env.DEAD_LETTER_QUEUE),
-    ];
-  });
+  // Redis is optional here (without it analyze dedupes in Postgres): storeChecks skips what is not configured.
+  mountHealthRoutes(app, "analyze", (env) => [...storeChecks(configOf(env)), ...queuesBound(env, ["CLASSIFY_QUEUE", "NOTIFY_QUEUE", "DEAD_LETTER_QUEUE"])]);
 
   /** The Ollama relay's answer to a job, HMAC-signed over `timestamp.body`. */
   app.post(CALLBACK_PATH, boundedBody(MAX_CALLBACK_BYTES, "relay callback"), async (c) => {

@@ -1,9 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { databaseConnectionOf } from "../../../shared/adapters/neon-kysely-db.ts";
-import { postgresReady, redisReady } from "../../../shared/adapters/readiness-probes.ts";
-import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
+import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { type AppEnv, newApp } from "../../../shared/http/app.ts";
-import { mountHealthRoutes, queueBound } from "../../../shared/http/readiness.ts";
+import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { mountDocsRoutes } from "./docs-routes.ts";
 import { configOf, type Env } from "./env.ts";
 import { mountExecutionRoutes } from "./execution-routes.ts";
@@ -21,16 +19,10 @@ type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
 export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
   const app = newApp<Env>("approve") as unknown as import("hono").Hono<ApproveEnv>;
 
-  mountHealthRoutes(app as never, "approve", (env: Env) => {
-    const config = configOf(env);
-    return [
-      redisReady(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })),
-      postgresReady(databaseConnectionOf(config)),
-      queueBound("NOTIFY_QUEUE", env.NOTIFY_QUEUE),
-      queueBound("EXECUTE_QUEUE", env.EXECUTE_QUEUE),
-      queueBound("DEAD_LETTER_QUEUE", env.DEAD_LETTER_QUEUE),
-    ];
-  });
+  mountHealthRoutes(app as never, "approve", (env: Env) => [
+    ...storeChecks(configOf(env)),
+    ...queuesBound(env, ["NOTIFY_QUEUE", "EXECUTE_QUEUE", "DEAD_LETTER_QUEUE"]),
+  ]);
 
   app.use(
     "*",

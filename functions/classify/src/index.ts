@@ -1,30 +1,21 @@
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
-import { postgresReady, redisReady } from "../../../shared/adapters/readiness-probes.ts";
+import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { createUpstashTrustCounters } from "../../../shared/adapters/upstash-trust-counters.ts";
 import { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
-import { mountHealthRoutes, queueBound } from "../../../shared/http/readiness.ts";
+import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env, trustPolicyOf } from "./env.ts";
 import { handleClassifyRequested } from "./handle.ts";
 
 const app = newApp<Env>("classify");
-mountHealthRoutes(app, "classify", (env) => {
-  const config = configOf(env);
-  return [
-    redisReady(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })),
-    postgresReady(databaseConnectionOf(config)),
-    queueBound("NOTIFY_QUEUE", env.NOTIFY_QUEUE),
-    queueBound("EXECUTE_QUEUE", env.EXECUTE_QUEUE),
-    queueBound("DEAD_LETTER_QUEUE", env.DEAD_LETTER_QUEUE),
-  ];
-});
+mountHealthRoutes(app, "classify", (env) => [...storeChecks(configOf(env)), ...queuesBound(env, ["NOTIFY_QUEUE", "EXECUTE_QUEUE", "DEAD_LETTER_QUEUE"])]);
 
 export default {
   fetch: app.fetch,

@@ -1,5 +1,5 @@
 import { createPagerDutySender } from "../../../shared/adapters/pagerduty-events-sender.ts";
-import { redisReady } from "../../../shared/adapters/readiness-probes.ts";
+import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { createSentrySender } from "../../../shared/adapters/sentry-comment-sender.ts";
 import { createWebhookSender } from "../../../shared/adapters/signed-webhook-sender.ts";
 import { createSlackSender } from "../../../shared/adapters/slack-webhook-sender.ts";
@@ -13,7 +13,7 @@ import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke
 import { perEnv } from "../../../shared/config/env.ts";
 import { DeadLetterV1, NotifyQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
-import { mountHealthRoutes, queueBound } from "../../../shared/http/readiness.ts";
+import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env, routingOf } from "./env.ts";
@@ -59,13 +59,7 @@ const depsFor = perEnv((env: Env): NotifyDeps => {
 });
 
 const app = newApp<Env>("notify");
-mountHealthRoutes(app, "notify", (env) => {
-  const config = configOf(env);
-  return [
-    redisReady(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })),
-    queueBound("DEAD_LETTER_QUEUE", env.DEAD_LETTER_QUEUE),
-  ];
-});
+mountHealthRoutes(app, "notify", (env) => [...storeChecks(configOf(env)), ...queuesBound(env, ["DEAD_LETTER_QUEUE"])]);
 
 /** Local dev only: what notify would have sent, newest first. Absent unless DEV_INBOX is on. */
 app.get("/dev/inbox", async (c) => {

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { redisReady } from "../../../shared/adapters/readiness-probes.ts";
+import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashParkingLot } from "../../../shared/adapters/upstash-parking-lot.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
@@ -9,7 +9,7 @@ import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { mountHealthRoutes, queueBound } from "../../../shared/http/readiness.ts";
+import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { validateJson } from "../../../shared/http/validation.ts";
 import { publishAll } from "../../../shared/queue/publish.ts";
 import { authenticateSource } from "./auth.ts";
@@ -71,14 +71,7 @@ const requireJson: MiddlewareHandler = async (c, next) => {
 export function createApp(deps: (env: Env) => IngestDeps = depsFor) {
   const app = newApp<Env>("webhook-receive");
 
-  mountHealthRoutes(app, "webhook-receive", (env) => {
-    const config = configOf(env);
-    return [
-      redisReady(createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })),
-      queueBound("ANALYZE_QUEUE", env.ANALYZE_QUEUE),
-      queueBound("DEAD_LETTER_QUEUE", env.DEAD_LETTER_QUEUE),
-    ];
-  });
+  mountHealthRoutes(app, "webhook-receive", (env) => [...storeChecks(configOf(env)), ...queuesBound(env, ["ANALYZE_QUEUE", "DEAD_LETTER_QUEUE"])]);
 
   for (const source of SOURCES) {
     const route = SOURCE_ROUTES[source];
