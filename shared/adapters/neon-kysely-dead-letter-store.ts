@@ -1,26 +1,19 @@
 import type { Kysely } from "kysely";
+import { storableDeep, storableText } from "../domain/text.ts";
 import type { DeadLetterEntry, DeadLetterStore } from "../ports/dead-letter-store.ts";
 import { type Database, json } from "./neon-kysely-db.ts";
 
-/**
- * Postgres text and jsonb hold neither NUL nor lone UTF-16 surrogates. A dead
- * letter is kept for people to read, so NUL becomes the visible ␀ and a lone
- * surrogate the replacement character, instead of the message being unstorable.
- */
-const storable = (text: string) => text.replaceAll("\u0000", "\u2400").toWellFormed();
-const storableJson = (value: unknown) =>
-  json(value)
-    .replaceAll("\\u0000", "\\u2400")
-    .replace(/\\ud[89a-f][0-9a-f]{2}/gi, "\\ufffd");
+// A dead letter is kept for people to read: its text is made storable (NUL → ␀,
+// lone surrogate → U+FFFD) with the same scrub ingest uses, never refused.
 /** The column is a 32-bit integer; a hostile count must not make the row unstorable. */
 const storableCount = (n: number) => Math.min(Math.max(Math.trunc(n) || 0, 0), 2_147_483_647);
 
 const rowOf = ({ queue, messageId, reason, attempts, body }: DeadLetterEntry) => ({
-  queue: storable(queue),
-  message_id: storable(messageId),
-  reason: storable(reason),
+  queue: storableText(queue),
+  message_id: storableText(messageId),
+  reason: storableText(reason),
   attempts: storableCount(attempts),
-  body: body === undefined ? null : storableJson(body),
+  body: body === undefined ? null : json(storableDeep(body)),
 });
 
 export function createDeadLetterStore(db: Kysely<Database>): DeadLetterStore {

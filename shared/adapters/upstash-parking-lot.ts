@@ -1,3 +1,4 @@
+import { clip } from "../domain/text.ts";
 import type { ParkedEntry, ParkingLot } from "../ports/parking-lot.ts";
 import { KEY_PREFIX } from "./upstash-alert-index.ts";
 import type { Redis } from "./upstash-redis.ts";
@@ -8,6 +9,8 @@ const LEASE = `${KEY_PREFIX}parked:lease`;
 const FAILURES = `${KEY_PREFIX}parked:failures`;
 /** A drainer that has not finished in this long is taken for crashed; its claims return to the lot. */
 const LEASE_MS = 120_000;
+/** Failure counts of entries that were never settled are forgotten after a week. */
+const FAILURES_TTL_SECONDS = 7 * 86_400;
 
 /**
  * One round trip: take the lease (or give up if another drainer holds it),
@@ -31,14 +34,38 @@ end
 return out
 `;
 
-/** KEYS: claimed, lot (for release) or claimed only (settle). ARGV: mode, entries… */
+/**
+ * Settles (removes) or releases (returns to the lot's oldest end) claimed
+ * entries; a settled entry's failure count goes with it.
+ * KEYS: claimed, lot, failures. ARGV: mode, then entry and failure field pairs.
+ */
 const SETTLE_SCRIPT = `
-for i = 2, #ARGV do
+for i = 2, #ARGV, 2 do
   local removed = redis.call('LREM', KEYS[1], 1, ARGV[i])
-  if ARGV[1] == 'release' and removed > 0 then redis.call('RPUSH', KEYS[2], ARGV[i]) end
+  if ARGV[1] == 'release' then
+    if removed > 0 then redis.call('RPUSH', KEYS[2], ARGV[i]) end
+  else
+    redis.call('HDEL', KEYS[3], ARGV[i + 1])
+  end
 end
-return #ARGV - 1
+return 1
 `;
+
+/** KEYS: failures. ARGV: field, ttl seconds. Answers the new count. */
+const FAILURE_SCRIPT = `
+local count = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return count
+`;
+
+/** KEYS: lease. ARGV: token. Deletes the lease only while it is still this drainer's. */
+const END_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** KEYS: lot, claimed. Everything not yet sent: waiting and claimed. */
+const SIZE_SCRIPT = `return redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[2])`;
 
 /** A Redis list: new messages at the head, the oldest claimed from the tail. */
 export function createUpstashParkingLot(redis: Redis, options: { leaseMs?: number } = {}): ParkingLot {
@@ -47,11 +74,14 @@ export function createUpstashParkingLot(redis: Redis, options: { leaseMs?: numbe
   const leaseMs = options.leaseMs ?? LEASE_MS;
   const claimScript = redis.createScript<string[]>(CLAIM_SCRIPT);
   const settleScript = redis.createScript<number>(SETTLE_SCRIPT);
+  const failureScript = redis.createScript<number>(FAILURE_SCRIPT);
+  const endScript = redis.createScript<number>(END_SCRIPT);
+  const sizeScript = redis.createScript<number>(SIZE_SCRIPT);
   const move = async (mode: "settle" | "release", entries: readonly ParkedEntry[]) => {
     if (entries.length === 0) return;
     // Released entries go back oldest-last, so the oldest is claimed first again.
-    const raws = entries.map((e) => e.raw);
-    await settleScript.exec([CLAIMED, LOT], [mode, ...(mode === "release" ? raws.reverse() : raws)]);
+    const ordered = mode === "release" ? [...entries].reverse() : entries;
+    await settleScript.exec([CLAIMED, LOT, FAILURES], [mode, ...ordered.flatMap((e) => [e.raw, failureField(e)])]);
   };
   return {
     async park(messages) {
@@ -62,22 +92,17 @@ export function createUpstashParkingLot(redis: Redis, options: { leaseMs?: numbe
       const raws = (await claimScript.exec([LOT, CLAIMED, LEASE], [leaseToken, String(limit), String(leaseMs)])) ?? [];
       return raws.map((raw) => ({ raw, body: parse(raw) }));
     },
-    async settle(entries) {
-      await move("settle", entries);
-      if (entries.length > 0) await redis.hdel(FAILURES, ...entries.map((e) => failureField(e)));
-    },
+    settle: (entries) => move("settle", entries),
     release: (entries) => move("release", entries),
     async recordFailure(entry) {
-      const count = await redis.hincrby(FAILURES, failureField(entry), 1);
-      await redis.expire(FAILURES, 7 * 86_400);
-      return count;
+      return Number(await failureScript.exec([FAILURES], [failureField(entry), String(FAILURES_TTL_SECONDS)]));
     },
     async endDrain() {
       // Only our own lease: a later drainer's must not be cut short.
-      if ((await redis.get<string>(LEASE)) === leaseToken) await redis.del(LEASE);
+      await endScript.exec([LEASE], [leaseToken]);
     },
     async size() {
-      return (await redis.llen(LOT)) + (await redis.llen(CLAIMED));
+      return Number(await sizeScript.exec([LOT, CLAIMED], []));
     },
   };
 }
@@ -93,5 +118,5 @@ function parse(raw: string): unknown {
 /** Failures are counted per message id when there is one, else per stored text. */
 function failureField(entry: ParkedEntry): string {
   const id = (entry.body as { id?: unknown } | null)?.id;
-  return typeof id === "string" ? id : entry.raw.slice(0, 200);
+  return typeof id === "string" ? id : clip(entry.raw, 200);
 }

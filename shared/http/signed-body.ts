@@ -6,15 +6,15 @@ import { invalidBody } from "./validation.ts";
 
 /**
  * Reads a JSON body signed by `signedHeaders` (HMAC over `timestamp.body`):
- * size first, then the signature over the exact bytes, then the schema. Each
- * refusal is the shared JSON error (413, 401, 400 naming the field).
+ * the signature over the exact bytes, then the schema. Each refusal is the
+ * shared JSON error (401, 400 naming the field). The route bounds the body's
+ * size first (`boundedBody`), before anything reads it.
  */
 export async function readSignedJson<S extends z.ZodType>(
   c: Context,
-  options: { secret: string; schema: S; maxBytes: number; who: string; nowSeconds?: number },
+  options: { secret: string; schema: S; who: string; nowSeconds?: number },
 ): Promise<z.infer<S>> {
   const body = await c.req.text();
-  if (new TextEncoder().encode(body).length > options.maxBytes) throw new AppError("payload_too_large", `body larger than ${options.maxBytes} bytes`);
   const authentic = await verifySignedRequest(
     options.secret,
     body,

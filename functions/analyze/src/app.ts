@@ -10,18 +10,16 @@ import { acceptRelayAnswer } from "./analysis.ts";
 import { CALLBACK_PATH, configOf, type Env } from "./env.ts";
 import { analyzeDeps } from "./services.ts";
 
-const MAX_CALLBACK_BYTES = BODY_LIMITS.relayCallback;
-
 export function createApp() {
   const app = newApp<Env>("analyze");
   // Redis is optional here (without it analyze dedupes in Postgres): storeChecks skips what is not configured.
   mountHealthRoutes(app, "analyze", (env) => [...storeChecks(configOf(env)), ...queuesBound(env, ["CLASSIFY_QUEUE", "NOTIFY_QUEUE", "DEAD_LETTER_QUEUE"])]);
 
   /** The Ollama relay's answer to a job, HMAC-signed over `timestamp.body`. */
-  app.post(CALLBACK_PATH, boundedBody(MAX_CALLBACK_BYTES, "relay callback"), async (c) => {
+  app.post(CALLBACK_PATH, boundedBody(BODY_LIMITS.relayCallback, "relay callback"), async (c) => {
     const config = configOf(c.env);
     if (!config.RELAY_HMAC_SECRET) throw new AppError("not_found", "no relay is configured");
-    const callback = await readSignedJson(c, { secret: config.RELAY_HMAC_SECRET, schema: RelayCallback, maxBytes: MAX_CALLBACK_BYTES, who: "relay" });
+    const callback = await readSignedJson(c, { secret: config.RELAY_HMAC_SECRET, schema: RelayCallback, who: "relay" });
     const db = createDb(databaseConnectionOf(config));
     try {
       const outcome = await acceptRelayAnswer(callback, analyzeDeps(c.env, db), c.get("requestId"));

@@ -12,8 +12,6 @@ import type { ApproveServices } from "./services.ts";
 
 type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
 
-const MAX_RESULT_BYTES = 64 * 1024;
-
 export const EXECUTION_RESULT_PATH = "/api/v1/executions/:id/result";
 
 const iso = (date: Date | undefined) => date?.toISOString() ?? null;
@@ -44,7 +42,7 @@ export function mountExecutionRoutes(app: Hono<ApproveEnv>): void {
     if (!services.executorSecret) throw new AppError("not_found", "no executor is configured (EXECUTOR_SECRET is unset)");
     const id = z.uuid().safeParse(c.req.param("id"));
     if (!id.success) throw new AppError("invalid_request", "execution id must be a UUID", { fields: [{ field: "id", message: "must be a UUID" }] });
-    const result = await readSignedJson(c, { secret: services.executorSecret, schema: ExecutionResult, maxBytes: MAX_RESULT_BYTES, who: "executor" });
+    const result = await readSignedJson(c, { secret: services.executorSecret, schema: ExecutionResult, who: "executor" });
     const outcome = await applyResult(services, { executionId: id.data, result, reportedBy: "executor" });
     switch (outcome.kind) {
       case "not_found":

@@ -84,7 +84,7 @@ async function oneByOne(deps: DrainDeps, batch: ReadonlyArray<{ entry: ParkedEnt
 /** Dead-letters a parked entry with its reason; if even that fails it stays in the lot. */
 async function poison(deps: DrainDeps, entry: ParkedEntry, reason: string): Promise<boolean> {
   const id = (entry.body as { id?: unknown } | null)?.id;
-  const messageId = typeof id === "string" ? id : `parked:${entry.raw.length}:${entry.raw.slice(0, 64)}`;
+  const messageId = typeof id === "string" ? id : `parked:${entry.raw.length}:${clip(entry.raw, 64)}`;
   try {
     await deps.deadLetter({
       type: "dead_letter",

@@ -132,7 +132,7 @@ export function notificationView(n: Notification, occurrences: Occurrences | und
     seen: occurrences ? `${occurrences.hitCount}× · first ${occurrences.firstSeen} · last ${occurrences.lastSeen}` : `first ${a.fired_at}`,
     approval: approvalLine(n),
     reasons: n.reasons,
-    sourceLink: linkTarget(a.generator_url) ? { label: `Open in ${SOURCE_LABEL[a.source] ?? a.source}`, url: linkTarget(a.generator_url)! } : undefined,
+    sourceLink: sourceLinkOf(a.source, a.generator_url),
     incidentId: n.incident_id,
     approvalId: n.approval_id,
     fingerprint: n.fingerprint,
@@ -142,6 +142,11 @@ export function notificationView(n: Notification, occurrences: Occurrences | und
 
 /** `🔴 [P0] PodCrashLoopBackOff on production/api-7d4b` */
 export const titleOf = (v: NotificationView) => `${v.mark} [${v.priority}] ${v.alertType}${v.where ? ` on ${v.where}` : ""}`;
+
+function sourceLinkOf(source: string, generatorUrl: string | undefined): SourceLink | undefined {
+  const url = linkTarget(generatorUrl);
+  return url ? { label: `Open in ${SOURCE_LABEL[source] ?? source}`, url } : undefined;
+}
 
 /**
  * An alert's deep link as a URL a chat may link to: http(s) only, re-serialized
