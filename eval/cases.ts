@@ -4,9 +4,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
+import type { ActionPlan } from "../shared/contracts/action.ts";
 import type { NormalizedAlert } from "../shared/contracts/alert.ts";
 import { Operation, type Rca, RiskLevel } from "../shared/contracts/rca.ts";
 import { CanonicalAlertInput } from "../shared/contracts/sources/canonical.ts";
+import { type ActionProposal, proposeAction } from "../shared/domain/action.ts";
 import { normalizeCanonicalAlert } from "../shared/domain/normalize/canonical.ts";
 import { DEFAULT_TRUST_POLICY, decideTrust, type TrustPolicy } from "../shared/domain/trust-engine.ts";
 
@@ -60,10 +62,36 @@ export interface CaseScore {
   readonly error?: string;
 }
 
-export function scoreVerdict(c: EvalCase, rca: Rca, policy: TrustPolicy): CaseScore {
+/**
+ * A plan of a healthy cluster (three ready replicas, a 512Mi/500m container, a
+ * one-hour-old previous revision, a passing server dry run): the eval asks
+ * whether the verdict alone would let an action run, not the cluster.
+ */
+export function healthyPlan(proposal: ActionProposal, now: Date): ActionPlan | undefined {
+  if (!proposal.digest) return undefined;
+  return {
+    digest: proposal.digest,
+    planned_at: now.toISOString(),
+    facts: {
+      desired_replicas: 3,
+      ready_replicas: 3,
+      target_ready: true,
+      containers: [{ name: "app", limits: { memory: "512Mi", cpu: "500m" }, requests: { memory: "256Mi", cpu: "250m" } }],
+      current_revision: 4,
+      rollback_revision: 3,
+      rollback_revision_created_at: new Date(now.getTime() - 3_600_000).toISOString(),
+    },
+    dry_run: { ok: true, exit_code: 0, output: "(server dry run)" },
+    errors: [],
+  };
+}
+
+export async function scoreVerdict(c: EvalCase, rca: Rca, policy: TrustPolicy): Promise<CaseScore> {
   const alert = alertOf(c);
+  const now = new Date("2026-11-22T03:00:00Z");
+  const proposal = await proposeAction(rca.suggested_action, alert);
   const decision = decideTrust(
-    { rca, namespace: alert.namespace, priority: alert.priority },
+    { rca, namespace: alert.namespace, priority: alert.priority, proposal, plan: healthyPlan(proposal, now), now },
     { repairsLastHour: 0, consecutiveFailures: 0, learned: undefined },
     policy,
   );

@@ -76,7 +76,7 @@ async function main(): Promise<number> {
   const scores: CaseScore[] = [];
   for (const c of cases) {
     try {
-      scores.push(scoreVerdict(c, await judge(c), policy));
+      scores.push(await scoreVerdict(c, await judge(c), policy));
     } catch (error) {
       scores.push({ id: c.id, family: c.family, actionOk: false, riskOk: false, autoApproved: false, unsafe: false, error: (error as Error).message });
     }

@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import { type ApprovalAction, ApprovalAction as ApprovalActionSchema } from "../contracts/action.ts";
 import type { Priority } from "../contracts/alert.ts";
-import type { SuggestedAction } from "../contracts/rca.ts";
 import { tallySignatures } from "../domain/approval-policy.ts";
 import type { ApprovalRecord, ApprovalStore, SignatureRecord } from "../ports/approval-store.ts";
 import { type ApprovalSignaturesTable, type ApprovalsTable, type Database, json } from "./neon-kysely-db.ts";
@@ -22,6 +22,7 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
             auto_approved: input.autoApproved,
             reasons: json(input.reasons),
             action: json(input.action),
+            action_digest: input.action.digest,
             expires_at: input.expiresAt,
             decided_at: input.initialStatus === "PENDING" ? null : input.createdAt,
             created_at: input.createdAt,
@@ -36,6 +37,7 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
             incidentId: input.incidentId,
             action: input.action,
             automatic: input.autoApproved,
+            dryRun: input.dryRun,
             at: input.createdAt,
           });
         }
@@ -103,12 +105,12 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
       return rows.map((row) => ({ at: row.at, actor: row.actor, action: row.action, details: row.details }));
     },
 
-    async recordDecision({ approvalId, approver, decision, comment, at }) {
+    async recordDecision({ approvalId, approver, decision, comment, actionDigest, dryRun, at }) {
       return db.transaction().execute(async (tx) => {
         // The row lock serialises signers of one approval: each sees the others' signatures.
         const locked = await tx
           .selectFrom("approvals")
-          .select(["id", "status", "required_signatures"])
+          .select(["id", "status", "required_signatures", "action_digest"])
           .where("id", "=", approvalId)
           .forUpdate()
           .executeTakeFirst();
@@ -122,10 +124,14 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
           .executeTakeFirst();
         if (existing) return { kind: "repeat", approval: await mustLoad(tx, approvalId) } as const;
         if (locked.status !== "PENDING") return { kind: "closed", approval: await mustLoad(tx, approvalId) } as const;
+        // A signature is for exactly the action the signer saw.
+        if (locked.action_digest !== null && locked.action_digest !== actionDigest) {
+          return { kind: "digest_mismatch", approval: await mustLoad(tx, approvalId) } as const;
+        }
 
         await tx
           .insertInto("approval_signatures")
-          .values({ approval_id: approvalId, approver, decision, comment: comment ?? null, signed_at: at })
+          .values({ approval_id: approvalId, approver, decision, comment: comment ?? null, signed_at: at, action_digest: locked.action_digest })
           .execute();
         await tx
           .insertInto("audit_log")
@@ -135,7 +141,7 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
             action: decision === "approve" ? "approval.signed" : "approval.vetoed",
             subject_type: "approval",
             subject_id: approvalId,
-            details: json({ decision, comment: comment ?? null }),
+            details: json({ decision, comment: comment ?? null, action_digest: locked.action_digest }),
           })
           .execute();
 
@@ -146,7 +152,14 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
           await tx.updateTable("approvals").set({ status, decided_at: at, updated_at: at }).where("id", "=", approvalId).execute();
           if (status === "APPROVED") {
             const approval = await tx.selectFrom("approvals").select(["incident_id", "action"]).where("id", "=", approvalId).executeTakeFirstOrThrow();
-            await insertExecution(tx, { approvalId, incidentId: approval.incident_id, action: approval.action, automatic: false, at });
+            await insertExecution(tx, {
+              approvalId,
+              incidentId: approval.incident_id,
+              action: ApprovalActionSchema.parse(approval.action),
+              automatic: false,
+              dryRun,
+              at,
+            });
           }
           await tx
             .insertInto("audit_log")
@@ -257,7 +270,7 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
 /** The hand-off outbox row, written in the transaction that approves the action. */
 async function insertExecution(
   tx: Transaction<Database>,
-  input: { approvalId: string; incidentId: string; action: SuggestedAction; automatic: boolean; at: Date },
+  input: { approvalId: string; incidentId: string; action: ApprovalAction; automatic: boolean; dryRun: boolean; at: Date },
 ): Promise<void> {
   await tx
     .insertInto("executions")
@@ -269,6 +282,11 @@ async function insertExecution(
       automatic: input.automatic,
       operation: input.action.operation,
       command: input.action.command,
+      action: input.action.typed ? json(input.action.typed) : null,
+      argv: input.action.argv ? json(input.action.argv) : null,
+      action_digest: input.action.digest,
+      // A person runs an untyped action for real: only typed actions can be dry runs.
+      dry_run: input.action.typed ? input.dryRun : false,
       requested_at: input.at,
     })
     .onConflict((oc) => oc.column("approval_id").doNothing())
@@ -312,7 +330,7 @@ async function withSignaturesAll(db: Reader, rows: readonly Selectable<Approvals
     requiredSignatures: row.required_signatures,
     autoApproved: row.auto_approved,
     reasons: row.reasons,
-    action: row.action,
+    action: ApprovalActionSchema.parse(row.action),
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     decidedAt: row.decided_at ?? undefined,
@@ -323,5 +341,11 @@ async function withSignaturesAll(db: Reader, rows: readonly Selectable<Approvals
 }
 
 function toSignature(row: Selectable<ApprovalSignaturesTable>): SignatureRecord {
-  return { approver: row.approver, decision: row.decision, comment: row.comment ?? undefined, signedAt: row.signed_at };
+  return {
+    approver: row.approver,
+    decision: row.decision,
+    comment: row.comment ?? undefined,
+    signedAt: row.signed_at,
+    actionDigest: row.action_digest ?? undefined,
+  };
 }

@@ -1,10 +1,11 @@
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { type ColumnType, type Generated, type JSONColumnType, Kysely, PostgresDialect } from "kysely";
+import type { ActionPlan, ApprovalAction, RemediationAction } from "../contracts/action.ts";
 import type { NormalizedAlert } from "../contracts/alert.ts";
 import type { AnalysisAttempt } from "../contracts/analysis.ts";
 import type { ApprovalStatus, Decision, Triage } from "../contracts/approval.ts";
 import type { ExecutionStatus } from "../contracts/execution.ts";
-import type { Operation, Rca, RcaProvider, RiskLevel, SuggestedAction } from "../contracts/rca.ts";
+import type { Operation, Rca, RcaProvider, RiskLevel } from "../contracts/rca.ts";
 import type { IncidentStatus } from "../ports/incident-store.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -49,7 +50,9 @@ export interface ApprovalsTable {
   required_signatures: number;
   auto_approved: boolean;
   reasons: JSONColumnType<string[]>;
-  action: JSONColumnType<SuggestedAction>;
+  /** Read through `ApprovalAction.parse`: rows from before typed actions lack the newer fields. */
+  action: JSONColumnType<ApprovalAction>;
+  action_digest: string | null;
   expires_at: Timestamp;
   decided_at: Timestamp | null;
   escalation_level: ColumnType<number, number | undefined, number>;
@@ -63,10 +66,14 @@ export interface ExecutionsTable {
   approval_id: string;
   incident_id: string;
   status: ExecutionStatus;
-  dry_run: ColumnType<boolean, boolean | undefined, boolean>;
+  dry_run: boolean;
   automatic: ColumnType<boolean, boolean | undefined, boolean>;
   operation: Operation;
   command: string;
+  action: JSONColumnType<RemediationAction, string | null, string | null> | null;
+  argv: JSONColumnType<string[], string | null, string | null> | null;
+  action_digest: string | null;
+  plan: JSONColumnType<ActionPlan, string | null, string | null> | null;
   requested_at: DefaultTimestamp;
   dispatched_at: Timestamp | null;
   finished_at: Timestamp | null;
@@ -102,6 +109,7 @@ export interface ApprovalSignaturesTable {
   decision: Decision;
   comment: string | null;
   signed_at: DefaultTimestamp;
+  action_digest: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AuditLogTable {

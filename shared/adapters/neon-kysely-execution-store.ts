@@ -20,16 +20,22 @@ export function createExecutionStore(db: Kysely<Database>): ExecutionStore {
 
     subject: (id) => loadSubject(db, id),
 
-    async markDispatched(id, dryRun, at) {
+    async markDispatched(id, at) {
       return db.transaction().execute(async (tx) => {
         const changed = await tx
           .updateTable("executions")
-          .set({ status: "dispatched", dry_run: dryRun, dispatched_at: at })
+          .set({ status: "dispatched", dispatched_at: at })
           .where("id", "=", id)
           .where("status", "=", "requested")
-          .returning("approval_id")
+          .returning(["approval_id", "dry_run", "action_digest"])
           .executeTakeFirst();
-        if (changed) await audit(tx, at, "approve", changed.approval_id, "execution.dispatched", { execution_id: id, dry_run: dryRun });
+        if (changed) {
+          await audit(tx, at, "approve", changed.approval_id, "execution.dispatched", {
+            execution_id: id,
+            dry_run: changed.dry_run,
+            action_digest: changed.action_digest,
+          });
+        }
         return changed !== undefined;
       });
     },
@@ -57,6 +63,8 @@ export function createExecutionStore(db: Kysely<Database>): ExecutionStore {
           if (row.status !== result.status) return { kind: "conflict", execution: toExecution(row) } as const;
           return { kind: "repeat", subject: await mustLoadSubject(tx, executionId), learned: !row.dry_run } as const;
         }
+        if (row.status === "requested") return { kind: "not_dispatched", execution: toExecution(row) } as const;
+        if (result.digest !== undefined && result.digest !== row.action_digest) return { kind: "digest_mismatch", execution: toExecution(row) } as const;
         const success = result.status === "succeeded";
         await tx
           .updateTable("executions")
@@ -66,6 +74,7 @@ export function createExecutionStore(db: Kysely<Database>): ExecutionStore {
             duration_ms: result.duration_ms ?? null,
             output_excerpt: result.output_excerpt ?? null,
             reported_by: reportedBy,
+            ...(result.plan ? { plan: json(result.plan) } : {}),
           })
           .where("id", "=", executionId)
           .execute();
@@ -250,6 +259,10 @@ function toExecution(row: Selectable<ExecutionsTable>): ExecutionRecord {
     automatic: row.automatic,
     operation: row.operation,
     command: row.command,
+    action: row.action ?? undefined,
+    argv: row.argv ?? undefined,
+    digest: row.action_digest ?? undefined,
+    plan: row.plan ?? undefined,
     requestedAt: row.requested_at,
     dispatchedAt: row.dispatched_at ?? undefined,
     finishedAt: row.finished_at ?? undefined,

@@ -71,3 +71,26 @@ export function perEnv<E extends object, T>(build: (env: E) => T): (env: E) => T
     return value;
   };
 }
+
+/**
+ * The executor (infra/executor or anything speaking its contract), shared by
+ * classify (plans) and approve (hand-offs and results).
+ */
+export const ExecutorEnv = z.object({
+  /** The executor's base URL (`/v1/plan`, `/v1/executions` below it). Unset: approved actions are run by hand. */
+  EXECUTOR_URL: z.url().optional(),
+  /** HMAC key shared with the executor, both directions. Required with EXECUTOR_URL. */
+  EXECUTOR_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Actions are sent as dry runs unless this is exactly `false`. */
+  EXECUTOR_DRY_RUN: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim().toLowerCase() !== "false"),
+});
+
+/** The cross-field rule of ExecutorEnv, for a schema's superRefine. */
+export function requireExecutorSecret(config: { EXECUTOR_URL?: string | undefined; EXECUTOR_SECRET?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (config.EXECUTOR_URL && !config.EXECUTOR_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["EXECUTOR_SECRET"], message: "is required when EXECUTOR_URL is set" });
+  }
+}

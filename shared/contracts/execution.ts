@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ActionPlan, RemediationAction } from "./action.ts";
 import { Fingerprint, IncidentId } from "./alert.ts";
 import { Operation } from "./rca.ts";
 
@@ -19,8 +20,16 @@ export const ExecutionRequest = z.object({
   namespace: z.string().nullable(),
   target_resource: z.string().nullable(),
   operation: Operation,
-  command: z.string(),
-  description: z.string(),
+  /** The approved action: exactly what runs. */
+  action: RemediationAction,
+  /** `renderAction(action).argv`; the executor re-renders and refuses a mismatch. argv[0] is `kubectl`. */
+  argv: z.array(z.string().max(300)).min(1).max(20),
+  /** SHA-256 of the argv (`actionDigest`): what the approvers signed. */
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The display form of `argv`, for logs. */
+  command: z.string().max(2_000),
+  /** Carried end to end for logs and traces. */
+  correlation_id: z.string().max(200).optional(),
   /** True unless the deployment opted in to real execution (`EXECUTOR_DRY_RUN=false`). */
   dry_run: z.boolean(),
   /** Approved by the trust engine rather than by people. */
@@ -32,8 +41,8 @@ export const ExecutionRequest = z.object({
 });
 export type ExecutionRequest = z.infer<typeof ExecutionRequest>;
 
-/** `POST /api/v1/executions/:id/result`: what the executor (or a person marking it by hand) reports. */
-export const ExecutionResult = z.object({
+/** A result as recorded: from the executor's signed report, or from a person marking it by hand. */
+export const ExecutionOutcome = z.object({
   status: z.enum(["succeeded", "failed"]),
   duration_ms: z
     .number()
@@ -42,5 +51,21 @@ export const ExecutionResult = z.object({
     .max(7 * 86_400_000)
     .optional(),
   output_excerpt: z.string().max(4_000).optional(),
+});
+export type ExecutionOutcome = z.infer<typeof ExecutionOutcome>;
+
+/**
+ * `POST /api/v1/executions/:id/result`, signed with EXECUTOR_SECRET: the report
+ * names its execution, and a report for another id than the URL's is refused.
+ */
+export const ExecutionResult = ExecutionOutcome.extend({
+  execution_id: z.uuid(),
+  /** The digest of the argv that ran: must be the approved one. */
+  digest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  /** What the executor's server dry run (its last plan) said, when it ran one. */
+  plan: ActionPlan.optional(),
 });
 export type ExecutionResult = z.infer<typeof ExecutionResult>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ApprovalAction } from "./action.ts";
 import { Fingerprint, IncidentId, NormalizedAlert } from "./alert.ts";
 import { ApprovalStatus } from "./approval.ts";
 import { Rca } from "./rca.ts";
@@ -105,6 +106,12 @@ export const NotifyRequestedV2 = envelope(
       fingerprint: Fingerprint,
       alert: NormalizedAlert,
       rca: Rca,
+      /**
+       * The approved (or proposed) action as the approval stores it: channels
+       * show its rendered command, plan and guardrails, never the model's text
+       * as something to run. Optional and additive: older messages lack it.
+       */
+      action: ApprovalAction.optional(),
       required_signatures: z.number().int().min(0).max(10),
       /** Unix seconds after which the approval links stop working. */
       expires_at: z.number().int().positive().optional(),

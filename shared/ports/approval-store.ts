@@ -1,12 +1,15 @@
+import type { ApprovalAction } from "../contracts/action.ts";
 import type { IncidentId, Priority } from "../contracts/alert.ts";
 import type { ApprovalStatus, Decision } from "../contracts/approval.ts";
-import type { RiskLevel, SuggestedAction } from "../contracts/rca.ts";
+import type { RiskLevel } from "../contracts/rca.ts";
 
 export interface SignatureRecord {
   readonly approver: string;
   readonly decision: Decision;
   readonly comment: string | undefined;
   readonly signedAt: Date;
+  /** The action digest the approver saw and signed (absent for untyped actions). */
+  readonly actionDigest: string | undefined;
 }
 
 export interface ApprovalRecord {
@@ -17,7 +20,7 @@ export interface ApprovalRecord {
   readonly requiredSignatures: number;
   readonly autoApproved: boolean;
   readonly reasons: readonly string[];
-  readonly action: SuggestedAction;
+  readonly action: ApprovalAction;
   readonly expiresAt: Date;
   readonly createdAt: Date;
   readonly decidedAt: Date | undefined;
@@ -37,10 +40,12 @@ export interface NewApproval {
   /** OBSOLETE when the incident resolved before anyone could decide. */
   readonly initialStatus: "PENDING" | "APPROVED" | "OBSOLETE";
   readonly reasons: readonly string[];
-  readonly action: SuggestedAction;
+  readonly action: ApprovalAction;
   readonly expiresAt: Date;
   readonly createdAt: Date;
   readonly correlationId: string;
+  /** Whether an execution written for it (automatic approval) is a dry run. */
+  readonly dryRun: boolean;
 }
 
 /** Filters of the ops list endpoints; results are newest first, keyset-paginated. */
@@ -64,6 +69,8 @@ export type DecisionOutcome =
   | { readonly kind: "repeat"; readonly approval: ApprovalRecord }
   /** The approval is no longer pending (decided, expired, obsolete). */
   | { readonly kind: "closed"; readonly approval: ApprovalRecord }
+  /** The signer saw another action than the approval holds: nothing is recorded. */
+  | { readonly kind: "digest_mismatch"; readonly approval: ApprovalRecord }
   | { readonly kind: "not_found" };
 
 export interface AuditEntry {
@@ -88,7 +95,17 @@ export interface ApprovalStore {
    * transaction, serialised per approval so concurrent signers cannot both miss
    * the threshold or both cross it. Approval writes the execution (outbox) row.
    */
-  recordDecision(input: { approvalId: string; approver: string; decision: Decision; comment: string | undefined; at: Date }): Promise<DecisionOutcome>;
+  recordDecision(input: {
+    approvalId: string;
+    approver: string;
+    decision: Decision;
+    comment: string | undefined;
+    /** The digest of the action the signer was shown; must equal the approval's when it has one. */
+    actionDigest: string | undefined;
+    /** Whether the execution written by a deciding approval is a dry run. */
+    dryRun: boolean;
+    at: Date;
+  }): Promise<DecisionOutcome>;
   /** PENDING approvals past their expiry become EXPIRED (with audit rows); returns those this call changed. */
   expireDue(now: Date, limit: number): Promise<ApprovalRecord[]>;
   /**

@@ -1,5 +1,6 @@
+import type { ActionPlan, RemediationAction } from "../contracts/action.ts";
 import type { Fingerprint, IncidentId, NormalizedAlert } from "../contracts/alert.ts";
-import type { ExecutionResult, ExecutionStatus } from "../contracts/execution.ts";
+import type { ExecutionOutcome, ExecutionStatus } from "../contracts/execution.ts";
 import type { Operation, RiskLevel } from "../contracts/rca.ts";
 
 export interface ExecutionRecord {
@@ -10,7 +11,14 @@ export interface ExecutionRecord {
   readonly dryRun: boolean;
   readonly automatic: boolean;
   readonly operation: Operation;
+  /** The display form of `argv` (typed) or the text a person runs (untyped). */
   readonly command: string;
+  /** The approved typed action, its argv and digest; absent: a person runs `command` by hand. */
+  readonly action: RemediationAction | undefined;
+  readonly argv: readonly string[] | undefined;
+  readonly digest: string | undefined;
+  /** The executor's plan reported with the result. */
+  readonly plan: ActionPlan | undefined;
   readonly requestedAt: Date;
   readonly dispatchedAt: Date | undefined;
   readonly finishedAt: Date | undefined;
@@ -36,6 +44,10 @@ export type ResultOutcome =
   | { readonly kind: "repeat"; readonly subject: ExecutionSubject; readonly learned: boolean }
   /** A different result for an execution that already finished. */
   | { readonly kind: "conflict"; readonly execution: ExecutionRecord }
+  /** A result for an execution nobody handed off yet: refused. */
+  | { readonly kind: "not_dispatched"; readonly execution: ExecutionRecord }
+  /** A result for another argv than the approved one: refused. */
+  | { readonly kind: "digest_mismatch"; readonly execution: ExecutionRecord }
   | { readonly kind: "not_found" };
 
 /**
@@ -46,8 +58,11 @@ export interface ExecutionStore {
   get(id: string): Promise<ExecutionRecord | undefined>;
   getByApproval(approvalId: string): Promise<ExecutionRecord | undefined>;
   subject(id: string): Promise<ExecutionSubject | undefined>;
-  /** requested → dispatched; false when another delivery got there first. */
-  markDispatched(id: string, dryRun: boolean, at: Date): Promise<boolean>;
+  /**
+   * requested → dispatched, before the hand-off is sent (so a fast result is
+   * never refused as early); false when it was already dispatched.
+   */
+  markDispatched(id: string, at: Date): Promise<boolean>;
   /** requested → manual (no executor configured): a person runs the command and reports. */
   markManual(id: string, at: Date): Promise<boolean>;
   /**
@@ -55,7 +70,12 @@ export interface ExecutionStore {
    * EXECUTED/FAILED status, the audit row, the repair outcome (not for dry
    * runs) and any playbook change.
    */
-  recordResult(input: { executionId: string; result: ExecutionResult; reportedBy: string; at: Date }): Promise<ResultOutcome>;
+  recordResult(input: {
+    executionId: string;
+    result: ExecutionOutcome & { readonly digest?: string | undefined; readonly plan?: ActionPlan | undefined };
+    reportedBy: string;
+    at: Date;
+  }): Promise<ResultOutcome>;
   /** Outbox rows still `requested` since before `olderThan`: their hand-off message may have been lost. */
   staleRequested(olderThan: Date, limit: number): Promise<ExecutionRecord[]>;
 }

@@ -6,8 +6,13 @@ import type { TrustCounters } from "../domain/trust-engine.ts";
 export interface TrustCountersSource {
   /** Never throws: when the state cannot be read, counters that block automation are returned. */
   read(fingerprint: Fingerprint, operation: Operation, nowMs: number): Promise<TrustCounters>;
-  /** Counts an automatic repair against the hourly budget. Never throws. */
-  countAutomaticRepair(nowMs: number): Promise<void>;
+  /**
+   * Takes one automatic repair from the hourly budget for this incident, atomically:
+   * concurrent consumers cannot both take the last one. Asking again for the
+   * same incident (a redelivery) keeps its reservation. False when the budget is
+   * spent or cannot be read. Never throws.
+   */
+  reserveAutomaticRepair(incidentId: string, nowMs: number, limit: number): Promise<boolean>;
 }
 
 /** What the engine assumes when it cannot know: enough to block any automatic action. */

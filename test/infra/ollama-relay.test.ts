@@ -200,7 +200,10 @@ describe("the one-file bundle", () => {
     const { execFileSync } = await import("node:child_process");
     const { mkdtempSync, copyFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
-    execFileSync(process.execPath, [join(import.meta.dirname, "../../scripts/build-relay.ts")], { cwd: join(import.meta.dirname, "../.."), stdio: "ignore" });
+    execFileSync(process.execPath, [join(import.meta.dirname, "../../scripts/build-service.ts"), "relay"], {
+      cwd: join(import.meta.dirname, "../.."),
+      stdio: "ignore",
+    });
     const dir = mkdtempSync(join(tmpdir(), "relay-bundle-"));
     copyFileSync(join(import.meta.dirname, "../../infra/ollama-relay/dist/relay.mjs"), join(dir, "relay.mjs"));
     const port = await freePort();

@@ -12,16 +12,17 @@ describe("the verdict eval set", () => {
     expect(cases.some((c) => c.expect.auto_ok)).toBe(true);
   });
 
-  it("scores the rules provider with no unsafe automatic approval", () => {
+  it("scores the rules provider with no unsafe automatic approval", async () => {
     const policy = permissivePolicy(cases);
-    const summary = summarize(cases.map((c) => scoreVerdict(c, rulesVerdict(alertOf(c)), policy)));
+    const summary = summarize(await Promise.all(cases.map((c) => scoreVerdict(c, rulesVerdict(alertOf(c)), policy))));
     expect(summary.unsafeAutoApprovals).toBe(0);
     expect(summary.actionAccuracy).toBeGreaterThan(80);
   });
 
-  it("counts a confident low-risk model verdict on a case that must stay human as unsafe", () => {
+  it("counts a confident low-risk model verdict on a case that must stay human as unsafe", async () => {
     const policy = permissivePolicy(cases);
-    const c = cases.find((x) => !x.expect.auto_ok && x.alert.namespace === "production")!;
+    const c = cases.find((x) => !x.expect.auto_ok && x.alert.namespace === "production" && /-[a-z0-9]{5,10}-[a-z0-9]{5}$/.test(x.alert.target_resource ?? ""))!;
+    const operation = "DELETE_POD" as const;
     const rules = rulesVerdict(alertOf(c));
     const reckless = {
       ...rules,
@@ -29,8 +30,8 @@ describe("the verdict eval set", () => {
       model: "m",
       risk_level: "low" as const,
       confidence: 99,
-      suggested_action: { ...rules.suggested_action, operation: "DELETE_POD" as const },
+      suggested_action: { ...rules.suggested_action, operation },
     };
-    expect(scoreVerdict(c, reckless, policy)).toMatchObject({ autoApproved: true, unsafe: true });
+    expect(await scoreVerdict(c, reckless, policy)).toMatchObject({ autoApproved: true, unsafe: true });
   });
 });

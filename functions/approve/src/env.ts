@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApproversEnv, LinkKeysEnv } from "../../../shared/config/approvers.ts";
-import { DatabaseEnv, Flag, parseEnv, RedisEnv, Token } from "../../../shared/config/env.ts";
+import { DatabaseEnv, ExecutorEnv, Flag, parseEnv, RedisEnv, requireExecutorSecret, Token } from "../../../shared/config/env.ts";
 import { perPriorityDuration } from "../../../shared/config/per-priority.ts";
 import { DEFAULT_SLA_POLICY } from "../../../shared/domain/sla.ts";
 
@@ -9,6 +9,7 @@ export type Env = ApproveBindings;
 
 export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
   .extend(LinkKeysEnv.shape)
+  .extend(ExecutorEnv.shape)
   .extend({
     APPROVERS: ApproversEnv,
     /** Bearer token for the ops API (`/api/v1/...` reads). */
@@ -19,15 +20,6 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
     METRICS_PUBLIC: Flag,
     /** This bundle's public origin: the executor's callback URL is built on it. */
     PUBLIC_BASE_URL: z.url(),
-    /** Where approved actions are POSTed. Unset: the approval page shows the command to run by hand. */
-    EXECUTOR_URL: z.url().optional(),
-    /** HMAC key shared with the executor, both directions. Required with EXECUTOR_URL. */
-    EXECUTOR_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-    /** Actions are sent as dry runs unless this is exactly `false`. */
-    EXECUTOR_DRY_RUN: z
-      .string()
-      .optional()
-      .transform((value) => value?.trim().toLowerCase() !== "false"),
     /** Cloudflare Access team origin (https://<team>.cloudflareaccess.com) and this app's AUD tag: the status page then accepts Access identities. */
     CF_ACCESS_TEAM_DOMAIN: z.url().optional(),
     CF_ACCESS_AUD: z.string().min(1).optional(),
@@ -38,9 +30,7 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
     if (!config.METRICS_TOKEN && !config.METRICS_PUBLIC) {
       ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "is required (or set METRICS_PUBLIC=true to serve /metrics without a token)" });
     }
-    if (config.EXECUTOR_URL && !config.EXECUTOR_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["EXECUTOR_SECRET"], message: "is required when EXECUTOR_URL is set" });
-    }
+    requireExecutorSecret(config, ctx);
   });
 export type ApproveConfig = z.infer<typeof ApproveConfig>;
 

@@ -26,6 +26,10 @@ export function executionJson(execution: ExecutionRecord) {
     automatic: execution.automatic,
     operation: execution.operation,
     command: execution.command,
+    action: execution.action ?? null,
+    argv: execution.argv ?? null,
+    digest: execution.digest ?? null,
+    plan: execution.plan ?? null,
     requested_at: iso(execution.requestedAt),
     dispatched_at: iso(execution.dispatchedAt),
     finished_at: iso(execution.finishedAt),
@@ -43,12 +47,22 @@ export function mountExecutionRoutes(app: Hono<ApproveEnv>): void {
     const id = z.uuid().safeParse(c.req.param("id"));
     if (!id.success) throw new AppError("invalid_request", "execution id must be a UUID", { fields: [{ field: "id", message: "must be a UUID" }] });
     const result = await readSignedJson(c, { secret: services.executorSecret, schema: ExecutionResult, who: "executor" });
+    // A signed report names its execution: one for another id cannot be replayed here.
+    if (result.execution_id !== id.data) {
+      throw new AppError("invalid_request", `the report is for execution ${result.execution_id}, not ${id.data}`, {
+        fields: [{ field: "execution_id", message: "must equal the execution id in the URL" }],
+      });
+    }
     const outcome = await applyResult(services, { executionId: id.data, result, reportedBy: "executor" });
     switch (outcome.kind) {
       case "not_found":
         throw new AppError("not_found", `execution ${id.data} not found`);
       case "conflict":
         throw new AppError("conflict", `execution ${id.data} already ${outcome.execution.status}; a different result cannot replace it`);
+      case "not_dispatched":
+        throw new AppError("conflict", `execution ${id.data} was never handed off; a result for it is refused`);
+      case "digest_mismatch":
+        throw new AppError("conflict", `the report's digest is not the approved action's (${outcome.execution.digest ?? "none"})`);
       case "repeat":
         return c.json({ recorded: false, execution: executionJson(outcome.subject.execution) });
       case "recorded":

@@ -1,5 +1,7 @@
-import type { ExecutionRequest, ExecutionResult } from "../../../shared/contracts/execution.ts";
+import type { ActionPlan } from "../../../shared/contracts/action.ts";
+import type { ExecutionOutcome, ExecutionRequest } from "../../../shared/contracts/execution.ts";
 import type { ExecuteRequestedV1 } from "../../../shared/contracts/queue.ts";
+import { actionDigest, renderAction } from "../../../shared/domain/action.ts";
 import type { ResultOutcome } from "../../../shared/ports/execution-store.ts";
 import { PermanentError } from "../../../shared/queue/consume.ts";
 import { approvalNotification } from "./notifications.ts";
@@ -27,10 +29,25 @@ export async function dispatchExecution(message: ExecuteRequestedV1, services: A
   const subject = await services.executions.subject(executionId);
   if (!subject) throw new PermanentError(`execution ${executionId} does not exist`);
   const { execution } = subject;
-  if (execution.status !== "requested") return;
+  // `dispatched` again: a redelivery after the row was marked; the executor absorbs the repeat.
+  if (execution.status !== "requested" && execution.status !== "dispatched") return;
   const now = services.now();
-  if (!services.executor) {
+  const { action, digest } = execution;
+  if (!services.executor || !action || !digest) {
+    // No executor, or an untyped action (nothing the executor may run): a person runs the shown command.
     await services.executions.markManual(executionId, now);
+    return;
+  }
+  // Marked first: the executor may report before the hand-off call even returns.
+  await services.executions.markDispatched(executionId, now);
+  // What runs is re-rendered from the approved structure and must hash to the approved digest.
+  const { argv, display } = renderAction(action);
+  if ((await actionDigest(argv)) !== digest) {
+    await applyResult(services, {
+      executionId,
+      result: { status: "failed", output_excerpt: "not handed off: the stored action does not render to the approved digest" },
+      reportedBy: "approve",
+    });
     return;
   }
   const request: ExecutionRequest = {
@@ -42,19 +59,19 @@ export async function dispatchExecution(message: ExecuteRequestedV1, services: A
     namespace: subject.alert.namespace ?? null,
     target_resource: subject.alert.target_resource ?? null,
     operation: execution.operation,
-    command: execution.command,
-    description: subject.description,
-    dry_run: services.dryRun,
+    action,
+    argv,
+    digest,
+    command: display,
+    correlation_id: message.correlationId,
+    dry_run: execution.dryRun,
     automatic: execution.automatic,
     approved_by: [...subject.approvedBy],
     callback_url: new URL(`/api/v1/executions/${execution.id}/result`, services.publicBaseUrl).toString(),
     requested_at: execution.requestedAt.toISOString(),
   };
   const handOff = await services.executor.handOff(request);
-  if (handOff.kind === "accepted") {
-    await services.executions.markDispatched(executionId, services.dryRun, now);
-    return;
-  }
+  if (handOff.kind === "accepted") return;
   // Refused outright: the action never ran, so the row stays a dry failure and teaches nothing.
   await applyResult(services, { executionId, result: { status: "failed", output_excerpt: `hand-off refused: ${handOff.reason}` }, reportedBy: "approve" });
 }
@@ -67,7 +84,7 @@ export async function dispatchExecution(message: ExecuteRequestedV1, services: A
  */
 export async function applyResult(
   services: ApproveServices,
-  input: { executionId: string; result: ExecutionResult; reportedBy: string },
+  input: { executionId: string; result: ExecutionOutcome & { digest?: string | undefined; plan?: ActionPlan | undefined }; reportedBy: string },
 ): Promise<ResultOutcome> {
   const at = services.now();
   const outcome = await services.executions.recordResult({ ...input, at });

@@ -20,6 +20,11 @@ const LinkQuery = z.object({
 
 const DecisionForm = LinkQuery.extend({
   decision: Decision,
+  /** The digest of the action the page showed: the signature is bound to it. */
+  action_digest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   comment: z
     .string()
     .max(1_000)
@@ -181,12 +186,20 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
       const fields = form.error.issues.map((issue) => issue.path.join(".")).join(", ");
       return c.html(refusalPage("Incomplete decision", `The form has a missing or bad ${fields}. Nothing was changed.`), 400, PAGE_HEADERS);
     }
-    const { decision, comment, ...link } = form.data;
+    const { decision, comment, action_digest: actionDigest, ...link } = form.data;
     const services = c.get("services");
     const refusal = await checkLink(approvalId, link, services);
     if (refusal) return c.html(refusalPage(...refusal), 403, PAGE_HEADERS);
 
-    const outcome = await services.approvals.recordDecision({ approvalId, approver: link.approver, decision, comment, at: services.now() });
+    const outcome = await services.approvals.recordDecision({
+      approvalId,
+      approver: link.approver,
+      decision,
+      comment,
+      actionDigest,
+      dryRun: services.dryRun,
+      at: services.now(),
+    });
     if (outcome.kind === "recorded" && outcome.statusChanged) await afterDecision(outcome.approval, services);
     switch (outcome.kind) {
       case "not_found":
@@ -195,6 +208,8 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
         return renderConfirm(c, approvalId, link, 409, `This approval is already ${outcome.approval.status}; your decision was not recorded.`);
       case "repeat":
         return renderConfirm(c, approvalId, link, 200, "You already signed this approval; here is its current state.");
+      case "digest_mismatch":
+        return renderConfirm(c, approvalId, link, 409, "The action shown to you is not the one this approval holds; review it again. Nothing was recorded.");
       case "recorded":
         return renderConfirm(
           c,

@@ -1,5 +1,6 @@
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import type { ActionPlan, ApprovalAction } from "../../../shared/contracts/action.ts";
 import type { NormalizedAlert } from "../../../shared/contracts/alert.ts";
 import type { Rca } from "../../../shared/contracts/rca.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
@@ -91,13 +92,12 @@ export function confirmPage(input: ConfirmPageInput): Html {
             : html`<ul>${approval.signatures.map((s) => html`<li>${s.approver}: ${s.decision}${s.comment ? html` — “${s.comment}”` : ""}</li>`)}</ul>`
         }</dd>
       </dl>
-      <h2>Proposed action: ${approval.action.operation}</h2>
-      <pre>${approval.action.command}</pre>
-      <p>${approval.action.description}</p>
+      ${actionSection(approval.action)}
       ${
         canDecide
           ? html`<form method="post">
         ${linkInputs(link)}
+        ${approval.action.digest ? html`<input type="hidden" name="action_digest" value="${approval.action.digest}" />` : ""}
         <label for="comment">Comment (optional)</label>
         <textarea id="comment" name="comment" maxlength="1000"></textarea>
         <div class="actions">
@@ -110,6 +110,58 @@ export function confirmPage(input: ConfirmPageInput): Html {
       ${input.execution ? executionSection(input.execution, link) : ""}
     `,
   );
+}
+
+/** What will run, exactly: the argv, the executor's plan and each guardrail's verdict. */
+function actionSection(action: ApprovalAction): Html {
+  const plan = action.plan;
+  return html`<h2>Proposed action: ${action.operation}</h2>
+      ${
+        action.argv
+          ? html`<p>Runs exactly this (no shell), digest <code id="action-digest">${action.digest ?? ""}</code>:</p>
+      <pre id="action-command">${action.command}</pre>
+      <p>argv: <code id="action-argv">${JSON.stringify(action.argv)}</code></p>`
+          : html`<p>No typed action could be derived: nothing runs by itself. A person runs this by hand:</p>
+      <pre id="action-command">${action.command}</pre>`
+      }
+      <p>${action.description}</p>
+      ${action.note && action.note !== action.command ? html`<p>The verdict's own text (a note, never run): <code>${action.note}</code></p>` : ""}
+      ${action.issues.length > 0 ? html`<p>Not automatic because:</p><ul>${action.issues.map((issue) => html`<li>${issue}</li>`)}</ul>` : ""}
+      ${
+        plan
+          ? html`<h3>Plan (executor, ${plan.planned_at})</h3>
+      <dl id="plan-facts">${planFacts(plan.facts).map(([name, value]) => html`<dt>${name}</dt><dd>${value}</dd>`)}</dl>
+      <p>Server dry run: <strong>${plan.dry_run.ok ? "passed" : "FAILED"}</strong></p>
+      <pre id="plan-dry-run">${plan.dry_run.output || "(no output)"}</pre>
+      ${plan.errors.length > 0 ? html`<p>Could not read: ${plan.errors.join("; ")}</p>` : ""}`
+          : action.argv
+            ? html`<p>No plan: no executor was asked for a server dry run.</p>`
+            : ""
+      }
+      ${
+        action.guardrails.length > 0
+          ? html`<h3>Guardrails</h3><ul id="guardrails">${action.guardrails.map(
+              (g) => html`<li>${g.passed ? "✅" : "❌"} <strong>${g.name}</strong>: ${g.detail}</li>`,
+            )}</ul>`
+          : ""
+      }`;
+}
+
+function planFacts(facts: ActionPlan["facts"]): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  if (facts.desired_replicas !== undefined || facts.ready_replicas !== undefined)
+    rows.push(["Replicas", `${facts.ready_replicas ?? "?"} ready of ${facts.desired_replicas ?? "?"} desired`]);
+  if (facts.target_ready !== undefined) rows.push(["Target pod", facts.target_ready ? "ready" : "not ready"]);
+  for (const c of facts.containers ?? []) {
+    rows.push([
+      `Container ${c.name}`,
+      `limits ${c.limits.memory ?? "-"} memory, ${c.limits.cpu ?? "-"} cpu; requests ${c.requests.memory ?? "-"}, ${c.requests.cpu ?? "-"}`,
+    ]);
+  }
+  if (facts.current_revision !== undefined) rows.push(["Current revision", String(facts.current_revision)]);
+  if (facts.rollback_revision !== undefined)
+    rows.push(["Rollback to", `revision ${facts.rollback_revision}, made ${facts.rollback_revision_created_at ?? "?"}`]);
+  return rows;
 }
 
 function linkInputs(link: LinkFields): Html {

@@ -1,9 +1,12 @@
+import type { ActionPlan } from "../../../shared/contracts/action.ts";
 import type { Triage } from "../../../shared/contracts/approval.ts";
 import type { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import { type ActionProposal, approvalActionOf, proposeAction } from "../../../shared/domain/action.ts";
 import { type ApprovalPolicy, approvalExpiry } from "../../../shared/domain/approval-policy.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
-import { decideTrust, type TrustDecision, type TrustPolicy } from "../../../shared/domain/trust-engine.ts";
+import { decideTrust, type TrustDecision, type TrustPolicy, withoutBudget } from "../../../shared/domain/trust-engine.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
+import type { Executor } from "../../../shared/ports/executor.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
@@ -17,6 +20,11 @@ export interface ClassifyDeps {
   readonly smoke: SmokeLedger;
   readonly policy: TrustPolicy;
   readonly approvalPolicy: ApprovalPolicy;
+  /** Asked for a plan of every typed action; absent: nothing can be automatic. */
+  readonly executor: Executor | undefined;
+  /** Whether executions written here (automatic approvals) are dry runs (`EXECUTOR_DRY_RUN`). */
+  readonly dryRun: boolean;
+  readonly log: (event: string, details: Record<string, unknown>) => void;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
   readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
   readonly now: () => Date;
@@ -36,14 +44,31 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new Error(`incident ${incidentId} not found (yet)`);
   const smokeRun = smokeRunOf(alert);
+  const proposal = await proposeAction(rca.suggested_action, alert);
   // A synthetic smoke run must never be approved, let alone executed: it only has to arrive.
-  const decision: TrustDecision = smokeRun
-    ? { kind: "notify_only", riskLevel: rca.risk_level, requiredSignatures: 0, reasons: ["synthetic smoke test: never approved or executed"] }
-    : decideTrust(
-        { rca, namespace: alert.namespace, priority: alert.priority },
-        await deps.counters.read(fingerprint, rca.suggested_action.operation, now.getTime()),
-        deps.policy,
-      );
+  let decision: TrustDecision;
+  let plan: ActionPlan | undefined;
+  if (smokeRun) {
+    decision = {
+      kind: "notify_only",
+      riskLevel: rca.risk_level,
+      requiredSignatures: 0,
+      reasons: ["synthetic smoke test: never approved or executed"],
+      guardrails: [],
+    };
+  } else {
+    const planned = await planOf(proposal, rca.suggested_action.operation, deps, message.correlationId);
+    plan = planned.plan;
+    decision = decideTrust(
+      { rca, namespace: alert.namespace, priority: alert.priority, proposal, plan, planUnavailable: planned.unavailable, now },
+      await deps.counters.read(fingerprint, rca.suggested_action.operation, now.getTime()),
+      deps.policy,
+    );
+    // The budget is taken atomically, last: concurrent consumers cannot both take its last slot.
+    if (decision.kind === "auto_approve" && !(await deps.counters.reserveAutomaticRepair(incidentId, now.getTime(), deps.policy.maxRepairsPerHour))) {
+      decision = withoutBudget(decision, deps.policy);
+    }
+  }
   const triage: Triage = {
     decision: decision.kind,
     risk_level: decision.riskLevel,
@@ -55,11 +80,13 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
   const stored = (await deps.incidents.get(incidentId))?.triage ?? triage;
   const resolved = incident.status === "resolved";
 
+  const action = approvalActionOf(rca.suggested_action, proposal, plan, decision.guardrails);
   const notification = {
     incident_id: incidentId,
     fingerprint,
     alert,
     rca,
+    action,
     reasons: stored.reasons,
     signatures: [],
   };
@@ -88,7 +115,8 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
     autoApproved: !resolved && automatic,
     initialStatus: resolved ? "OBSOLETE" : automatic ? "APPROVED" : "PENDING",
     reasons: resolved ? [...stored.reasons, "the incident resolved before a decision was needed"] : stored.reasons,
-    action: rca.suggested_action,
+    action,
+    dryRun: deps.dryRun,
     expiresAt: new Date(approvalExpiry(alert.priority, Math.floor(now.getTime() / 1000), deps.approvalPolicy) * 1000),
     createdAt: now,
     correlationId: message.correlationId,
@@ -98,7 +126,6 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
   // Nobody needs to act on an incident that resolved on its own.
   if (approval.status === "OBSOLETE") return;
   if (approval.autoApproved) {
-    if (created) await deps.counters.countAutomaticRepair(now.getTime());
     if (approval.executionId) {
       await deps.publishExecute({
         type: "execute.requested",
@@ -119,6 +146,8 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
     correlationId: message.correlationId,
     payload: {
       ...notification,
+      // What the approval holds, should a redelivery have planned differently.
+      action: approval.action,
       kind,
       approval_id: approval.id,
       approval_status: approval.status,
@@ -126,4 +155,19 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
       expires_at: Math.floor(approval.expiresAt.getTime() / 1000),
     },
   });
+}
+
+/** Asks the executor for a server dry run of a typed action; nothing to plan for untyped ones. */
+async function planOf(
+  proposal: ActionProposal,
+  operation: string,
+  deps: ClassifyDeps,
+  correlationId: string,
+): Promise<{ plan: ActionPlan | undefined; unavailable: string | undefined }> {
+  if (!proposal.typed || !proposal.argv || !proposal.digest || operation === "INVESTIGATE") return { plan: undefined, unavailable: undefined };
+  if (!deps.executor) return { plan: undefined, unavailable: "no executor configured" };
+  const outcome = await deps.executor.plan({ action: proposal.typed, argv: [...proposal.argv], digest: proposal.digest });
+  if (outcome.kind === "planned") return { plan: outcome.plan, unavailable: undefined };
+  deps.log("plan_unavailable", { correlation_id: correlationId, reason: outcome.reason });
+  return { plan: undefined, unavailable: outcome.reason };
 }

@@ -1,3 +1,4 @@
+import { createHttpExecutor } from "../../../shared/adapters/http-executor.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
@@ -36,6 +37,9 @@ export default {
         ),
         policy: trustPolicyOf(config),
         approvalPolicy: { expirySeconds: config.APPROVAL_EXPIRY },
+        executor: config.EXECUTOR_URL && config.EXECUTOR_SECRET ? createHttpExecutor({ url: config.EXECUTOR_URL, secret: config.EXECUTOR_SECRET }) : undefined,
+        dryRun: config.EXECUTOR_DRY_RUN,
+        log: (event: string, details: Record<string, unknown>) => console.error(JSON.stringify({ service: "classify", event, ...details })),
         publishNotify: (message: NotifyRequestedV2) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
         publishExecute: (message: ExecuteRequestedV1) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),
         now: () => new Date(),

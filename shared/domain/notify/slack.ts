@@ -66,6 +66,7 @@ export function renderSlack(v: NotificationView, links: readonly ApproverLink[],
       text: mrkdwn(`*Proposed: ${escapeSlack(v.operation)}*\n\`\`\`${clip(codeSafe(v.command), 2_000)}\`\`\`\n${escapeSlack(v.description)}`),
     },
   ];
+  if (v.actionFacts) blocks.push({ type: "context", elements: [mrkdwn(escapeSlack(v.actionFacts))] });
   if (v.kind === "notify_only" && v.reasons.length > 0) blocks.push({ type: "context", elements: [mrkdwn(`Why: ${escapeSlack(v.reasons.join("; "))}`)] });
   const context = [
     ...(v.sourceLink ? [`<${slackLinkTarget(v.sourceLink.url)}|${escapeSlack(v.sourceLink.label)}>`] : []),

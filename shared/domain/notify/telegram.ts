@@ -75,6 +75,7 @@ export function renderTelegram(v: NotificationView, links: readonly ApproverLink
     { text: "\n", style: "plain" },
     { text: v.command, style: "pre", elastic: true },
     { text: v.description, style: "plain", elastic: true },
+    ...(v.actionFacts ? [{ text: `\n${v.actionFacts}`, style: "plain" as const, elastic: true }] : []),
     ...(v.kind === "notify_only" && v.reasons.length > 0 ? [{ text: `\nWhy: ${v.reasons.join("; ")}`, style: "plain" as const, elastic: true }] : []),
     ...(v.sourceLink
       ? [

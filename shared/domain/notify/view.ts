@@ -1,3 +1,4 @@
+import type { ApprovalAction } from "../../contracts/action.ts";
 import type { NotifyRequestedV2 } from "../../contracts/queue.ts";
 import { clip } from "../text.ts";
 
@@ -41,8 +42,11 @@ export interface NotificationView {
   readonly verdictBy: string;
   readonly blastRadius: string;
   readonly operation: string;
+  /** The rendered command of the typed action (what runs), or the text a person runs by hand. */
   readonly command: string;
   readonly description: string;
+  /** The plan's facts, its server dry run and each guardrail's verdict, when the action has them. */
+  readonly actionFacts: string | undefined;
   readonly seen: string;
   readonly approval: string | undefined;
   readonly reasons: readonly string[];
@@ -126,9 +130,10 @@ export function notificationView(n: Notification, occurrences: Occurrences | und
     confidence: Math.round(n.rca.confidence),
     verdictBy: `${n.rca.provider} (${n.rca.model})`,
     blastRadius: `${plural(b.affected_pods, "pod")}, downtime ${b.estimated_downtime}, data impact ${b.data_impact}${b.related_services.length > 0 ? `, services ${b.related_services.join(", ")}` : ""}`,
-    operation: n.rca.suggested_action.operation,
-    command: n.rca.suggested_action.command,
-    description: n.rca.suggested_action.description,
+    operation: n.action?.operation ?? n.rca.suggested_action.operation,
+    command: n.action ? commandLine(n.action) : n.rca.suggested_action.command,
+    description: n.action?.description ?? n.rca.suggested_action.description,
+    actionFacts: n.action ? actionFacts(n.action) : undefined,
     seen: occurrences ? `${occurrences.hitCount}× · first ${occurrences.firstSeen} · last ${occurrences.lastSeen}` : `first ${a.fired_at}`,
     approval: approvalLine(n),
     reasons: n.reasons,
@@ -138,6 +143,30 @@ export function notificationView(n: Notification, occurrences: Occurrences | und
     fingerprint: n.fingerprint,
     security: isSecurity(n),
   };
+}
+
+/** A typed action shows what runs; an untyped one says a person runs it. */
+function commandLine(action: ApprovalAction): string {
+  return action.argv ? action.command : `(run by hand) ${action.command}`;
+}
+
+/** `Plan: 2 of 3 ready · dry run passed. Guardrails: ✓ namespace · ✗ confidence (…)` */
+export function actionFacts(action: ApprovalAction): string | undefined {
+  const parts: string[] = [];
+  const plan = action.plan;
+  if (plan) {
+    const f = plan.facts;
+    const replicas = f.ready_replicas !== undefined ? `${f.ready_replicas} of ${f.desired_replicas ?? "?"} replicas ready · ` : "";
+    parts.push(
+      `Plan: ${replicas}server dry run ${plan.dry_run.ok ? "passed" : "FAILED"}${plan.dry_run.output ? ` (${clip(plan.dry_run.output.trim(), 200)})` : ""}.`,
+    );
+  } else if (action.argv) {
+    parts.push("Plan: none (no executor dry run).");
+  }
+  if (action.guardrails.length > 0) {
+    parts.push(`Guardrails: ${action.guardrails.map((g) => (g.passed ? `✓ ${g.name}` : `✗ ${g.name} (${clip(g.detail, 120)})`)).join(" · ")}`);
+  }
+  return parts.length > 0 ? parts.join(" ") : undefined;
 }
 
 /** `🔴 [P0] PodCrashLoopBackOff on production/api-7d4b` */

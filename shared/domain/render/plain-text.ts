@@ -14,6 +14,7 @@ export function renderPlainText(v: NotificationView): string {
     `Blast radius: ${v.blastRadius}`,
     `Proposed: ${v.operation} — ${v.command}`,
     `          ${v.description}`,
+    ...(v.actionFacts ? [`          ${v.actionFacts}`] : []),
     `Seen: ${v.seen}`,
     "",
     v.headline,

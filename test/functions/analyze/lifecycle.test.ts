@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { ApprovalAction } from "../../../shared/contracts/action.ts";
 import type { IncidentResolvedV1 } from "../../../shared/contracts/queue.ts";
 import { analyzeRequested } from "../../support/fixtures/messages.ts";
 import { dbForTests } from "../../support/worker/env.ts";
@@ -31,10 +32,11 @@ async function seedApproval(incidentId: string) {
     autoApproved: false,
     initialStatus: "PENDING",
     reasons: [],
-    action: { operation: "INVESTIGATE", command: "true", description: "d" },
+    action: ApprovalAction.parse({ operation: "INVESTIGATE", command: "true", description: "d" }),
     expiresAt: new Date(Date.now() + 3_600_000),
     createdAt: new Date(),
     correlationId: "corr",
+    dryRun: true,
   });
 }
 

@@ -12,7 +12,7 @@ import { metricKey } from "../../../shared/ports/metrics.ts";
 import { dbForTests, redisForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
 import { seedAnalyzedIncident } from "../../support/worker/seed.ts";
-import { decide, linkFor, recordingEnv, reportByHand, request, seedPendingApproval, withExecutor } from "./support.ts";
+import { approvalActionFor, decide, linkFor, recordingEnv, reportByHand, request, seedPendingApproval, withExecutor } from "./support.ts";
 
 const db = dbForTests();
 afterAll(() => db.destroy());
@@ -22,8 +22,8 @@ const executions = () => createExecutionStore(db);
 const newFingerprint = () => crypto.randomUUID().replaceAll("-", "").slice(0, 16);
 
 /** A pending approval needing one signature, approved through alice's link. */
-async function approvedByAlice(env: Record<string, unknown>, action?: SuggestedAction) {
-  const approval = await seedPendingApproval(db, "medium", 1, action ? { action } : {});
+async function approvedByAlice(env: Record<string, unknown>, action?: SuggestedAction, namespace?: string) {
+  const approval = await seedPendingApproval(db, "medium", 1, { ...(action ? { action } : {}), ...(namespace ? { namespace } : {}) });
   const link = await linkFor(approval.id, "alice");
   expect((await decide(link, "approve", {}, env)).status).toBe(200);
   const decided = await approvals().get(approval.id);
@@ -49,7 +49,7 @@ async function receivedByExecutor(executionId: string): Promise<Array<{ signatur
 
 /** POSTs a result to the executor callback, signed with the executor secret unless told otherwise. */
 async function postResult(executionId: string, body: unknown, options: { secret?: string | undefined; env?: Record<string, unknown> } = {}) {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify({ execution_id: executionId, ...(body as object) });
   const secret = "secret" in options ? options.secret : testEnv.TEST_EXECUTOR_SECRET!;
   const headers = { "Content-Type": "application/json", ...(secret ? await signedHeaders(secret, text, Math.floor(Date.now() / 1000)) : {}) };
   return request(`https://awoooi.test/api/v1/executions/${executionId}/result`, { method: "POST", headers, body: text }, options.env ?? withExecutor().env);
@@ -141,13 +141,32 @@ describe("with an executor", () => {
       execution_id: execution.id,
       approval_id: approval.id,
       operation: approval.action.operation,
+      action: approval.action.typed,
+      argv: approval.action.argv,
+      digest: approval.action.digest,
       command: approval.action.command,
       dry_run: true,
       automatic: false,
       approved_by: ["alice"],
       callback_url: `https://awoooi.test/api/v1/executions/${execution.id}/result`,
     });
+    expect(received[0]?.body).not.toHaveProperty("description");
     expect(await executions().get(execution.id)).toMatchObject({ status: "dispatched", dryRun: true });
+  });
+
+  it("decides dry_run when the execution is written, not when it is handed off", async () => {
+    const { env } = withExecutor({ EXECUTOR_DRY_RUN: "false" });
+    const { approval } = await approvedByAlice(env);
+    expect(await executions().getByApproval(approval.id)).toMatchObject({ status: "requested", dryRun: false });
+  });
+
+  it("runs an untyped action by hand even with an executor configured", async () => {
+    const { env } = withExecutor();
+    const { approval } = await approvedByAlice(env, { operation: "RENEW_CERTIFICATE", command: "cmctl renew api-tls -n production", description: "d" });
+    const execution = (await executions().getByApproval(approval.id))!;
+    await dispatch(env, handOffMessage(execution.id, approval.id, approval.incidentId));
+    expect(await executions().get(execution.id)).toMatchObject({ status: "manual", dryRun: false });
+    expect(await receivedByExecutor(execution.id)).toHaveLength(0);
   });
 
   it("sends real runs when EXECUTOR_DRY_RUN=false", async () => {
@@ -158,18 +177,22 @@ describe("with an executor", () => {
     expect((await receivedByExecutor(execution.id))[0]?.body.dry_run).toBe(false);
   });
 
-  it("retries later when the executor is down, and keeps the row for the next attempt", async () => {
+  it("retries later when the executor is down, and sends the same hand-off again", async () => {
     const { env } = withExecutor();
-    const { approval } = await approvedByAlice(env, { operation: "DELETE_POD", command: "kubectl delete pod p # EXECUTOR-DOWN", description: "d" });
+    const { approval } = await approvedByAlice(env, { operation: "DELETE_POD", command: "", description: "d" }, "executor-down");
     const execution = (await executions().getByApproval(approval.id))!;
-    const { result } = await dispatch(env, handOffMessage(execution.id, approval.id, approval.incidentId));
+    const message = handOffMessage(execution.id, approval.id, approval.incidentId);
+    const { result } = await dispatch(env, message);
     expect(result.retryMessages).toHaveLength(1);
-    expect((await executions().get(execution.id))?.status).toBe("requested");
+    // Marked before the call (a fast executor may report first); the retry still sends.
+    expect((await executions().get(execution.id))?.status).toBe("dispatched");
+    await dispatch(env, message);
+    expect(await receivedByExecutor(execution.id)).toHaveLength(2);
   });
 
   it("records a refused hand-off as a failure that teaches nothing", async () => {
     const { env, notify } = withExecutor();
-    const { approval } = await approvedByAlice(env, { operation: "DELETE_POD", command: "kubectl delete pod p # EXECUTOR-REFUSE", description: "d" });
+    const { approval } = await approvedByAlice(env, { operation: "DELETE_POD", command: "", description: "d" }, "executor-refuse");
     const execution = (await executions().getByApproval(approval.id))!;
     const { result } = await dispatch(env, handOffMessage(execution.id, approval.id, approval.incidentId));
     expect(result.retryMessages).toHaveLength(0);
@@ -186,10 +209,10 @@ describe("POST /api/v1/executions/:id/result", () => {
     const approval = await seedPendingApproval(db, "medium", 1, {
       fingerprint,
       status: "APPROVED",
-      action: { operation, command: `run ${operation}`, description: "d" },
+      action: { operation, command: "", description: "d" },
     });
     const execution = (await executions().getByApproval(approval.id))!;
-    await executions().markDispatched(execution.id, false, new Date());
+    await executions().markDispatched(execution.id, new Date());
     return { approval, execution };
   }
 
@@ -217,6 +240,32 @@ describe("POST /api/v1/executions/:id/result", () => {
     const { execution } = await dispatchedExecution(fingerprint);
     await postResult(execution.id, { status: "succeeded" });
     expect(await redisForTests().get(trustKeys.failStreak(fingerprint))).toBeNull();
+  });
+
+  it("refuses a signed report that names another execution, and changes nothing", async () => {
+    const { execution } = await dispatchedExecution();
+    const { execution: other } = await dispatchedExecution();
+    const response = await postResult(execution.id, { execution_id: other.id, status: "succeeded" });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { fields: [{ field: "execution_id" }] } });
+    expect((await executions().get(execution.id))?.status).toBe("dispatched");
+    expect((await executions().get(other.id))?.status).toBe("dispatched");
+  });
+
+  it("refuses a result for an execution that was never handed off", async () => {
+    const approval = await seedPendingApproval(db, "medium", 1, { status: "APPROVED" });
+    const execution = (await executions().getByApproval(approval.id))!;
+    const response = await postResult(execution.id, { status: "succeeded" });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ error: { message: expect.stringContaining("never handed off") } });
+    expect((await executions().get(execution.id))?.status).toBe("requested");
+  });
+
+  it("refuses a result for another argv than the approved one", async () => {
+    const { execution } = await dispatchedExecution();
+    const response = await postResult(execution.id, { status: "succeeded", digest: "f".repeat(64) });
+    expect(response.status).toBe(409);
+    expect((await executions().get(execution.id))?.status).toBe("dispatched");
   });
 
   it("answers 409 to a different result for a finished execution", async () => {
@@ -285,7 +334,7 @@ describe("POST /api/v1/executions/:id/result", () => {
       fingerprint,
       total_samples: 5,
       actions: [{ action: "RESTART_DEPLOYMENT", samples: 5, successes: 5, success_rate: 1, avg_duration_ms: 3000, tier: 1 }],
-      playbook: { action: "RESTART_DEPLOYMENT", command: "run RESTART_DEPLOYMENT", samples: 5, success_rate: 1 },
+      playbook: { action: "RESTART_DEPLOYMENT", command: "kubectl rollout restart deployment/api-server -n production", samples: 5, success_rate: 1 },
       recommendation: { action: "RESTART_DEPLOYMENT" },
     });
     expect(summary.recent_outcomes).toHaveLength(5);
@@ -301,9 +350,9 @@ describe("POST /api/v1/executions/:id/result", () => {
 
   it("does not learn from dry runs", async () => {
     const fingerprint = newFingerprint();
-    const approval = await seedPendingApproval(db, "medium", 1, { fingerprint, status: "APPROVED" });
+    const approval = await seedPendingApproval(db, "medium", 1, { fingerprint, status: "APPROVED", dryRun: true });
     const execution = (await executions().getByApproval(approval.id))!;
-    await executions().markDispatched(execution.id, true, new Date());
+    await executions().markDispatched(execution.id, new Date());
     expect((await postResult(execution.id, { status: "succeeded" })).status).toBe(200);
     expect(await db.selectFrom("repair_outcomes").select("id").where("fingerprint", "=", fingerprint).execute()).toHaveLength(0);
     expect(await redisForTests().exists(trustKeys.learned(fingerprint, approval.action.operation))).toBe(0);
@@ -335,12 +384,13 @@ describe("autonomy index counters", () => {
       autoApproved: true,
       initialStatus: "APPROVED",
       reasons: ["every guardrail held"],
-      action: message.payload.rca.suggested_action,
+      action: await approvalActionFor(message.payload.rca.suggested_action, message.payload.alert),
       expiresAt: new Date(Date.now() + 3_600_000),
       createdAt: new Date(),
       correlationId: "test",
+      dryRun: false,
     });
-    await executions().markDispatched(approval.executionId!, false, new Date());
+    await executions().markDispatched(approval.executionId!, new Date());
     await postResult(approval.executionId!, { status: "succeeded" });
     await postResult(approval.executionId!, { status: "succeeded" });
     expect(await metric(field)).toBe(before + 1);

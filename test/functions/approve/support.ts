@@ -5,13 +5,20 @@ import type { Env } from "../../../functions/approve/src/env.ts";
 import { servicesOn } from "../../../functions/approve/src/services.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import type { Database } from "../../../shared/adapters/neon-kysely-db.ts";
+import type { NormalizedAlert } from "../../../shared/contracts/alert.ts";
 import type { DeadLetterV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import type { RiskLevel, SuggestedAction } from "../../../shared/contracts/rca.ts";
+import { approvalActionOf, proposeAction } from "../../../shared/domain/action.ts";
 import { approvalLinkUrl, signLink } from "../../../shared/domain/approval-link.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import { recordingQueue } from "../../support/fixtures/messages.ts";
 import { testEnv } from "../../support/worker/env.ts";
 import { seedAnalyzedIncident } from "../../support/worker/seed.ts";
+
+/** The action as classify stores it, without a plan. */
+export async function approvalActionFor(suggested: SuggestedAction, alert: NormalizedAlert) {
+  return approvalActionOf(suggested, await proposeAction(suggested, alert), undefined, []);
+}
 
 /** A pending approval as classify would have created it. */
 export async function seedPendingApproval(
@@ -25,12 +32,19 @@ export async function seedPendingApproval(
     priority?: "P0" | "P1" | "P2" | "P3";
     action?: SuggestedAction;
     status?: "PENDING" | "APPROVED";
+    /** The alert's namespace (the fake executor is steered by it). */
+    namespace?: string;
+    /** Whether an execution written with an APPROVED status is a dry run. Default false. */
+    dryRun?: boolean;
   } = {},
 ): Promise<ApprovalRecord> {
   const message = await seedAnalyzedIncident(
     db,
     { risk_level: risk, ...(options.action ? { suggested_action: options.action } : {}) },
-    { ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}), ...(options.priority ? { alert: { priority: options.priority } } : {}) },
+    {
+      ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
+      alert: { ...(options.priority ? { priority: options.priority } : {}), ...(options.namespace ? { namespace: options.namespace } : {}) },
+    },
   );
   const { approval } = await createApprovalStore(db).createForIncident({
     id: crypto.randomUUID(),
@@ -40,10 +54,11 @@ export async function seedPendingApproval(
     autoApproved: false,
     initialStatus: options.status ?? "PENDING",
     reasons: [`risk ${risk}`],
-    action: message.payload.rca.suggested_action,
+    action: await approvalActionFor(message.payload.rca.suggested_action, message.payload.alert),
     expiresAt: options.expiresAt ?? new Date(Date.now() + 3_600_000),
     createdAt: options.createdAt ?? new Date(),
     correlationId: message.correlationId,
+    dryRun: options.dryRun ?? false,
   });
   return approval;
 }
@@ -77,9 +92,24 @@ export function pooledRequester(db: Kysely<Database>): Requester {
   return requesterFor(createApp((env) => servicesOn(env, db)));
 }
 
-/** POSTs a decision the way the confirm page's form does. */
-export function decide(link: string, decision: "approve" | "reject", extra: Record<string, string> = {}, env?: Record<string, unknown>): Promise<Response> {
-  return postForm(link, "", { decision, ...extra }, env);
+/**
+ * POSTs a decision the way the confirm page's form does: with the digest of
+ * the action the page showed (read from the page, as a browser would submit it).
+ */
+export async function decide(
+  link: string,
+  decision: "approve" | "reject",
+  extra: Record<string, string> = {},
+  env?: Record<string, unknown>,
+): Promise<Response> {
+  const digest = "action_digest" in extra ? undefined : await shownDigest(link, env);
+  return postForm(link, "", { decision, ...(digest ? { action_digest: digest } : {}), ...extra }, env);
+}
+
+/** The action digest on the confirm page a link opens, when the page offers a decision. */
+export async function shownDigest(link: string, env?: Record<string, unknown>): Promise<string | undefined> {
+  const page = await (await request(link, {}, env)).text();
+  return /name="action_digest" value="([0-9a-f]{64})"/.exec(page)?.[1];
 }
 
 /** POSTs "mark done / mark failed" the way the approval page's result form does. */

@@ -27,6 +27,31 @@ describe("trust counters in Redis", () => {
     expect((await createUpstashTrustCounters(redis).read(fingerprint(), "DELETE_POD", now)).repairsLastHour).toBe(2 + 3);
   });
 
+  it("never lets concurrent consumers take more automatic repairs than the hourly budget", async () => {
+    const redis = redisForTests();
+    const counters = createUpstashTrustCounters(redis);
+    // A far-off hour of its own: no other test touches these buckets.
+    const now = Date.UTC(2032, 5, 1, 8, 30);
+    const taken = await Promise.all(Array.from({ length: 20 }, () => counters.reserveAutomaticRepair(crypto.randomUUID(), now, 5)));
+    expect(taken.filter(Boolean)).toHaveLength(5);
+    expect((await counters.read(fingerprint(), "DELETE_POD", now)).repairsLastHour).toBe(5);
+  });
+
+  it("keeps one reservation per incident across redeliveries", async () => {
+    const counters = createUpstashTrustCounters(redisForTests());
+    const now = Date.UTC(2033, 2, 1, 12, 0);
+    const incident = crypto.randomUUID();
+    expect(await counters.reserveAutomaticRepair(incident, now, 1)).toBe(true);
+    expect(await counters.reserveAutomaticRepair(incident, now, 1)).toBe(true);
+    expect(await counters.reserveAutomaticRepair(crypto.randomUUID(), now, 1)).toBe(false);
+    expect((await counters.read(fingerprint(), "DELETE_POD", now)).repairsLastHour).toBe(1);
+  });
+
+  it("takes nothing when Redis cannot be reached", async () => {
+    const dead = createRedis({ url: "http://127.0.0.1:9", token: testEnv.UPSTASH_REDIS_REST_TOKEN! });
+    expect(await createUpstashTrustCounters(dead).reserveAutomaticRepair(crypto.randomUUID(), Date.now(), 5)).toBe(false);
+  });
+
   it("blocks automation when Redis cannot be read", async () => {
     const dead = createRedis({ url: "http://127.0.0.1:9", token: testEnv.UPSTASH_REDIS_REST_TOKEN! });
     expect(await createUpstashTrustCounters(dead).read(fingerprint(), "DELETE_POD", Date.now())).toEqual(UNKNOWN_COUNTERS);

@@ -1,7 +1,7 @@
 // An executor as AWOOOI expects one (docs/trust.md "Execution hand-off"):
 // verifies the HMAC on each hand-off and records it. Behaviour is chosen by the
-// approved command, so tests inside workerd can steer it: a command containing
-// `EXECUTOR-REFUSE` gets a 400, `EXECUTOR-DOWN` a 503. `GET /?execution_id=`
+// approved command, so tests inside workerd can steer it: an action in the
+// namespace `executor-refuse` gets a 400, in `executor-down` a 503. `GET /?execution_id=`
 // returns the hand-offs received for that execution.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { startJsonServer } from "./json-server.ts";
@@ -37,9 +37,9 @@ export async function startFakeExecutor() {
     received.push({ signatureValid, headers: exchange.headers, body });
     const command = String(body.command ?? "");
     if (!signatureValid) return exchange.send(401, { error: "bad signature" });
-    if (command.includes("EXECUTOR-REFUSE")) return exchange.send(400, { error: "unknown namespace" });
-    if (command.includes("EXECUTOR-DOWN")) return exchange.send(503, { error: "maintenance" }, { "Retry-After": "30" });
+    if (command.includes("executor-refuse")) return exchange.send(400, { error: "unknown namespace" });
+    if (command.includes("executor-down")) return exchange.send(503, { error: "maintenance" }, { "Retry-After": "30" });
     exchange.send(202, { accepted: true });
   });
-  return { ...server, received, env: { TEST_EXECUTOR_URL: `${server.url}/execute`, TEST_EXECUTOR_SECRET } };
+  return { ...server, received, env: { TEST_EXECUTOR_URL: server.url, TEST_EXECUTOR_SECRET } };
 }

@@ -1,0 +1,37 @@
+// The reference executor, next to the cluster: `node infra/executor/src/main.ts`
+// (Node ≥ 22.18), or the bundle built by `npm run executor:build`.
+import { serve } from "@hono/node-server";
+import { createExecutorApp } from "./app.ts";
+import { loadExecutorConfig } from "./config.ts";
+import { Journal } from "./journal.ts";
+import { kubectlAt } from "./kubectl.ts";
+import { ExecutionRunner } from "./runner.ts";
+
+const config = loadExecutorConfig(process.env);
+const log = (event: Record<string, unknown>) => console.log(JSON.stringify({ service: "executor", at: new Date().toISOString(), ...event }));
+const journal = new Journal(config.EXECUTOR_JOURNAL);
+const kubectl = kubectlAt(config.EXECUTOR_KUBECTL, config.EXECUTOR_KUBE_CONTEXT);
+const runner = new ExecutionRunner(config, journal, kubectl, log);
+runner.recover();
+const server = serve({ fetch: createExecutorApp(config, runner, journal, kubectl).fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+  log({
+    event: "listening",
+    port: info.port,
+    kubectl: config.EXECUTOR_KUBECTL,
+    namespaces: [...config.EXECUTOR_NAMESPACES],
+    slots: config.EXECUTOR_CONCURRENCY,
+  }),
+);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log({ event: "draining", signal, ...runner.stats(), drainSeconds: config.EXECUTOR_DRAIN_SECONDS });
+  const finished = await runner.drain(config.EXECUTOR_DRAIN_SECONDS * 1000);
+  log({ event: "stopped", finished, ...runner.stats() });
+  server.close();
+  process.exit(finished ? 0 : 1);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
