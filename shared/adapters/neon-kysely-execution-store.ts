@@ -20,13 +20,24 @@ export function createExecutionStore(db: Kysely<Database>): ExecutionStore {
 
     subject: (id) => loadSubject(db, id),
 
-    async markDispatched(id, at) {
+    async markDispatched(id) {
+      const changed = await db
+        .updateTable("executions")
+        .set({ status: "dispatched" })
+        .where("id", "=", id)
+        .where("status", "=", "requested")
+        .returning("id")
+        .executeTakeFirst();
+      return changed !== undefined;
+    },
+
+    async markHandedOff(id, at) {
       return db.transaction().execute(async (tx) => {
         const changed = await tx
           .updateTable("executions")
-          .set({ status: "dispatched", dispatched_at: at })
+          .set({ dispatched_at: at })
           .where("id", "=", id)
-          .where("status", "=", "requested")
+          .where("dispatched_at", "is", null)
           .returning(["approval_id", "dry_run", "action_digest"])
           .executeTakeFirst();
         if (changed) {
@@ -115,7 +126,8 @@ export function createExecutionStore(db: Kysely<Database>): ExecutionStore {
       const rows = await db
         .selectFrom("executions")
         .selectAll()
-        .where("status", "=", "requested")
+        // Claimed for dispatch but never accepted by the executor counts too: its hand-off may have been lost.
+        .where((eb) => eb.or([eb("status", "=", "requested"), eb.and([eb("status", "=", "dispatched"), eb("dispatched_at", "is", null)])]))
         .where("requested_at", "<", olderThan)
         .orderBy("requested_at")
         .limit(limit)
@@ -222,7 +234,7 @@ async function loadSubject(db: Reader, id: string): Promise<ExecutionSubject | u
     .innerJoin("incidents", "incidents.id", "executions.incident_id")
     .innerJoin("approvals", "approvals.id", "executions.approval_id")
     .selectAll("executions")
-    .select(["incidents.fingerprint", "incidents.alert", "approvals.risk_level", "approvals.action"])
+    .select(["incidents.fingerprint", "incidents.alert", "approvals.risk_level", "approvals.action as approval_action"])
     .where("executions.id", "=", id)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -238,7 +250,7 @@ async function loadSubject(db: Reader, id: string): Promise<ExecutionSubject | u
     fingerprint: row.fingerprint,
     alert: row.alert,
     riskLevel: row.risk_level,
-    description: row.action.description,
+    description: row.approval_action.description,
     approvedBy: row.automatic ? ["trust-engine"] : signers.map((s) => s.approver),
   };
 }

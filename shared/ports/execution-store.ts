@@ -62,7 +62,9 @@ export interface ExecutionStore {
    * requested → dispatched, before the hand-off is sent (so a fast result is
    * never refused as early); false when it was already dispatched.
    */
-  markDispatched(id: string, at: Date): Promise<boolean>;
+  markDispatched(id: string): Promise<boolean>;
+  /** The executor accepted the hand-off: stamps `dispatched_at` once (redeliveries then send nothing). */
+  markHandedOff(id: string, at: Date): Promise<boolean>;
   /** requested → manual (no executor configured): a person runs the command and reports. */
   markManual(id: string, at: Date): Promise<boolean>;
   /**
@@ -76,6 +78,6 @@ export interface ExecutionStore {
     reportedBy: string;
     at: Date;
   }): Promise<ResultOutcome>;
-  /** Outbox rows still `requested` since before `olderThan`: their hand-off message may have been lost. */
+  /** Outbox rows still `requested` (or claimed but never accepted) since before `olderThan`: their hand-off may have been lost. */
   staleRequested(olderThan: Date, limit: number): Promise<ExecutionRecord[]>;
 }

@@ -5,6 +5,7 @@ import type { TestProject } from "vitest/node";
 import { MissingServiceError, startBackingServices } from "../../infra/local/backing-services.ts";
 import { startPgWsBridge } from "../../infra/local/pg-ws-bridge.ts";
 import { startRedisRestServer } from "../../infra/local/redis-rest-server.ts";
+import { startReferenceExecutor } from "./fakes/executor-for-tests.ts";
 import { startFakeChatServices } from "./fakes/fake-chat-services.ts";
 import { startFakeExecutor } from "./fakes/fake-executor.ts";
 import { startRelay } from "./fakes/relay-for-tests.ts";
@@ -34,6 +35,7 @@ export default async function setup(project: TestProject) {
   // LLM stand-ins speaking the real protocols, and a real relay in front of the fake Ollama.
   const llm = await startRelay();
   const executor = await startFakeExecutor();
+  const referenceExecutor = await startReferenceExecutor();
   const chat = await startFakeChatServices();
   // Fault injection for the fault matrix: a Redis that answers late, and a Postgres bridge that cuts every 3rd COMMIT.
   const slowRedis = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: services.redis.restToken, db: services.redis.db, delayMs: 300 });
@@ -44,6 +46,7 @@ export default async function setup(project: TestProject) {
     METERED_REDIS_REST_URL: metered.url,
     ...llm.env,
     ...executor.env,
+    ...referenceExecutor.env,
     ...chat.env,
     SLOW_REDIS_REST_URL: slowRedis.url,
     FLAKY_NEON_WS_PROXY: flakyPg.wsProxy,
@@ -53,6 +56,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await llm.stop();
     await executor.close();
+    await referenceExecutor.close();
     await chat.close();
     await slowRedis.close();
     await flakyPg.close();

@@ -29,8 +29,8 @@ export async function dispatchExecution(message: ExecuteRequestedV1, services: A
   const subject = await services.executions.subject(executionId);
   if (!subject) throw new PermanentError(`execution ${executionId} does not exist`);
   const { execution } = subject;
-  // `dispatched` again: a redelivery after the row was marked; the executor absorbs the repeat.
-  if (execution.status !== "requested" && execution.status !== "dispatched") return;
+  // Sent only until the executor accepted it once; a redelivery racing the first send is absorbed by the executor.
+  if (execution.status !== "requested" && !(execution.status === "dispatched" && execution.dispatchedAt === undefined)) return;
   const now = services.now();
   const { action, digest } = execution;
   if (!services.executor || !action || !digest) {
@@ -39,7 +39,7 @@ export async function dispatchExecution(message: ExecuteRequestedV1, services: A
     return;
   }
   // Marked first: the executor may report before the hand-off call even returns.
-  await services.executions.markDispatched(executionId, now);
+  await services.executions.markDispatched(executionId);
   // What runs is re-rendered from the approved structure and must hash to the approved digest.
   const { argv, display } = renderAction(action);
   if ((await actionDigest(argv)) !== digest) {
@@ -71,7 +71,10 @@ export async function dispatchExecution(message: ExecuteRequestedV1, services: A
     requested_at: execution.requestedAt.toISOString(),
   };
   const handOff = await services.executor.handOff(request);
-  if (handOff.kind === "accepted") return;
+  if (handOff.kind === "accepted") {
+    await services.executions.markHandedOff(executionId, now);
+    return;
+  }
   // Refused outright: the action never ran, so the row stays a dry failure and teaches nothing.
   await applyResult(services, { executionId, result: { status: "failed", output_excerpt: `hand-off refused: ${handOff.reason}` }, reportedBy: "approve" });
 }

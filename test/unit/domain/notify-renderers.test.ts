@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { approvalActionOf, proposeAction } from "../../../shared/domain/action.ts";
 import { renderPagerDuty } from "../../../shared/domain/notify/pagerduty.ts";
 import { type NotifyRouting, routeNotification } from "../../../shared/domain/notify/routing.ts";
 import { escapeSlack, renderSlack, SLACK_LIMITS } from "../../../shared/domain/notify/slack.ts";
@@ -33,6 +34,46 @@ const links = [
 
 /** The tags left once the text is stripped of escaped content: only Telegram's own. */
 const tags = (html: string) => [...html.matchAll(/<\/?([a-z-]+)/g)].map((m) => m[1]);
+
+describe("what every channel shows of the action", () => {
+  it("shows the rendered command, the plan and each guardrail, and marks an untyped action as run by hand", async () => {
+    const a = normalizedAlert({});
+    const suggested = { operation: "DELETE_POD" as const, command: "kubectl delete namespace production", description: "d" };
+    const proposal = await proposeAction(suggested, a);
+    const action = approvalActionOf(
+      suggested,
+      proposal,
+      {
+        digest: proposal.digest!,
+        planned_at: "2026-11-30T12:00:00.000Z",
+        facts: { ready_replicas: 2, desired_replicas: 3 },
+        dry_run: { ok: true, exit_code: 0, output: 'pod "x" deleted (server dry run)' },
+        errors: [],
+      },
+      [
+        { name: "another replica ready", passed: true, detail: "1 other" },
+        { name: "confidence", passed: false, detail: "confidence 40 is below 80" },
+      ],
+    );
+    const view = notificationView(notification({ action }), undefined);
+    expect(view.command).toBe(proposal.display);
+    expect(view.actionFacts).toContain("2 of 3 replicas ready");
+    expect(view.actionFacts).toContain("server dry run passed");
+    expect(view.actionFacts).toContain("✗ confidence (confidence 40 is below 80)");
+    for (const text of [visible(renderTelegram(view, []).text), JSON.stringify(renderSlack(view, []))]) {
+      expect(text).toContain("kubectl delete pod");
+      expect(text).toContain("✓ another replica ready");
+      expect(text).not.toContain("delete namespace");
+    }
+    const untyped = approvalActionOf(
+      { ...suggested, operation: "RENEW_CERTIFICATE", command: "cmctl renew x" },
+      await proposeAction({ ...suggested, operation: "RENEW_CERTIFICATE", command: "cmctl renew x" }, a),
+      undefined,
+      [],
+    );
+    expect(notificationView(notification({ action: untyped }), undefined).command).toBe("(run by hand) cmctl renew x");
+  });
+});
 
 describe("Telegram rendering", () => {
   it("escapes <, > and & in every alert-derived field, keeps only its own tags, and stays within 4,096 visible characters", () => {
