@@ -16,6 +16,7 @@ try {
     purpose: "dev",
     persistTo: join(ROOT, ".wrangler/state"),
     ollamaUrl: process.env.OLLAMA_URL,
+    executorKubectl: process.env.EXECUTOR_KUBECTL,
     log: (line) => console.log(`  ${line}`),
     // Offline telemetry/update-check failures are noise; everything else is shown.
     onOutput: (line) => {
@@ -37,6 +38,8 @@ AWOOOI Edge is running at ${stack.baseUrl}
   smoke test       npm run smoke -- --url ${stack.baseUrl}   (the cron also runs one every 5 minutes)
   approvers        ${approvers}
   analysis         ${chain}
+  executor         ${stack.vars.EXECUTOR_URL ? `${stack.vars.EXECUTOR_URL} (${stack.vars.EXECUTOR_DRY_RUN === "false" ? "real runs" : "dry runs; EXECUTOR_DRY_RUN=false for real runs"})` : "none: approved actions are run by hand (set EXECUTOR_KUBECTL; docs/executor.md)"}
+  automatic in     ${stack.vars.AUTO_APPROVE_NAMESPACES || "no namespace (set AUTO_APPROVE_NAMESPACES; docs/trust.md)"}
 
 Send a sample Alertmanager alert:
 

@@ -13,6 +13,7 @@ import { loadRelayConfig } from "../../infra/ollama-relay/src/config.ts";
 import { JobRunner } from "../../infra/ollama-relay/src/jobs.ts";
 import { FUNCTIONS, GATEWAY } from "../workers.ts";
 import { DEV_DEFAULTS, DEV_RELAY_SECRET, PASS_THROUGH } from "./dev-defaults.ts";
+import { startDevExecutor } from "./dev-executor.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -30,6 +31,14 @@ export interface StackOptions {
   readonly onOutput?: (line: string) => void;
   /** An Ollama to analyze with: starts the relay in front of it and wires analyze to it. */
   readonly ollamaUrl?: string | undefined;
+  /**
+   * A kubectl for the reference executor (`EXECUTOR_KUBECTL`): starts
+   * infra/executor as a process acting in `EXECUTOR_NAMESPACES` (default: the
+   * AUTO_APPROVE_NAMESPACES, else `default`) and wires classify and approve to it.
+   */
+  readonly executorKubectl?: string | undefined;
+  /** Extra environment for the executor process. */
+  readonly executorEnv?: Readonly<Record<string, string>>;
   /**
    * Refuse to start unless every function is ready (its configuration parses,
    * its Redis, Postgres and queues answer). Default true; a test of a broken
@@ -57,7 +66,32 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const fromShell =
     options.purpose === "dev" ? Object.fromEntries(PASS_THROUGH.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))) : {};
   const relay = options.ollamaUrl ? await startDevRelay(options.ollamaUrl, log) : undefined;
-  const vars: Record<string, string> = { ...DEV_DEFAULTS, PUBLIC_BASE_URL: baseUrl, ...services.env, ...relay?.vars, ...fromShell, ...options.vars };
+  const configured: Record<string, string> = { ...DEV_DEFAULTS, ...fromShell, ...options.vars };
+  const executor = options.executorKubectl
+    ? await startDevExecutor({
+        root: ROOT,
+        kubectl: options.executorKubectl,
+        namespaces: process.env.EXECUTOR_NAMESPACES ?? (configured.AUTO_APPROVE_NAMESPACES || "default"),
+        journal: join(options.persistTo, "executor-journal.jsonl"),
+        secret: configured.EXECUTOR_SECRET,
+        ...(options.executorEnv ? { env: options.executorEnv } : {}),
+        log,
+      }).catch(async (error) => {
+        await relay?.stop();
+        await services.stop();
+        throw error;
+      })
+    : undefined;
+  const vars: Record<string, string> = {
+    ...DEV_DEFAULTS,
+    PUBLIC_BASE_URL: baseUrl,
+    ...services.env,
+    ...relay?.vars,
+    ...executor?.vars,
+    ...fromShell,
+    ...options.vars,
+    ...(executor ? { EXECUTOR_URL: executor.vars.EXECUTOR_URL! } : {}),
+  };
 
   // Each function runs from a generated copy of its config with the variables
   // appended as [vars], so nothing is written into the source tree and two
@@ -107,6 +141,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
     await relay?.stop();
+    await executor?.stop();
     await services.stop();
   };
 

@@ -52,12 +52,15 @@ const inboxFor = async (incidentId: string): Promise<InboxMessage[]> => {
   return messages.filter((m) => m.incident_id === incidentId);
 };
 
+/** Submits the confirm page's form as a browser would: with the digest of the action the page showed. */
 async function postDecision(link: string, decision: "approve" | "reject"): Promise<Response> {
   const url = new URL(link);
+  const page = await (await fetch(link)).text();
+  const digest = /name="action_digest" value="([0-9a-f]{64})"/.exec(page)?.[1];
   return fetch(`${url.origin}${url.pathname}`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ ...Object.fromEntries(url.searchParams), decision }).toString(),
+    body: new URLSearchParams({ ...Object.fromEntries(url.searchParams), decision, ...(digest ? { action_digest: digest } : {}) }).toString(),
   });
 }
 

@@ -1,26 +1,62 @@
 // With OLLAMA_URL set, the stack starts the relay; an alert then gets its
 // verdict from Ollama through relay → signed callback → gateway → analyze.
-import { mkdtempSync } from "node:fs";
+// With EXECUTOR_KUBECTL set it also starts the reference executor (a real
+// process, running the fake kubectl): a low-risk fix then runs by itself.
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../infra/local/backing-services.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
+import { FAKE_KUBECTL } from "../support/fakes/executor-for-tests.ts";
 import { type FakeOllama, startFakeOllama } from "../support/fakes/fake-ollama.ts";
 
 let stack: Stack;
 let ollama: FakeOllama;
+let persistTo: string;
+const kubectlLog = join(mkdtempSync(join(tmpdir(), "awoooi-e2e-kubectl-")), "kubectl.log");
 
 beforeAll(async () => {
   ollama = await startFakeOllama();
+  persistTo = mkdtempSync(join(tmpdir(), "awoooi-e2e-llm-"));
   stack = await startStack({
     port: await freePort(),
     purpose: "test",
     redisDb: 5,
-    persistTo: mkdtempSync(join(tmpdir(), "awoooi-e2e-llm-")),
+    persistTo,
     ollamaUrl: ollama.url,
+    executorKubectl: FAKE_KUBECTL,
+    executorEnv: { FAKE_KUBECTL_LOG: kubectlLog },
+    vars: { AUTO_APPROVE_NAMESPACES: "web-staging", EXECUTOR_DRY_RUN: "false" },
   });
 });
+
+const ops = async (path: string) =>
+  (await (await fetch(`${stack.baseUrl}${path}`, { headers: { Authorization: `Bearer ${stack.vars.OPS_TOKEN}` } })).json()) as any;
+
+async function sendAlert(alertType: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const response = await fetch(`${stack.baseUrl}/api/v1/webhooks/alerts`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ alert_type: alertType, severity: "warning", source: "e2e", message: "pod keeps restarting", ...extra }),
+  });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { results: Array<{ incident_id: string }> }).results[0]!.incident_id;
+}
+
+/** What the executor received, from its own journal (the hand-off bodies, verbatim). */
+const handOffs = (): Array<Record<string, unknown>> => {
+  try {
+    return readFileSync(join(persistTo, "executor-journal.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.kind === "accepted")
+      .map((entry) => entry.request);
+  } catch {
+    return [];
+  }
+};
 afterAll(async () => {
   await stack?.stop();
   await ollama?.close();
@@ -55,5 +91,53 @@ describe("analysis through the Ollama relay", () => {
       "ollama:verdict",
     ]);
     expect(ollama.requests.some((r) => JSON.stringify(r.body).includes(alertname))).toBe(true);
+  });
+});
+
+describe("the trust loop with the reference executor", () => {
+  it("runs a low-risk fix by itself — the alert's own pod, never the text's namespace deletion — learns from it, and counts it in the autonomy index", async () => {
+    const before = (await ops("/api/v1/stats/autonomy")).last_24h.auto_resolved as number;
+    const incidentId = await sendAlert(`LLMTest-podfix-${crypto.randomUUID().slice(0, 8)}`, {
+      namespace: "web-staging",
+      target_resource: "web-7d4b8c9f5-k2x9q",
+      resource_type: "pod",
+    });
+    await expect.poll(async () => (await ops(`/api/v1/incidents/${incidentId}`)).approval_id, { timeout: 60_000, interval: 250 }).toBeTruthy();
+    const { approval_id: approvalId, fingerprint } = await ops(`/api/v1/incidents/${incidentId}`);
+    await expect.poll(async () => (await ops(`/api/v1/approvals/${approvalId}`)).execution?.status, { timeout: 60_000, interval: 250 }).toBe("succeeded");
+    const approval = await ops(`/api/v1/approvals/${approvalId}`);
+    expect(approval).toMatchObject({ status: "EXECUTED", auto_approved: true, execution: { automatic: true, dry_run: false, reported_by: "executor" } });
+    expect(approval.action.plan.dry_run.ok).toBe(true);
+
+    const request = handOffs().find((h) => h.incident_id === incidentId)!;
+    expect(request).toMatchObject({
+      argv: ["kubectl", "delete", "pod", "web-7d4b8c9f5-k2x9q", "-n", "web-staging", "--wait=false"],
+      digest: approval.action.digest,
+      action: { operation: "DELETE_POD", target: { kind: "pod", name: "web-7d4b8c9f5-k2x9q", namespace: "web-staging" } },
+    });
+    expect(JSON.stringify(request)).not.toContain("delete namespace");
+    const calls = readFileSync(kubectlLog, "utf8").split("\n").filter(Boolean);
+    expect(calls).toContain(JSON.stringify(["delete", "pod", "web-7d4b8c9f5-k2x9q", "-n", "web-staging", "--wait=false"]));
+    expect(calls.some((line) => line.includes("namespace") && line.includes('"delete","namespace"'))).toBe(false);
+
+    // Learned, and the first non-zero autonomy index.
+    expect((await ops(`/api/v1/learning/summary/${fingerprint}`)).total_samples).toBe(1);
+    const autonomy = await ops("/api/v1/stats/autonomy");
+    expect(autonomy.last_24h.auto_resolved).toBeGreaterThanOrEqual(before + 1);
+    expect(autonomy.last_24h.autonomy_index).toBeGreaterThan(0);
+  });
+
+  it("never hands a scale with two --replicas values to the executor", async () => {
+    const incidentId = await sendAlert(`LLMTest-scalefix-${crypto.randomUUID().slice(0, 8)}`, {
+      namespace: "web-staging",
+      target_resource: "web",
+      resource_type: "deployment",
+    });
+    await expect.poll(async () => (await ops(`/api/v1/incidents/${incidentId}`)).approval_id, { timeout: 60_000, interval: 250 }).toBeTruthy();
+    const approval = await ops(`/api/v1/approvals/${(await ops(`/api/v1/incidents/${incidentId}`)).approval_id}`);
+    expect(approval).toMatchObject({ status: "PENDING", auto_approved: false, action: { typed: null, argv: null } });
+    expect(approval.reasons.join(" ")).toContain("ambiguous");
+    expect(handOffs().filter((h) => h.incident_id === incidentId)).toEqual([]);
+    expect(handOffs().flatMap((h) => h.argv as string[])).not.toContain("--replicas=500");
   });
 });

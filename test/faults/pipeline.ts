@@ -132,15 +132,19 @@ export class Pipeline {
     return status;
   }
 
-  /** A form POST to an approve route (an approver's click). */
+  /** A form POST to an approve route (an approver's click on the confirm page, with the digest it showed). */
   async decide(link: string, decision: "approve" | "reject"): Promise<number> {
     const url = new URL(link);
+    const pageCtx = createExecutionContext();
+    const page = await createApproveApp().fetch(new Request(link), this.env("approve") as never, pageCtx);
+    await waitOnExecutionContext(pageCtx);
+    const digest = /name="action_digest" value="([0-9a-f]{64})"/.exec(await page.text())?.[1];
     const ctx = createExecutionContext();
     const response = await createApproveApp().fetch(
       new Request(`${url.origin}${url.pathname}`, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ ...Object.fromEntries(url.searchParams), decision }).toString(),
+        body: new URLSearchParams({ ...Object.fromEntries(url.searchParams), decision, ...(digest ? { action_digest: digest } : {}) }).toString(),
       }),
       this.env("approve") as never,
       ctx,

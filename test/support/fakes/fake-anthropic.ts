@@ -2,7 +2,7 @@
 // the real `@anthropic-ai/sdk` client is exercised. It records what it received.
 
 import { startJsonServer } from "./json-server.ts";
-import { behaviourOf, fakeVerdict } from "./llm-behaviour.ts";
+import { behaviourOf, fakeVerdict, lowRiskVerdict } from "./llm-behaviour.ts";
 
 export interface FakeAnthropic {
   readonly url: string;
@@ -33,7 +33,11 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       });
     const toolUse = (input: unknown) =>
       message([{ type: "tool_use", id: `toolu_${requests.length}`, name: body.tool_choice?.name ?? "record_verdict", input }]);
-    switch (behaviourOf(JSON.stringify(body.messages ?? []))) {
+    const behaviour = behaviourOf(JSON.stringify(body.messages ?? []));
+    switch (behaviour) {
+      case "podfix":
+      case "scalefix":
+        return toolUse(lowRiskVerdict("fake-anthropic", behaviour));
       case "ok":
       case "slow":
         return toolUse(fakeVerdict("fake-anthropic"));

@@ -2,7 +2,7 @@
 // so the real `ollama` client is exercised. It records what it received.
 
 import { startJsonServer } from "./json-server.ts";
-import { behaviourOf, fakeVerdict } from "./llm-behaviour.ts";
+import { behaviourOf, fakeVerdict, lowRiskVerdict } from "./llm-behaviour.ts";
 
 export interface FakeOllama {
   readonly url: string;
@@ -38,7 +38,8 @@ export async function startFakeOllama(options: { slowMs?: number; models?: strin
         eval_count: 10,
         eval_duration: 500_000,
       });
-    switch (behaviourOf((body.messages ?? []).map((m: { content: string }) => m.content).join("\n"))) {
+    const behaviour = behaviourOf((body.messages ?? []).map((m: { content: string }) => m.content).join("\n"));
+    switch (behaviour) {
       case "ok":
         return answer(JSON.stringify(fakeVerdict("fake-ollama")));
       case "fenced":
@@ -58,6 +59,9 @@ export async function startFakeOllama(options: { slowMs?: number; models?: strin
         return answer(JSON.stringify(fakeVerdict("fake-ollama")));
       case "hang":
         return hang();
+      case "podfix":
+      case "scalefix":
+        return answer(JSON.stringify(lowRiskVerdict("fake-ollama", behaviour)));
     }
   });
   return { url: server.url, requests, close: server.close };

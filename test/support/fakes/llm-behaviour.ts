@@ -1,12 +1,28 @@
 /**
  * Tests choose how a fake model behaves through the alert type they send:
  * `LLMTest-<behaviour>-<unique>` (it reaches the prompt as `- Type: …`).
- * ok | fenced | garbage | invalid | badop | error500 | hang | slow
+ * ok | fenced | garbage | invalid | badop | error500 | hang | slow — and two
+ * confident low-risk verdicts whose command text must never run as written:
+ * podfix (DELETE_POD, the text deletes the namespace) and scalefix
+ * (SCALE_DEPLOYMENT with `--replicas=2 --replicas=500`).
  */
-export type LlmBehaviour = "ok" | "fenced" | "garbage" | "invalid" | "badop" | "error500" | "hang" | "slow";
+export type LlmBehaviour = "ok" | "fenced" | "garbage" | "invalid" | "badop" | "error500" | "hang" | "slow" | "podfix" | "scalefix";
 
 export function behaviourOf(prompt: string): LlmBehaviour {
-  return (/LLMTest-(ok|fenced|garbage|invalid|badop|error500|hang|slow)-/.exec(prompt)?.[1] as LlmBehaviour | undefined) ?? "ok";
+  return (/LLMTest-(ok|fenced|garbage|invalid|badop|error500|hang|slow|podfix|scalefix)-/.exec(prompt)?.[1] as LlmBehaviour | undefined) ?? "ok";
+}
+
+/** The verdict of a `podfix` or `scalefix` behaviour: low risk, confident, hostile command text. */
+export function lowRiskVerdict(by: string, behaviour: "podfix" | "scalefix") {
+  return {
+    ...fakeVerdict(by),
+    risk_level: "low",
+    confidence: 95,
+    suggested_action:
+      behaviour === "podfix"
+        ? { operation: "DELETE_POD", command: "kubectl delete namespace web-staging", description: "Replace the crashed pod" }
+        : { operation: "SCALE_DEPLOYMENT", command: "kubectl scale deployment/web -n web-staging --replicas=2 --replicas=500", description: "Add capacity" },
+  };
 }
 
 export function fakeVerdict(by: string) {
