@@ -21,9 +21,18 @@ function harness(vars: Record<string, string> = {}) {
   return { notify, execute, deadLetters, run: (bodies: unknown[]) => deliver(worker, env, "awoooi-classify", bodies) };
 }
 
-/** classify with the reference executor (and its fake kubectl) answering plans. */
+/**
+ * classify with the reference executor (and its fake kubectl) answering plans.
+ * The hourly budget is shared by every test on this Redis database in this
+ * hour, so it is raised here; the budget itself is pinned in trust-counters.test.ts.
+ */
 const withExecutor = (vars: Record<string, string> = {}) =>
-  harness({ EXECUTOR_URL: testEnv.TEST_REFERENCE_EXECUTOR_URL!, EXECUTOR_SECRET: testEnv.TEST_REFERENCE_EXECUTOR_SECRET!, ...vars });
+  harness({
+    EXECUTOR_URL: testEnv.TEST_REFERENCE_EXECUTOR_URL!,
+    EXECUTOR_SECRET: testEnv.TEST_REFERENCE_EXECUTOR_SECRET!,
+    MAX_REPAIRS_PER_HOUR: "1000000",
+    ...vars,
+  });
 
 const lowRisk = (suggested_action: { operation: "DELETE_POD" | "SCALE_DEPLOYMENT" | "RESTART_DEPLOYMENT"; command: string; description?: string }) => ({
   risk_level: "low" as const,
