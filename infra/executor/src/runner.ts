@@ -1,6 +1,6 @@
 import type { ExecutionRequest, ExecutionResult } from "../../../shared/contracts/execution.ts";
 import { clip } from "../../../shared/domain/text.ts";
-import { signedHeaders } from "../../../shared/http/signatures.ts";
+import { postSigned } from "../../../shared/http/signed-delivery.ts";
 import type { ExecutorConfig } from "./config.ts";
 import type { Journal } from "./journal.ts";
 import type { Kubectl } from "./kubectl.ts";
@@ -143,32 +143,17 @@ export class ExecutionRunner {
     await this.#report(request, result);
   }
 
-  /** Delivers a signed result; a 4xx other than 408/429 is final (409 included: already recorded differently). */
+  /** Delivers a signed result; a final 4xx (409 included: already recorded differently) ends it. */
   async #report(request: ExecutionRequest, result: ExecutionResult): Promise<void> {
-    const body = JSON.stringify(result);
-    for (let attempt = 1; attempt <= this.#config.EXECUTOR_CALLBACK_ATTEMPTS; attempt++) {
-      try {
-        const response = await this.#fetch(request.callback_url, {
-          method: "POST",
-          headers: {
-            "Content-Type": "application/json",
-            ...(request.correlation_id ? { "X-Correlation-Id": request.correlation_id } : {}),
-            ...(await signedHeaders(this.#config.EXECUTOR_SECRET, body, Math.floor(Date.now() / 1000))),
-          },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (response.ok) return;
-        if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
-          this.#log({ event: "result_refused", executionId: request.execution_id, status: response.status, body: clip(await response.text(), 300) });
-          return;
-        }
-        this.#log({ event: "result_retry", executionId: request.execution_id, attempt, status: response.status });
-      } catch (error) {
-        this.#log({ event: "result_retry", executionId: request.execution_id, attempt, error: String(error) });
-      }
-      if (attempt < this.#config.EXECUTOR_CALLBACK_ATTEMPTS) await sleep(this.#config.EXECUTOR_CALLBACK_BACKOFF_MS * 2 ** (attempt - 1));
-    }
-    this.#log({ event: "result_gave_up", executionId: request.execution_id });
+    await postSigned({
+      url: request.callback_url,
+      body: JSON.stringify(result),
+      secret: this.#config.EXECUTOR_SECRET,
+      attempts: this.#config.EXECUTOR_CALLBACK_ATTEMPTS,
+      backoffMs: this.#config.EXECUTOR_CALLBACK_BACKOFF_MS,
+      headers: request.correlation_id ? { "X-Correlation-Id": request.correlation_id } : {},
+      fetch: this.#fetch,
+      log: (event, details) => this.#log({ event: `result_${event}`, executionId: request.execution_id, ...details }),
+    });
   }
 }

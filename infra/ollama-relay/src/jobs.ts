@@ -1,6 +1,6 @@
 import { Ollama } from "ollama/browser";
 import type { RelayCallback, RelayJob } from "../../../shared/contracts/analysis.ts";
-import { signedHeaders } from "../../../shared/http/signatures.ts";
+import { postSigned } from "../../../shared/http/signed-delivery.ts";
 import type { RelayConfig } from "./config.ts";
 
 export interface JobRunnerStats {
@@ -150,28 +150,15 @@ export class JobRunner {
   }
 
   async #deliver(url: string, callback: RelayCallback): Promise<void> {
-    const body = JSON.stringify(callback);
-    for (let attempt = 1; attempt <= this.#config.RELAY_CALLBACK_ATTEMPTS; attempt++) {
-      try {
-        const response = await this.#fetch(url, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", ...(await signedHeaders(this.#config.RELAY_HMAC_SECRET, body, Math.floor(Date.now() / 1000))) },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (response.ok) return;
-        // A 4xx other than 408/429 will not change on retry (bad signature, unknown route).
-        if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
-          this.#log({ event: "callback_refused", jobId: callback.job_id, status: response.status });
-          return;
-        }
-        this.#log({ event: "callback_retry", jobId: callback.job_id, attempt, status: response.status });
-      } catch (error) {
-        this.#log({ event: "callback_retry", jobId: callback.job_id, attempt, error: String(error) });
-      }
-      if (attempt < this.#config.RELAY_CALLBACK_ATTEMPTS) await sleep(this.#config.RELAY_CALLBACK_BACKOFF_MS * 2 ** (attempt - 1));
-    }
-    this.#log({ event: "callback_gave_up", jobId: callback.job_id });
+    await postSigned({
+      url,
+      body: JSON.stringify(callback),
+      secret: this.#config.RELAY_HMAC_SECRET,
+      attempts: this.#config.RELAY_CALLBACK_ATTEMPTS,
+      backoffMs: this.#config.RELAY_CALLBACK_BACKOFF_MS,
+      fetch: this.#fetch,
+      log: (event, details) => this.#log({ event: `callback_${event}`, jobId: callback.job_id, ...details }),
+    });
   }
 }
 
