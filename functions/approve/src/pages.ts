@@ -17,6 +17,7 @@ const STYLE = `
   .risk-high, .risk-critical { background: #ffd6d6; color: #6b0000; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .3rem .8rem; }
   dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
+  p, li, code { overflow-wrap: anywhere; }
   pre { white-space: pre-wrap; overflow-wrap: anywhere; background: rgba(127,127,127,.15); padding: .6rem; border-radius: .4rem; }
   textarea { width: 100%; box-sizing: border-box; min-height: 4rem; font: inherit; }
   .actions { display: flex; gap: .8rem; flex-wrap: wrap; margin-top: .8rem; }
