@@ -92,8 +92,9 @@ export const ActionPlan = z.object({
 });
 export type ActionPlan = z.infer<typeof ActionPlan>;
 
-/** `POST /v1/plan` body. */
+/** `POST /v1/plan` body. `request_id` makes every signed request unique: two plans of one action in the same second are not a replay. */
 export const PlanRequest = z.object({
+  request_id: z.uuid(),
   action: RemediationAction,
   argv: z.array(z.string().max(300)).min(1).max(20),
   digest: z.string().regex(/^[0-9a-f]{64}$/),

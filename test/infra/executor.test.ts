@@ -139,7 +139,7 @@ describe("the reference executor: plans", () => {
   it("answers a signed plan with live facts and a server dry run, signed back", async () => {
     const executor = await startExecutor();
     const body = await rendered(POD);
-    const response = await post(executor, "/v1/plan", { action: body.action, argv: body.argv, digest: body.digest });
+    const response = await post(executor, "/v1/plan", { request_id: crypto.randomUUID(), action: body.action, argv: body.argv, digest: body.digest });
     expect(response.status).toBe(200);
     const text = await response.text();
     const signed = await verifySignedRequest(
@@ -168,7 +168,9 @@ describe("the reference executor: plans", () => {
       params: { to_revision: null },
     };
     const body = await rendered(action);
-    const plan = ActionPlan.parse(await (await post(executor, "/v1/plan", { action, argv: body.argv, digest: body.digest })).json());
+    const plan = ActionPlan.parse(
+      await (await post(executor, "/v1/plan", { request_id: crypto.randomUUID(), action, argv: body.argv, digest: body.digest })).json(),
+    );
     expect(plan.facts).toMatchObject({ current_revision: 4, rollback_revision: 3 });
     expect(Date.now() - Date.parse(plan.facts.rollback_revision_created_at!)).toBeLessThan(2 * 3_600_000);
   });
@@ -177,7 +179,9 @@ describe("the reference executor: plans", () => {
     const executor = await startExecutor();
     const action: RemediationAction = { version: 1, operation: "RESTART_DEPLOYMENT", target: { kind: "deployment", name: "missing-app", namespace: "shop" } };
     const body = await rendered(action);
-    const plan = ActionPlan.parse(await (await post(executor, "/v1/plan", { action, argv: body.argv, digest: body.digest })).json());
+    const plan = ActionPlan.parse(
+      await (await post(executor, "/v1/plan", { request_id: crypto.randomUUID(), action, argv: body.argv, digest: body.digest })).json(),
+    );
     expect(plan.dry_run.ok).toBe(false);
     expect(plan.errors.join(" ")).toContain("NotFound");
   });
@@ -188,14 +192,22 @@ describe("the reference executor: plans", () => {
   ])("refuses a plan request with %s", async (_case, send, status) => {
     const executor = await startExecutor();
     const body = await rendered(POD);
-    expect((await send(executor, { action: body.action, argv: body.argv, digest: body.digest })).status).toBe(status);
+    expect((await send(executor, { request_id: crypto.randomUUID(), action: body.action, argv: body.argv, digest: body.digest })).status).toBe(status);
     expect(kubectlCalls(executor)).toEqual([]);
+  });
+
+  it("plans the same action twice in one second (distinct requests are not replays)", async () => {
+    const executor = await startExecutor();
+    const body = await rendered(POD);
+    const at = Math.floor(Date.now() / 1000);
+    const plan = () => post(executor, "/v1/plan", { request_id: crypto.randomUUID(), action: body.action, argv: body.argv, digest: body.digest }, at);
+    expect((await Promise.all([plan(), plan()])).map((r) => r.status)).toEqual([200, 200]);
   });
 
   it("refuses an exact replay of a signed request", async () => {
     const executor = await startExecutor();
     const body = await rendered(POD);
-    const raw = JSON.stringify({ action: body.action, argv: body.argv, digest: body.digest });
+    const raw = JSON.stringify({ request_id: crypto.randomUUID(), action: body.action, argv: body.argv, digest: body.digest });
     const headers = { "Content-Type": "application/json", ...(await signedHeaders(SECRET, raw, Math.floor(Date.now() / 1000))) };
     expect((await fetch(`${executor.url}/v1/plan`, { method: "POST", headers, body: raw })).status).toBe(200);
     expect((await fetch(`${executor.url}/v1/plan`, { method: "POST", headers, body: raw })).status).toBe(409);

@@ -166,7 +166,7 @@ async function planOf(
 ): Promise<{ plan: ActionPlan | undefined; unavailable: string | undefined }> {
   if (!proposal.typed || !proposal.argv || !proposal.digest || operation === "INVESTIGATE") return { plan: undefined, unavailable: undefined };
   if (!deps.executor) return { plan: undefined, unavailable: "no executor configured" };
-  const outcome = await deps.executor.plan({ action: proposal.typed, argv: [...proposal.argv], digest: proposal.digest });
+  const outcome = await deps.executor.plan({ request_id: deps.newId(), action: proposal.typed, argv: [...proposal.argv], digest: proposal.digest });
   if (outcome.kind === "planned") return { plan: outcome.plan, unavailable: undefined };
   deps.log("plan_unavailable", { correlation_id: correlationId, reason: outcome.reason });
   return { plan: undefined, unavailable: outcome.reason };

@@ -121,6 +121,7 @@ describe("classify queue consumer", () => {
       argv: ["kubectl", "delete", "pod", "api-server-7d4b8c9f5-xk2m3", "-n", "production", "--wait=false"],
       note: "kubectl delete namespace production",
     });
+    expect(approval?.status, approval?.reasons.join(" | ")).toBe("APPROVED");
     const execution = await db.selectFrom("executions").selectAll().where("approval_id", "=", approval!.id).executeTakeFirstOrThrow();
     expect(JSON.stringify([execution.argv, execution.command, execution.action])).not.toContain("namespace production");
     expect(execute.sent).toHaveLength(1);
