@@ -24,7 +24,7 @@ const STAND_INS = [
   "postgres://user@set.example/db",
   "https://set.example",
   "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-  '[{"id":"set"}]',
+  '[{"id":"set-a"},{"id":"set-b"}]',
 ];
 
 function withStandIns(schema: Schema, vars: Readonly<Record<string, unknown>>, secrets: readonly string[]): Record<string, unknown> {

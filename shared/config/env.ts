@@ -94,3 +94,13 @@ export function requireExecutorSecret(config: { EXECUTOR_URL?: string | undefine
     ctx.addIssue({ code: "custom", path: ["EXECUTOR_SECRET"], message: "is required when EXECUTOR_URL is set" });
   }
 }
+
+/**
+ * `TELEGRAM_WEBHOOK_SECRET`: the `secret_token` given to setWebhook, which
+ * Telegram echoes in `X-Telegram-Bot-Api-Secret-Token` (PROTOCOLS §15). Set on
+ * approve (it checks it) and on notify (shared chats then get buttons).
+ */
+export const TelegramWebhookSecret = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z a–z 0–9 _ -")
+  .optional();

@@ -13,6 +13,7 @@ import { type ApproveServices, servicesFor } from "./services.ts";
 import { mountSmokeRoutes } from "./smoke-routes.ts";
 import { mountStatsRoutes } from "./stats-routes.ts";
 import { mountStatusPage } from "./status-page.ts";
+import { mountTelegramRoutes } from "./telegram-routes.ts";
 
 type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
 
@@ -38,6 +39,7 @@ export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
   );
 
   mountLinkRoutes(app);
+  mountTelegramRoutes(app);
   mountOpsRoutes(app);
   mountExecutionRoutes(app);
   mountLearningRoutes(app);

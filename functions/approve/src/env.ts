@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApproversEnv, LinkKeysEnv } from "../../../shared/config/approvers.ts";
-import { DatabaseEnv, ExecutorEnv, Flag, parseEnv, RedisEnv, requireExecutorSecret, Token } from "../../../shared/config/env.ts";
+import { DatabaseEnv, ExecutorEnv, Flag, parseEnv, RedisEnv, requireExecutorSecret, TelegramWebhookSecret, Token } from "../../../shared/config/env.ts";
 import { perPriorityDuration } from "../../../shared/config/per-priority.ts";
 import { DEFAULT_SLA_POLICY } from "../../../shared/domain/sla.ts";
 
@@ -20,6 +20,13 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
     METRICS_PUBLIC: Flag,
     /** This bundle's public origin: the executor's callback URL is built on it. */
     PUBLIC_BASE_URL: z.url(),
+    /** Telegram button presses (docs/notify.md): the bot that sent the buttons, and setWebhook's secret_token. */
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456:ABC-DEF… (from @BotFather)")
+      .optional(),
+    TELEGRAM_API_BASE: z.url().default("https://api.telegram.org"),
+    TELEGRAM_WEBHOOK_SECRET: TelegramWebhookSecret,
     /** Cloudflare Access team origin (https://<team>.cloudflareaccess.com) and this app's AUD tag: the status page then accepts Access identities. */
     CF_ACCESS_TEAM_DOMAIN: z.url().optional(),
     CF_ACCESS_AUD: z.string().min(1).optional(),
@@ -31,6 +38,13 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
       ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "is required (or set METRICS_PUBLIC=true to serve /metrics without a token)" });
     }
     requireExecutorSecret(config, ctx);
+    if (config.TELEGRAM_WEBHOOK_SECRET && !config.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_BOT_TOKEN"],
+        message: "is required when TELEGRAM_WEBHOOK_SECRET is set (presses are answered by the bot)",
+      });
+    }
   });
 export type ApproveConfig = z.infer<typeof ApproveConfig>;
 

@@ -4,9 +4,9 @@ import { ApproverId, Decision } from "../../../shared/contracts/approval.ts";
 import { type LinkVerdict, verifyLink } from "../../../shared/domain/approval-link.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
-import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
+import { afterDecision } from "./decisions.ts";
 import type { Env } from "./env.ts";
-import { applyResult, executeRequested } from "./executions.ts";
+import { applyResult } from "./executions.ts";
 import { confirmPage, type LinkFields, refusalPage } from "./pages.ts";
 import type { ApproveServices } from "./services.ts";
 
@@ -80,21 +80,6 @@ async function checkLink(approvalId: string, link: LinkFields, services: Approve
     return ["Not an approver", `${link.approver} is not on the approver roster any more. Nothing was changed.`];
   }
   return undefined;
-}
-
-/**
- * What a deciding signature sets off: the hand-off of an approved action (its
- * outbox row was written with the decision; the sweep re-sends it should this
- * publish fail) and the human-decision counter of the autonomy index.
- */
-async function afterDecision(approval: ApprovalRecord, services: ApproveServices): Promise<void> {
-  const incident = await services.incidents.get(approval.incidentId);
-  if (incident) await services.metrics.increment("awoooi_incidents_human_resolved_total", { source: incident.alert.source, risk_level: approval.riskLevel });
-  if (approval.status === "APPROVED" && approval.executionId) {
-    await services
-      .publishExecute(executeRequested(approval.executionId, approval.id, approval.incidentId, services.now()))
-      .catch((error) => services.log("hand_off_publish_failed", { approval_id: approval.id, error: String(error) }));
-  }
 }
 
 async function renderConfirm(c: Context<ApproveEnv>, approvalId: string, link: LinkFields, status: 200 | 409, notice?: string) {

@@ -31,6 +31,7 @@ export function approvalNotification(
       fingerprint: incident.fingerprint,
       alert: incident.alert,
       rca: incident.rca,
+      action: approval.action,
       required_signatures: approval.requiredSignatures,
       expires_at: Math.floor(approval.expiresAt.getTime() / 1000),
       reasons: [...approval.reasons],

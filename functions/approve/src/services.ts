@@ -6,6 +6,7 @@ import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead
 import { createExecutionStore, createLearningHistory } from "../../../shared/adapters/neon-kysely-execution-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createStatsSource } from "../../../shared/adapters/neon-kysely-stats-source.ts";
+import { createTelegramBot } from "../../../shared/adapters/telegram-bot-api.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashLearningStats } from "../../../shared/adapters/upstash-learning-stats.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
@@ -27,6 +28,7 @@ import type { LearningHistory, LearningStats } from "../../../shared/ports/learn
 import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
 import type { StatsSource, VolumeSource } from "../../../shared/ports/stats-source.ts";
+import type { TelegramBot } from "../../../shared/ports/telegram-bot.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env } from "./env.ts";
 
@@ -52,6 +54,8 @@ export interface ApproveServices {
   readonly executorSecret: string | undefined;
   readonly dryRun: boolean;
   readonly publicBaseUrl: string;
+  /** Telegram button presses: absent unless TELEGRAM_WEBHOOK_SECRET (and the bot token) are set. */
+  readonly telegram: { readonly bot: TelegramBot; readonly webhookSecret: string } | undefined;
   readonly sla: SlaPolicy;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
   readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
@@ -76,6 +80,13 @@ const statelessFor = perEnv((env: Env) => {
     smoke: createUpstashSmokeLedger(redis),
     metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),
     executor: config.EXECUTOR_URL && config.EXECUTOR_SECRET ? createHttpExecutor({ url: config.EXECUTOR_URL, secret: config.EXECUTOR_SECRET }) : undefined,
+    telegram:
+      config.TELEGRAM_WEBHOOK_SECRET && config.TELEGRAM_BOT_TOKEN
+        ? {
+            bot: createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiBase: config.TELEGRAM_API_BASE, log }),
+            webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+          }
+        : undefined,
   };
 });
 
@@ -90,7 +101,7 @@ export function servicesFor(env: Env): ApproveServices {
  * tests drive thousands of requests through one pooled handle this way.
  */
 export function servicesOn(env: Env, db: Kysely<Database>, close: () => Promise<void> = async () => {}): ApproveServices {
-  const { config, log, redis, alertIndex, learningStats, metrics, executor, volume, smoke } = statelessFor(env);
+  const { config, log, redis, alertIndex, learningStats, metrics, executor, volume, smoke, telegram } = statelessFor(env);
   return {
     approvals: createApprovalStore(db),
     incidents: createIncidentStore(db),
@@ -110,6 +121,7 @@ export function servicesOn(env: Env, db: Kysely<Database>, close: () => Promise<
     executorSecret: config.EXECUTOR_SECRET,
     dryRun: config.EXECUTOR_DRY_RUN,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    telegram,
     sla: { ...DEFAULT_SLA_POLICY, responseSeconds: config.SLA_RESPONSE },
     publishNotify: (message) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
     publishExecute: (message) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApproversEnv, LinkKeysEnv } from "../../../shared/config/approvers.ts";
-import { Flag, parseEnv, RedisEnv } from "../../../shared/config/env.ts";
+import { Flag, parseEnv, RedisEnv, TelegramWebhookSecret } from "../../../shared/config/env.ts";
 import { Priority } from "../../../shared/contracts/alert.ts";
 import type { NotifyRouting } from "../../../shared/domain/notify/routing.ts";
 
@@ -35,6 +35,8 @@ export const NotifyConfig = RedisEnv.extend(LinkKeysEnv.shape)
     TELEGRAM_CHAT_ID: ChatId,
     TELEGRAM_P0_CHAT_ID: ChatId,
     TELEGRAM_SECURITY_CHAT_ID: ChatId,
+    /** With it, approve takes Telegram button presses: shared chats get Approve/Reject buttons (docs/notify.md). */
+    TELEGRAM_WEBHOOK_SECRET: TelegramWebhookSecret,
 
     SLACK_WEBHOOK_URL: OptionalUrl,
     SLACK_WEBHOOK_URL_CRITICAL: OptionalUrl,
@@ -96,7 +98,14 @@ export function routingOf(c: NotifyConfig): NotifyRouting {
     ).flatMap(([severity, url]) => (url ? [[severity, url]] : [])),
   );
   return {
-    telegram: c.TELEGRAM_BOT_TOKEN ? { teamChat: c.TELEGRAM_CHAT_ID, p0Chat: c.TELEGRAM_P0_CHAT_ID, securityChat: c.TELEGRAM_SECURITY_CHAT_ID } : undefined,
+    telegram: c.TELEGRAM_BOT_TOKEN
+      ? {
+          teamChat: c.TELEGRAM_CHAT_ID,
+          p0Chat: c.TELEGRAM_P0_CHAT_ID,
+          securityChat: c.TELEGRAM_SECURITY_CHAT_ID,
+          buttons: c.TELEGRAM_WEBHOOK_SECRET !== undefined,
+        }
+      : undefined,
     slack: c.SLACK_WEBHOOK_URL || Object.keys(bySeverity).length > 0 ? { defaultWebhook: c.SLACK_WEBHOOK_URL, bySeverity } : undefined,
     pagerduty: c.PAGERDUTY_ROUTING_KEY ? { priorities: c.PAGERDUTY_PRIORITIES } : undefined,
     sentry: c.SENTRY_API_TOKEN !== undefined,

@@ -144,7 +144,16 @@ async function send(target: Target, message: NotifyRequestedV2, view: Notificati
       return { kind: "sent" };
     }
     case "telegram":
-      return channels.telegram ? channels.telegram(target.chatId, renderTelegram(view, target.links)) : notConfigured("telegram");
+      return channels.telegram
+        ? channels.telegram(
+            target.chatId,
+            renderTelegram(
+              view,
+              target.links,
+              target.decisionButtons && n.approval_id ? { approvalId: n.approval_id, digest: n.action?.digest ?? null } : undefined,
+            ),
+          )
+        : notConfigured("telegram");
     case "slack":
       return channels.slack ? channels.slack(target.webhookUrl, renderSlack(view, target.links, target.mentions)) : notConfigured("slack");
     case "pagerduty":

@@ -4,8 +4,18 @@ import { type ApproverLink, isSecurity, type Notification } from "./view.ts";
 
 /** Which channels are configured, and where each kind of notice goes (seed 001 §4). */
 export interface NotifyRouting {
-  /** Present when a bot token is configured. */
-  readonly telegram: { readonly teamChat?: string | undefined; readonly p0Chat?: string | undefined; readonly securityChat?: string | undefined } | undefined;
+  /**
+   * Present when a bot token is configured. `buttons`: approve takes Telegram
+   * callbacks (TELEGRAM_WEBHOOK_SECRET), so shared chats get Approve/Reject buttons.
+   */
+  readonly telegram:
+    | {
+        readonly teamChat?: string | undefined;
+        readonly p0Chat?: string | undefined;
+        readonly securityChat?: string | undefined;
+        readonly buttons?: boolean | undefined;
+      }
+    | undefined;
   /** Present when any Slack webhook is configured; a severity's own webhook replaces the default. */
   readonly slack: { readonly defaultWebhook?: string | undefined; readonly bySeverity: Readonly<Partial<Record<Severity, string>>> } | undefined;
   /** Present with a routing key: pages for these priorities. */
@@ -17,7 +27,15 @@ export interface NotifyRouting {
 
 export type Target =
   | { readonly channel: "dev-inbox"; readonly recipient: "inbox"; readonly links: readonly ApproverLink[] }
-  | { readonly channel: "telegram"; readonly recipient: string; readonly chatId: string; readonly links: readonly ApproverLink[] }
+  | {
+      readonly channel: "telegram";
+      readonly recipient: string;
+      readonly chatId: string;
+      /** Only in an approver's own chat, and only their link. */
+      readonly links: readonly ApproverLink[];
+      /** Approve/Reject callback buttons: whoever presses is identified by Telegram, not by a link. */
+      readonly decisionButtons: boolean;
+    }
   | {
       readonly channel: "slack";
       readonly recipient: string;
@@ -33,15 +51,16 @@ export type Target =
 const FIRST_NOTICE = new Set<Notification["kind"]>(["approval_requested", "auto_approved", "notify_only"]);
 
 /**
- * Every delivery one notification needs. Approvers with a Telegram chat of
- * their own get their link there, and only there: a shared chat carries the
- * links of approvers who have no personal channel, so nobody's signed link
- * is shown to a whole room when it need not be.
+ * Every delivery one notification needs. A signed per-approver link goes only
+ * to that approver's own place (their Telegram chat with the bot; the dev
+ * inbox in local dev): no shared chat, Slack channel or webhook ever holds one,
+ * since anyone there could sign as that person. Shared Telegram chats get
+ * callback buttons instead, when approve takes Telegram callbacks.
  */
 export function routeNotification(n: Notification, links: readonly ApproverLink[], roster: ApproverRoster, routing: NotifyRouting): Target[] {
   const targets: Target[] = [];
   const personal = new Map(routing.telegram ? roster.flatMap((a) => (a.telegram_chat_id ? [[a.id, a.telegram_chat_id] as const] : [])) : []);
-  const sharedLinks = links.filter((l) => !personal.has(l.approver));
+  const decisionWanted = links.length > 0 && n.approval_id !== undefined;
 
   if (routing.devInbox) targets.push({ channel: "dev-inbox", recipient: "inbox", links });
 
@@ -51,10 +70,14 @@ export function routeNotification(n: Notification, links: readonly ApproverLink[
     if (teamChat) chats.add(teamChat);
     if (p0Chat && n.alert.priority === "P0") chats.add(p0Chat);
     if (securityChat && isSecurity(n)) chats.add(securityChat);
-    for (const chatId of chats) targets.push({ channel: "telegram", recipient: `chat:${chatId}`, chatId, links: sharedLinks });
+    const buttons = decisionWanted && routing.telegram.buttons === true;
+    for (const chatId of chats) targets.push({ channel: "telegram", recipient: `chat:${chatId}`, chatId, links: [], decisionButtons: buttons });
     for (const link of links) {
+      // A "personal" chat that is also a shared one is not private: no link there (the buttons serve).
       const chatId = personal.get(link.approver);
-      if (chatId && !chats.has(chatId)) targets.push({ channel: "telegram", recipient: `approver:${link.approver}`, chatId, links: [link] });
+      if (chatId && !chats.has(chatId)) {
+        targets.push({ channel: "telegram", recipient: `approver:${link.approver}`, chatId, links: [link], decisionButtons: false });
+      }
     }
   }
 
@@ -66,7 +89,7 @@ export function routeNotification(n: Notification, links: readonly ApproverLink[
         channel: "slack",
         recipient: n.alert.severity in routing.slack.bySeverity ? n.alert.severity : "default",
         webhookUrl,
-        links: sharedLinks,
+        links: [],
         mentions,
       });
     }
@@ -82,6 +105,6 @@ export function routeNotification(n: Notification, links: readonly ApproverLink[
     targets.push({ channel: "sentry", recipient: issueId });
   }
 
-  if (routing.webhook) targets.push({ channel: "webhook", recipient: "webhook", links });
+  if (routing.webhook) targets.push({ channel: "webhook", recipient: "webhook", links: [] });
   return targets;
 }

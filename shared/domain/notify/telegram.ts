@@ -1,3 +1,4 @@
+import { encodeChatDecision } from "../chat-decision.ts";
 import { clip } from "../text.ts";
 import { type ApproverLink, type NotificationView, titleOf } from "./view.ts";
 
@@ -13,7 +14,15 @@ export interface TelegramMessage {
   readonly text: string;
   readonly parse_mode: "HTML";
   readonly link_preview_options: { readonly is_disabled: true };
-  readonly reply_markup?: { readonly inline_keyboard: ReadonlyArray<ReadonlyArray<{ readonly text: string; readonly url: string }>> };
+  readonly reply_markup?: { readonly inline_keyboard: ReadonlyArray<ReadonlyArray<TelegramButton>> };
+}
+
+export type TelegramButton = { readonly text: string; readonly url: string } | { readonly text: string; readonly callback_data: string };
+
+/** Approve/Reject buttons of a pending approval, for whoever may press them in a shared chat. */
+export interface DecisionButtons {
+  readonly approvalId: string;
+  readonly digest: string | null;
 }
 
 type Style = "plain" | "bold" | "italic" | "code" | "pre";
@@ -48,7 +57,7 @@ export function buttonSafe(url: string): boolean {
  * budget (the long free-text fields shrink first), and one URL button per
  * approver link — each approver's own signed link.
  */
-export function renderTelegram(v: NotificationView, links: readonly ApproverLink[]): TelegramMessage {
+export function renderTelegram(v: NotificationView, links: readonly ApproverLink[], decision?: DecisionButtons): TelegramMessage {
   const buttons = links.filter((l) => buttonSafe(l.url));
   const inText = links.filter((l) => !buttonSafe(l.url));
   const segments: Segment[] = [
@@ -103,7 +112,23 @@ export function renderTelegram(v: NotificationView, links: readonly ApproverLink
     text,
     parse_mode: "HTML",
     link_preview_options: { is_disabled: true },
-    ...(buttons.length > 0 ? { reply_markup: { inline_keyboard: buttons.map((l) => [{ text: `Review as ${l.approver}`, url: l.url }]) } } : {}),
+    ...(buttons.length > 0 || decision
+      ? {
+          reply_markup: {
+            inline_keyboard: [
+              ...(decision
+                ? [
+                    [
+                      { text: "✅ Approve", callback_data: encodeChatDecision(decision.approvalId, "approve", decision.digest) },
+                      { text: "❌ Reject", callback_data: encodeChatDecision(decision.approvalId, "reject", decision.digest) },
+                    ],
+                  ]
+                : []),
+              ...buttons.map((l) => [{ text: `Review as ${l.approver}`, url: l.url }]),
+            ],
+          },
+        }
+      : {}),
   };
 }
 

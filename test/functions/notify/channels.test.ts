@@ -87,8 +87,8 @@ async function requests(channel: string, contains: string): Promise<Recorded[]> 
 }
 
 describe("Telegram", () => {
-  it("sends HTML with hostile text escaped and each shared-chat approver's own link as a URL button", async () => {
-    const { run } = channelEnv();
+  it("sends HTML with hostile text escaped; the team chat gets Approve/Reject buttons and no signed link, each approver's own chat only their link", async () => {
+    const { run } = channelEnv({ TELEGRAM_WEBHOOK_SECRET: "tg-webhook-secret-0123456789" });
     const message = notification();
     await run([message]);
     const sent = await requests("telegram", message.marker);
@@ -98,17 +98,28 @@ describe("Telegram", () => {
     expect(team.body.parse_mode).toBe("HTML");
     expect(team.body.text).not.toContain("<script>");
     expect(team.body.text).toContain(`&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends &lt;b unclosed ${message.marker}`);
-    const buttons = team.body.reply_markup.inline_keyboard.flat() as Array<{ text: string; url: string }>;
-    // carol has a chat of her own: her link goes there, not to the team.
-    expect(buttons.map((b) => b.text)).toEqual(["Review as alice", "Review as bob"]);
-    for (const [i, approver] of ["alice", "bob"].entries()) {
-      const url = new URL(buttons[i]!.url);
-      const claims = { approvalId: message.payload.approval_id!, approver, expiresAt: Number(url.searchParams.get("expires")) };
-      expect(url.searchParams.get("approver")).toBe(approver);
-      expect(await verifyLink(claims, url.searchParams.get("sig")!, [testEnv.LINK_SIGNING_KEY!], Math.floor(Date.now() / 1000))).toBe("valid");
-    }
+    const buttons = team.body.reply_markup.inline_keyboard.flat() as Array<{ text: string; callback_data?: string; url?: string }>;
+    // Whoever presses is identified by Telegram; a shared chat never holds a signed link anyone could use.
+    expect(buttons.map((b) => b.text)).toEqual(["✅ Approve", "❌ Reject"]);
+    expect(buttons.map((b) => b.callback_data)).toEqual([`d1:${message.payload.approval_id}:a:-`, `d1:${message.payload.approval_id}:r:-`]);
+    expect(JSON.stringify(team.body)).not.toContain("sig=");
+    // carol has a chat of her own: her link goes there, and only hers.
     const carol = sent.find((r) => r.body.chat_id === "7003")!;
-    expect(carol.body.reply_markup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toEqual(["Review as carol"]);
+    const [carolButton] = carol.body.reply_markup.inline_keyboard.flat() as Array<{ text: string; url: string }>;
+    expect(carolButton?.text).toBe("Review as carol");
+    const url = new URL(carolButton!.url);
+    const claims = { approvalId: message.payload.approval_id!, approver: "carol", expiresAt: Number(url.searchParams.get("expires")) };
+    expect(await verifyLink(claims, url.searchParams.get("sig")!, [testEnv.LINK_SIGNING_KEY!], Math.floor(Date.now() / 1000))).toBe("valid");
+  });
+
+  it("puts no signed link in a shared chat without the webhook either (no buttons then)", async () => {
+    const { run } = channelEnv();
+    const message = notification();
+    await run([message]);
+    const team = (await requests("telegram", message.marker)).find((r) => r.body.chat_id === TEAM_CHAT)!;
+    expect(team.status).toBe(200);
+    expect(JSON.stringify(team.body)).not.toContain("sig=");
+    expect(team.body.reply_markup).toBeUndefined();
   });
 
   it("routes P0 to the P0 chat and security findings to the security chat", async () => {
@@ -149,7 +160,7 @@ describe("Telegram", () => {
 });
 
 describe("Slack", () => {
-  it("posts Block Kit with escaped text, limits respected, and a URL button per approver link", async () => {
+  it("posts Block Kit with escaped text, limits respected, and no signed link in the channel", async () => {
     const { run } = channelEnv();
     const message = notification("approval_requested", { alert_type: `${"Very".repeat(45)}LongAlertName` });
     await run([message]);
@@ -160,10 +171,8 @@ describe("Slack", () => {
     expect(blocks[0].text.text.length).toBeLessThanOrEqual(150);
     expect(JSON.stringify(blocks)).not.toContain("<script>");
     expect(JSON.stringify(blocks)).toContain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends");
-    const actions = blocks.find((b) => b.type === "actions");
-    expect(actions.elements.map((b: { text: { text: string } }) => b.text.text)).toEqual(["Review as alice", "Review as bob"]);
-    expect(actions.elements.every((b: { url: string }) => b.url.startsWith(`https://awoooi.test/approve/${message.payload.approval_id}?`))).toBe(true);
-    expect(JSON.stringify(blocks)).toContain("cc @carol");
+    expect(blocks.find((b) => b.type === "actions")).toBeUndefined();
+    expect(JSON.stringify(slack!.body)).not.toContain("sig=");
   });
 
   it("retries a 500 and succeeds, without re-sending Telegram", async () => {
@@ -252,7 +261,9 @@ describe("generic webhook", () => {
     expect(hook?.signatureValid).toBe(true);
     expect(hook?.headers["idempotency-key"]).toBe(`${message.id}:webhook`);
     expect(hook?.body).toMatchObject({ kind: "approval_requested", incident_id: message.payload.incident_id, approval: { required_signatures: 2 } });
-    expect(hook?.body.links.map((l: { approver: string }) => l.approver)).toEqual(["alice", "bob", "carol"]);
+    // A webhook is not a private place: it never carries anyone's signed link.
+    expect(hook?.body.links).toEqual([]);
+    expect(JSON.stringify(hook?.body)).not.toContain("sig=");
   });
 });
 

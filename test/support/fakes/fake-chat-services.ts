@@ -73,6 +73,8 @@ function validSlackBlocks(body: any): string | undefined {
 export async function startFakeChatServices() {
   const requests: RecordedRequest[] = [];
   const seen = new Set<string>();
+  /** A message's current text and markup, by chat and message id (edits compare against it). */
+  const edited = new Map<string, string>();
   let messageId = 0;
   const record = (exchange: FakeExchange, channel: RecordedRequest["channel"], status: number, extra: Partial<RecordedRequest> = {}) =>
     requests.push({ channel, path: exchange.path, headers: exchange.headers, body: exchange.body, status, ...extra });
@@ -87,6 +89,38 @@ export async function startFakeChatServices() {
         requests.filter((r) => (!channel || r.channel === channel) && (!contains || JSON.stringify(r.body).includes(contains))),
       );
       return;
+    }
+
+    const callback = /^\/bot([^/]+)\/(answerCallbackQuery|editMessageText)$/.exec(url.pathname);
+    if (callback) {
+      const reply = (status: number, payload: unknown) => {
+        record(exchange, "telegram", status);
+        exchange.send(status, payload);
+      };
+      if (callback[1] !== FAKE_TELEGRAM_TOKEN) return reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
+      const body = exchange.body ?? {};
+      if (callback[2] === "answerCallbackQuery") {
+        if (typeof body.callback_query_id !== "string" || body.callback_query_id === "")
+          return reply(400, { ok: false, error_code: 400, description: "Bad Request: query is too old and response timeout expired or query ID is invalid" });
+        if (typeof body.text === "string" && body.text.length > 200)
+          return reply(400, { ok: false, error_code: 400, description: "Bad Request: text is too long" });
+        return reply(200, { ok: true, result: true });
+      }
+      if (body.parse_mode !== "HTML") return reply(400, { ok: false, error_code: 400, description: "Bad Request: expected HTML" });
+      const parsed = parseTelegramHtml(String(body.text ?? ""));
+      if (!parsed.ok) return reply(400, { ok: false, error_code: 400, description: parsed.error });
+      if (!body.chat_id || !Number.isInteger(body.message_id))
+        return reply(400, { ok: false, error_code: 400, description: "Bad Request: message to edit not found" });
+      const key = `edit:${body.chat_id}:${body.message_id}`;
+      const content = JSON.stringify([body.text, body.reply_markup ?? null]);
+      if (edited.get(key) === content)
+        return reply(400, {
+          ok: false,
+          error_code: 400,
+          description: "Bad Request: message is not modified: specified new message content and reply markup are exactly the same",
+        });
+      edited.set(key, content);
+      return reply(200, { ok: true, result: { message_id: body.message_id, chat: { id: body.chat_id }, text: parsed.visible } });
     }
 
     const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
@@ -110,6 +144,11 @@ export async function startFakeChatServices() {
         return reply(400, { ok: false, error_code: 400, description: "Bad Request: message is too long" });
       for (const row of body.reply_markup?.inline_keyboard ?? []) {
         for (const button of row) {
+          if (typeof button.callback_data === "string") {
+            if (new TextEncoder().encode(button.callback_data).length > 64 || button.callback_data === "")
+              return reply(400, { ok: false, error_code: 400, description: "Bad Request: BUTTON_DATA_INVALID" });
+            continue;
+          }
           if (!/^https:\/\//.test(button.url ?? "") || /\/\/(localhost|127\.)/.test(button.url)) {
             return reply(400, { ok: false, error_code: 400, description: "Bad Request: BUTTON_URL_INVALID" });
           }

@@ -183,7 +183,10 @@ describe("routing", () => {
     webhook: true,
     devInbox: false,
   };
-  const roster = [{ id: "alice" }, { id: "bob", telegram_chat_id: "42", slack: "@bob" }];
+  const roster = [
+    { id: "alice", level: 0 },
+    { id: "bob", telegram_chat_id: "42", slack: "@bob", level: 0 },
+  ];
   const allLinks = [links[0]!, { ...links[1]! }];
 
   it("sends a P0 approval to team and P0 chats, each approver's DM, the severity's Slack hook, PagerDuty and the webhook", () => {
@@ -197,7 +200,8 @@ describe("routing", () => {
       "webhook:webhook",
     ]);
     const team = targets[0] as { links: ReadonlyArray<{ approver: string }> };
-    expect(team.links.map((l) => l.approver)).toEqual(["alice"]);
+    expect(team.links).toEqual([]);
+    expect(targets.filter((t) => t.channel === "slack" || t.channel === "webhook").every((t) => "links" in t && t.links.length === 0)).toBe(true);
     const dm = targets[2] as { links: ReadonlyArray<{ approver: string }> };
     expect(dm.links.map((l) => l.approver)).toEqual(["bob"]);
   });

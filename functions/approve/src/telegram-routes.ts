@@ -1,0 +1,149 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import { digestMatches, parseChatDecision } from "../../../shared/domain/chat-decision.ts";
+import { renderTelegram } from "../../../shared/domain/notify/telegram.ts";
+import { notificationView } from "../../../shared/domain/notify/view.ts";
+import type { AppEnv } from "../../../shared/http/app.ts";
+import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
+import { AppError } from "../../../shared/http/errors.ts";
+import { fieldIssues } from "../../../shared/http/validation.ts";
+import type { ApprovalRecord, DecisionOutcome } from "../../../shared/ports/approval-store.ts";
+import { afterDecision } from "./decisions.ts";
+import type { Env } from "./env.ts";
+import { approvalNotification } from "./notifications.ts";
+import type { ApproveServices } from "./services.ts";
+
+type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+
+export const TELEGRAM_WEBHOOK_PATH = "/api/v1/telegram/webhook";
+const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
+
+/** The parts of a Telegram `Update` a button press needs; other update kinds pass through unread. */
+const TelegramUpdate = z.looseObject({
+  update_id: z.number().int(),
+  callback_query: z
+    .looseObject({
+      id: z.string().min(1).max(200),
+      from: z.looseObject({ id: z.number().int() }),
+      message: z.looseObject({ message_id: z.number().int(), chat: z.looseObject({ id: z.number().int() }) }).optional(),
+      data: z.string().max(64).optional(),
+    })
+    .optional(),
+});
+type CallbackQuery = NonNullable<z.infer<typeof TelegramUpdate>["callback_query"]>;
+
+/** Constant-time comparison of the echoed secret (PROTOCOLS §15: the only authenticity check updates have). */
+async function sameSecret(given: string | undefined, expected: string): Promise<boolean> {
+  if (!given) return false;
+  const key = await crypto.subtle.importKey("raw", crypto.getRandomValues(new Uint8Array(32)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const [a, b] = await Promise.all([
+    crypto.subtle.sign("HMAC", key, new TextEncoder().encode(given)),
+    crypto.subtle.sign("HMAC", key, new TextEncoder().encode(expected)),
+  ]);
+  return crypto.subtle.timingSafeEqual ? crypto.subtle.timingSafeEqual(a, b) : new Uint8Array(a).every((x, i) => x === new Uint8Array(b)[i]);
+}
+
+/**
+ * `POST /api/v1/telegram/webhook`: Telegram's delivery of updates. A press on
+ * an Approve/Reject button is a signature by whoever pressed it — Telegram's
+ * `from.id`, mapped through the roster's `telegram_user_id` — never by a link.
+ * Every press is answered (the client shows a spinner until then), and the
+ * message is re-rendered in place with the approval's new state.
+ */
+export function mountTelegramRoutes(app: Hono<ApproveEnv>): void {
+  app.post(TELEGRAM_WEBHOOK_PATH, boundedBody(BODY_LIMITS.telegramUpdate, "Telegram update"), async (c) => {
+    const services = c.get("services");
+    const telegram = services.telegram;
+    if (!telegram) throw new AppError("not_found", "Telegram callbacks are not configured (TELEGRAM_WEBHOOK_SECRET is unset)");
+    if (!(await sameSecret(c.req.header(SECRET_HEADER), telegram.webhookSecret))) {
+      throw new AppError("unauthorized", `missing or wrong ${SECRET_HEADER}`);
+    }
+    let json: unknown;
+    try {
+      json = await c.req.json();
+    } catch {
+      throw new AppError("invalid_request", "body is not JSON", { fields: [{ field: "(body)", message: "must be a JSON Telegram Update" }] });
+    }
+    const update = TelegramUpdate.safeParse(json);
+    if (!update.success) {
+      const fields = fieldIssues(update.error);
+      throw new AppError("invalid_request", `not a Telegram Update — ${fields[0]?.field}: ${fields[0]?.message}`, { fields });
+    }
+    const press = update.data.callback_query;
+    // Other updates (messages, commands) are acknowledged so Telegram does not resend them.
+    if (!press) return c.json({ ok: true, handled: false });
+    const answer = await handlePress(press, services);
+    await telegram.bot.answerCallbackQuery(press.id, answer.text);
+    if (answer.approval && press.message) await refreshMessage(press.message.chat.id, press.message.message_id, answer.approval, services);
+    return c.json({ ok: true, handled: true, outcome: answer.outcome });
+  });
+}
+
+interface PressAnswer {
+  readonly outcome: "recorded" | "repeat" | "closed" | "refused";
+  readonly text: string;
+  /** The approval to show in the pressed message, when the press concerned one. */
+  readonly approval?: ApprovalRecord | undefined;
+}
+
+async function handlePress(press: CallbackQuery, services: ApproveServices): Promise<PressAnswer> {
+  const decision = press.data ? parseChatDecision(press.data) : undefined;
+  if (!decision) return { outcome: "refused", text: "This button is not understood; nothing was changed." };
+  const approver = services.approvers.find((a) => a.telegram_user_id === String(press.from.id));
+  if (!approver) {
+    services.log("telegram_press_refused", { reason: "not on the roster", telegram_user_id: press.from.id, approval_id: decision.approvalId });
+    return { outcome: "refused", text: "You are not on the approver roster; nothing was changed." };
+  }
+  const approval = await services.approvals.get(decision.approvalId);
+  if (!approval) return { outcome: "refused", text: "This approval does not exist; nothing was changed." };
+  if (!digestMatches(decision.digestPrefix, approval.action.digest)) {
+    return { outcome: "refused", text: "This button is for another version of the action; nothing was changed.", approval };
+  }
+  const outcome: DecisionOutcome = await services.approvals.recordDecision({
+    approvalId: approval.id,
+    approver: approver.id,
+    decision: decision.decision,
+    comment: "via Telegram",
+    actionDigest: approval.action.digest ?? undefined,
+    dryRun: services.dryRun,
+    at: services.now(),
+  });
+  switch (outcome.kind) {
+    case "not_found":
+      return { outcome: "refused", text: "This approval does not exist; nothing was changed." };
+    case "digest_mismatch":
+      return { outcome: "refused", text: "This button is for another version of the action; nothing was changed.", approval: outcome.approval };
+    case "repeat":
+      return { outcome: "repeat", text: `You (${approver.id}) already signed this approval.`, approval: outcome.approval };
+    case "closed":
+      return { outcome: "closed", text: `This approval is already ${outcome.approval.status}; nothing was recorded.`, approval: outcome.approval };
+    case "recorded": {
+      if (outcome.statusChanged) await afterDecision(outcome.approval, services);
+      const approvals = outcome.approval.signatures.filter((s) => s.decision === "approve").length;
+      const verb = decision.decision === "approve" ? "approved" : "rejected";
+      return {
+        outcome: "recorded",
+        text: outcome.statusChanged
+          ? `Recorded: ${approver.id} ${verb}. The approval is now ${outcome.approval.status}.`
+          : `Recorded: ${approver.id} ${verb} (${approvals} of ${outcome.approval.requiredSignatures}).`,
+        approval: outcome.approval,
+      };
+    }
+  }
+}
+
+/** Re-renders the pressed message with the approval's state; buttons stay only while it is pending. */
+async function refreshMessage(chatId: number, messageId: number, approval: ApprovalRecord, services: ApproveServices): Promise<void> {
+  const incident = await services.incidents.get(approval.incidentId);
+  if (!incident) return;
+  const notification = approvalNotification("approval_requested", approval, incident, services.now());
+  if (!notification || !services.telegram) return;
+  const pending = approval.status === "PENDING";
+  const base = notificationView(notification.payload, undefined);
+  const view = pending ? base : { ...base, headline: `Decided: ${approval.status}. Nothing more is asked here.` };
+  await services.telegram.bot.editMessageText(
+    chatId,
+    messageId,
+    renderTelegram(view, [], pending ? { approvalId: approval.id, digest: approval.action.digest } : undefined),
+  );
+}
