@@ -27,5 +27,5 @@ export function parseChatDecision(data: string): ChatDecision | undefined {
 
 /** Whether the digest a button showed is the approval's (prefix match; both absent for untyped actions). */
 export function digestMatches(shown: string | null, actual: string | null): boolean {
-  return shown === null ? actual === null : actual?.startsWith(shown);
+  return shown === null ? actual === null : (actual?.startsWith(shown) ?? false);
 }

@@ -21,7 +21,7 @@ export const BODY_LIMITS = {
   approvalForm: 16 * 1024,
   /** An executor's signed result report (output excerpt included). */
   executionResult: 64 * 1024,
-  /** A Telegram Update: a button press or a command, a few KiB. */
+  /** A Telegram Update or a Slack interaction: a button press or a command, a few KiB. */
   telegramUpdate: 64 * 1024,
   /** The relay's signed callback (a model's whole answer). */
   relayCallback: 512 * 1024,

@@ -10,6 +10,7 @@ import { mountLinkRoutes } from "./link-routes.ts";
 import { mountMetricsRoute } from "./metrics-route.ts";
 import { mountOpsRoutes } from "./ops-routes.ts";
 import { type ApproveServices, servicesFor } from "./services.ts";
+import { mountSlackRoutes } from "./slack-routes.ts";
 import { mountSmokeRoutes } from "./smoke-routes.ts";
 import { mountStatsRoutes } from "./stats-routes.ts";
 import { mountStatusPage } from "./status-page.ts";
@@ -40,6 +41,7 @@ export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
 
   mountLinkRoutes(app);
   mountTelegramRoutes(app);
+  mountSlackRoutes(app);
   mountOpsRoutes(app);
   mountExecutionRoutes(app);
   mountLearningRoutes(app);

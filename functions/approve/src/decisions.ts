@@ -1,4 +1,6 @@
-import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
+import type { Approver } from "../../../shared/contracts/approval.ts";
+import { digestMatches, parseChatDecision } from "../../../shared/domain/chat-decision.ts";
+import type { ApprovalRecord, DecisionOutcome } from "../../../shared/ports/approval-store.ts";
 import { executeRequested } from "./executions.ts";
 import type { ApproveServices } from "./services.ts";
 
@@ -14,5 +16,59 @@ export async function afterDecision(approval: ApprovalRecord, services: ApproveS
     await services
       .publishExecute(executeRequested(approval.executionId, approval.id, approval.incidentId, services.now()))
       .catch((error) => services.log("hand_off_publish_failed", { approval_id: approval.id, error: String(error) }));
+  }
+}
+
+export interface PressAnswer {
+  readonly outcome: "recorded" | "repeat" | "closed" | "refused";
+  readonly text: string;
+  /** The approval to show in the pressed message, when the press concerned one. */
+  readonly approval?: ApprovalRecord | undefined;
+}
+
+/**
+ * A button press in a chat, by a person the platform identified (`approver`,
+ * undefined when they are not on the roster): a signature bound to the action
+ * digest the button carried. What to answer the presser is returned.
+ */
+export async function decideFromChat(services: ApproveServices, approver: Approver | undefined, data: string, via: "Telegram" | "Slack"): Promise<PressAnswer> {
+  const decision = parseChatDecision(data);
+  if (!decision) return { outcome: "refused", text: "This button is not understood; nothing was changed." };
+  if (!approver) return { outcome: "refused", text: "You are not on the approver roster; nothing was changed." };
+  const approval = await services.approvals.get(decision.approvalId);
+  if (!approval) return { outcome: "refused", text: "This approval does not exist; nothing was changed." };
+  if (!digestMatches(decision.digestPrefix, approval.action.digest)) {
+    return { outcome: "refused", text: "This button is for another version of the action; nothing was changed.", approval };
+  }
+  const outcome: DecisionOutcome = await services.approvals.recordDecision({
+    approvalId: approval.id,
+    approver: approver.id,
+    decision: decision.decision,
+    comment: `via ${via}`,
+    actionDigest: approval.action.digest ?? undefined,
+    dryRun: services.dryRun,
+    at: services.now(),
+  });
+  switch (outcome.kind) {
+    case "not_found":
+      return { outcome: "refused", text: "This approval does not exist; nothing was changed." };
+    case "digest_mismatch":
+      return { outcome: "refused", text: "This button is for another version of the action; nothing was changed.", approval: outcome.approval };
+    case "repeat":
+      return { outcome: "repeat", text: `You (${approver.id}) already signed this approval.`, approval: outcome.approval };
+    case "closed":
+      return { outcome: "closed", text: `This approval is already ${outcome.approval.status}; nothing was recorded.`, approval: outcome.approval };
+    case "recorded": {
+      if (outcome.statusChanged) await afterDecision(outcome.approval, services);
+      const approvals = outcome.approval.signatures.filter((s) => s.decision === "approve").length;
+      const verb = decision.decision === "approve" ? "approved" : "rejected";
+      return {
+        outcome: "recorded",
+        text: outcome.statusChanged
+          ? `Recorded: ${approver.id} ${verb}. The approval is now ${outcome.approval.status}.`
+          : `Recorded: ${approver.id} ${verb} (${approvals} of ${outcome.approval.requiredSignatures}).`,
+        approval: outcome.approval,
+      };
+    }
   }
 }

@@ -27,6 +27,13 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
       .optional(),
     TELEGRAM_API_BASE: z.url().default("https://api.telegram.org"),
     TELEGRAM_WEBHOOK_SECRET: TelegramWebhookSecret,
+    /** Slack app (docs/notify.md): interactions are verified with the signing secret; the bot token edits the message. */
+    SLACK_SIGNING_SECRET: z.string().min(16, "must be the app's signing secret (Basic Information → App Credentials)").optional(),
+    SLACK_BOT_TOKEN: z
+      .string()
+      .regex(/^xoxb-[A-Za-z0-9-]{10,}$/, "must be a bot token (xoxb-…)")
+      .optional(),
+    SLACK_API_BASE: z.url().default("https://slack.com/api"),
     /** Cloudflare Access team origin (https://<team>.cloudflareaccess.com) and this app's AUD tag: the status page then accepts Access identities. */
     CF_ACCESS_TEAM_DOMAIN: z.url().optional(),
     CF_ACCESS_AUD: z.string().min(1).optional(),

@@ -70,8 +70,8 @@ function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string
   return parsed.data;
 }
 
-/** Paths under /api/v1 that authenticate otherwise (the executor signs its reports; Telegram echoes its webhook secret). */
-const SIGNED_PATHS = /^\/api\/v1\/(executions\/[^/]+\/result|telegram\/webhook)$/;
+/** Paths under /api/v1 that authenticate otherwise (the executor signs its reports; Telegram echoes its webhook secret; Slack signs its requests). */
+const SIGNED_PATHS = /^\/api\/v1\/(executions\/[^/]+\/result|telegram\/webhook|slack\/interactions)$/;
 
 /** Ops API behind `Authorization: Bearer <OPS_TOKEN>`. */
 export function mountOpsRoutes(app: Hono<ApproveEnv>): void {

@@ -6,6 +6,7 @@ import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead
 import { createExecutionStore, createLearningHistory } from "../../../shared/adapters/neon-kysely-execution-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createStatsSource } from "../../../shared/adapters/neon-kysely-stats-source.ts";
+import { createSlackApi } from "../../../shared/adapters/slack-web-api.ts";
 import { createTelegramBot } from "../../../shared/adapters/telegram-bot-api.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashLearningStats } from "../../../shared/adapters/upstash-learning-stats.ts";
@@ -56,6 +57,8 @@ export interface ApproveServices {
   readonly publicBaseUrl: string;
   /** Telegram button presses: absent unless TELEGRAM_WEBHOOK_SECRET (and the bot token) are set. */
   readonly telegram: { readonly bot: TelegramBot; readonly webhookSecret: string } | undefined;
+  /** Slack interactions: absent unless SLACK_SIGNING_SECRET is set; `update` edits the clicked message (with SLACK_BOT_TOKEN). */
+  readonly slack: { readonly signingSecret: string; readonly update: ReturnType<typeof createSlackApi>["update"] | undefined } | undefined;
   readonly sla: SlaPolicy;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
   readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
@@ -87,6 +90,12 @@ const statelessFor = perEnv((env: Env) => {
             webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
           }
         : undefined,
+    slack: config.SLACK_SIGNING_SECRET
+      ? {
+          signingSecret: config.SLACK_SIGNING_SECRET,
+          update: config.SLACK_BOT_TOKEN ? createSlackApi({ token: config.SLACK_BOT_TOKEN, apiBase: config.SLACK_API_BASE }).update : undefined,
+        }
+      : undefined,
   };
 });
 
@@ -101,7 +110,7 @@ export function servicesFor(env: Env): ApproveServices {
  * tests drive thousands of requests through one pooled handle this way.
  */
 export function servicesOn(env: Env, db: Kysely<Database>, close: () => Promise<void> = async () => {}): ApproveServices {
-  const { config, log, redis, alertIndex, learningStats, metrics, executor, volume, smoke, telegram } = statelessFor(env);
+  const { config, log, redis, alertIndex, learningStats, metrics, executor, volume, smoke, telegram, slack } = statelessFor(env);
   return {
     approvals: createApprovalStore(db),
     incidents: createIncidentStore(db),
@@ -122,6 +131,7 @@ export function servicesOn(env: Env, db: Kysely<Database>, close: () => Promise<
     dryRun: config.EXECUTOR_DRY_RUN,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     telegram,
+    slack,
     sla: { ...DEFAULT_SLA_POLICY, responseSeconds: config.SLA_RESPONSE },
     publishNotify: (message) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
     publishExecute: (message) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),

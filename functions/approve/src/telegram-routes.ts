@@ -1,14 +1,13 @@
 import type { Hono } from "hono";
 import { z } from "zod";
-import { digestMatches, parseChatDecision } from "../../../shared/domain/chat-decision.ts";
 import { renderTelegram } from "../../../shared/domain/notify/telegram.ts";
 import { notificationView } from "../../../shared/domain/notify/view.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { fieldIssues } from "../../../shared/http/validation.ts";
-import type { ApprovalRecord, DecisionOutcome } from "../../../shared/ports/approval-store.ts";
-import { afterDecision } from "./decisions.ts";
+import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
+import { decideFromChat } from "./decisions.ts";
 import type { Env } from "./env.ts";
 import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
@@ -30,7 +29,6 @@ const TelegramUpdate = z.looseObject({
     })
     .optional(),
 });
-type CallbackQuery = NonNullable<z.infer<typeof TelegramUpdate>["callback_query"]>;
 
 /** Constant-time comparison of the echoed secret (PROTOCOLS §15: the only authenticity check updates have). */
 async function sameSecret(given: string | undefined, expected: string): Promise<boolean> {
@@ -72,64 +70,13 @@ export function mountTelegramRoutes(app: Hono<ApproveEnv>): void {
     const press = update.data.callback_query;
     // Other updates (messages, commands) are acknowledged so Telegram does not resend them.
     if (!press) return c.json({ ok: true, handled: false });
-    const answer = await handlePress(press, services);
+    const approver = services.approvers.find((a) => a.telegram_user_id === String(press.from.id));
+    if (!approver) services.log("chat_press_refused", { via: "Telegram", reason: "not on the roster", telegram_user_id: press.from.id });
+    const answer = await decideFromChat(services, approver, press.data ?? "", "Telegram");
     await telegram.bot.answerCallbackQuery(press.id, answer.text);
     if (answer.approval && press.message) await refreshMessage(press.message.chat.id, press.message.message_id, answer.approval, services);
     return c.json({ ok: true, handled: true, outcome: answer.outcome });
   });
-}
-
-interface PressAnswer {
-  readonly outcome: "recorded" | "repeat" | "closed" | "refused";
-  readonly text: string;
-  /** The approval to show in the pressed message, when the press concerned one. */
-  readonly approval?: ApprovalRecord | undefined;
-}
-
-async function handlePress(press: CallbackQuery, services: ApproveServices): Promise<PressAnswer> {
-  const decision = press.data ? parseChatDecision(press.data) : undefined;
-  if (!decision) return { outcome: "refused", text: "This button is not understood; nothing was changed." };
-  const approver = services.approvers.find((a) => a.telegram_user_id === String(press.from.id));
-  if (!approver) {
-    services.log("telegram_press_refused", { reason: "not on the roster", telegram_user_id: press.from.id, approval_id: decision.approvalId });
-    return { outcome: "refused", text: "You are not on the approver roster; nothing was changed." };
-  }
-  const approval = await services.approvals.get(decision.approvalId);
-  if (!approval) return { outcome: "refused", text: "This approval does not exist; nothing was changed." };
-  if (!digestMatches(decision.digestPrefix, approval.action.digest)) {
-    return { outcome: "refused", text: "This button is for another version of the action; nothing was changed.", approval };
-  }
-  const outcome: DecisionOutcome = await services.approvals.recordDecision({
-    approvalId: approval.id,
-    approver: approver.id,
-    decision: decision.decision,
-    comment: "via Telegram",
-    actionDigest: approval.action.digest ?? undefined,
-    dryRun: services.dryRun,
-    at: services.now(),
-  });
-  switch (outcome.kind) {
-    case "not_found":
-      return { outcome: "refused", text: "This approval does not exist; nothing was changed." };
-    case "digest_mismatch":
-      return { outcome: "refused", text: "This button is for another version of the action; nothing was changed.", approval: outcome.approval };
-    case "repeat":
-      return { outcome: "repeat", text: `You (${approver.id}) already signed this approval.`, approval: outcome.approval };
-    case "closed":
-      return { outcome: "closed", text: `This approval is already ${outcome.approval.status}; nothing was recorded.`, approval: outcome.approval };
-    case "recorded": {
-      if (outcome.statusChanged) await afterDecision(outcome.approval, services);
-      const approvals = outcome.approval.signatures.filter((s) => s.decision === "approve").length;
-      const verb = decision.decision === "approve" ? "approved" : "rejected";
-      return {
-        outcome: "recorded",
-        text: outcome.statusChanged
-          ? `Recorded: ${approver.id} ${verb}. The approval is now ${outcome.approval.status}.`
-          : `Recorded: ${approver.id} ${verb} (${approvals} of ${outcome.approval.requiredSignatures}).`,
-        approval: outcome.approval,
-      };
-    }
-  }
 }
 
 /** Re-renders the pressed message with the approval's state; buttons stay only while it is pending. */

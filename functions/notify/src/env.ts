@@ -42,6 +42,16 @@ export const NotifyConfig = RedisEnv.extend(LinkKeysEnv.shape)
     SLACK_WEBHOOK_URL_CRITICAL: OptionalUrl,
     SLACK_WEBHOOK_URL_WARNING: OptionalUrl,
     SLACK_WEBHOOK_URL_INFO: OptionalUrl,
+    /** A Slack app (docs/notify.md): its bot token and the channel it posts to, with Approve/Reject buttons. */
+    SLACK_BOT_TOKEN: z
+      .string()
+      .regex(/^xoxb-[A-Za-z0-9-]{10,}$/, "must be a bot token (xoxb-…)")
+      .optional(),
+    SLACK_CHANNEL_ID: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,20}$/, "must be a channel id such as C0123ABCD")
+      .optional(),
+    SLACK_API_BASE: z.url().default("https://slack.com/api"),
 
     PAGERDUTY_ROUTING_KEY: Optional,
     PAGERDUTY_EVENTS_URL: z.url().default("https://events.pagerduty.com/v2/enqueue"),
@@ -78,6 +88,10 @@ export const NotifyConfig = RedisEnv.extend(LinkKeysEnv.shape)
     if (c.TELEGRAM_BOT_TOKEN && !/^\d+:[A-Za-z0-9_-]{20,}$/.test(c.TELEGRAM_BOT_TOKEN)) {
       ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: "must look like 123456:ABC-DEF… (from @BotFather)" });
     }
+    if (c.SLACK_CHANNEL_ID && !c.SLACK_BOT_TOKEN)
+      ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "is required when SLACK_CHANNEL_ID is set" });
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_CHANNEL_ID)
+      ctx.addIssue({ code: "custom", path: ["SLACK_CHANNEL_ID"], message: "is required when SLACK_BOT_TOKEN is set" });
     if (c.NOTIFY_WEBHOOK_URL && (c.NOTIFY_WEBHOOK_SECRET?.length ?? 0) < 16) {
       ctx.addIssue({ code: "custom", path: ["NOTIFY_WEBHOOK_SECRET"], message: "of at least 16 characters is required when NOTIFY_WEBHOOK_URL is set" });
     }
@@ -107,6 +121,7 @@ export function routingOf(c: NotifyConfig): NotifyRouting {
         }
       : undefined,
     slack: c.SLACK_WEBHOOK_URL || Object.keys(bySeverity).length > 0 ? { defaultWebhook: c.SLACK_WEBHOOK_URL, bySeverity } : undefined,
+    slackApp: c.SLACK_BOT_TOKEN && c.SLACK_CHANNEL_ID ? { channel: c.SLACK_CHANNEL_ID } : undefined,
     pagerduty: c.PAGERDUTY_ROUTING_KEY ? { priorities: c.PAGERDUTY_PRIORITIES } : undefined,
     sentry: c.SENTRY_API_TOKEN !== undefined,
     webhook: c.NOTIFY_WEBHOOK_URL !== undefined,

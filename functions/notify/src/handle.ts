@@ -22,6 +22,7 @@ export type { ApproverLink };
 export interface Channels {
   readonly telegram?: (chatId: string, message: TelegramMessage) => Promise<DeliveryOutcome>;
   readonly slack?: (webhookUrl: string, message: SlackMessage) => Promise<DeliveryOutcome>;
+  readonly slackApp?: (channel: string, message: SlackMessage) => Promise<DeliveryOutcome>;
   readonly pagerduty?: { readonly routingKey: string; readonly send: (event: PagerDutyEvent) => Promise<DeliveryOutcome> };
   readonly sentry?: (issueId: string, text: string) => Promise<DeliveryOutcome>;
   readonly webhook?: (body: unknown, idempotencyKey: string) => Promise<DeliveryOutcome>;
@@ -156,6 +157,13 @@ async function send(target: Target, message: NotifyRequestedV2, view: Notificati
         : notConfigured("telegram");
     case "slack":
       return channels.slack ? channels.slack(target.webhookUrl, renderSlack(view, target.links, target.mentions)) : notConfigured("slack");
+    case "slack-app":
+      return channels.slackApp
+        ? channels.slackApp(
+            target.channelId,
+            renderSlack(view, [], [], target.decisionButtons && n.approval_id ? { approvalId: n.approval_id, digest: n.action?.digest ?? null } : undefined),
+          )
+        : notConfigured("slack-app");
     case "pagerduty":
       return channels.pagerduty
         ? channels.pagerduty.send(

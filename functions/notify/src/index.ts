@@ -2,6 +2,7 @@ import { createPagerDutySender } from "../../../shared/adapters/pagerduty-events
 import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { createSentrySender } from "../../../shared/adapters/sentry-comment-sender.ts";
 import { createWebhookSender } from "../../../shared/adapters/signed-webhook-sender.ts";
+import { createSlackApi } from "../../../shared/adapters/slack-web-api.ts";
 import { createSlackSender } from "../../../shared/adapters/slack-webhook-sender.ts";
 import { createTelegramSender } from "../../../shared/adapters/telegram-bot-sender.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
@@ -27,6 +28,7 @@ const depsFor = perEnv((env: Env): NotifyDeps => {
   const channels: Channels = {
     ...(config.TELEGRAM_BOT_TOKEN ? { telegram: createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiBase: config.TELEGRAM_API_BASE }) } : {}),
     slack: createSlackSender(),
+    ...(config.SLACK_BOT_TOKEN ? { slackApp: createSlackApi({ token: config.SLACK_BOT_TOKEN, apiBase: config.SLACK_API_BASE }).postMessage } : {}),
     ...(config.PAGERDUTY_ROUTING_KEY
       ? { pagerduty: { routingKey: config.PAGERDUTY_ROUTING_KEY, send: createPagerDutySender({ eventsUrl: config.PAGERDUTY_EVENTS_URL }) } }
       : {}),

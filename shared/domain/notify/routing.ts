@@ -18,6 +18,8 @@ export interface NotifyRouting {
     | undefined;
   /** Present when any Slack webhook is configured; a severity's own webhook replaces the default. */
   readonly slack: { readonly defaultWebhook?: string | undefined; readonly bySeverity: Readonly<Partial<Record<Severity, string>>> } | undefined;
+  /** Present with a Slack app (SLACK_BOT_TOKEN, SLACK_CHANNEL_ID): its channel gets Approve/Reject buttons. */
+  readonly slackApp?: { readonly channel: string } | undefined;
   /** Present with a routing key: pages for these priorities. */
   readonly pagerduty: { readonly priorities: ReadonlySet<Priority> } | undefined;
   readonly sentry: boolean;
@@ -43,6 +45,7 @@ export type Target =
       readonly links: readonly ApproverLink[];
       readonly mentions: readonly string[];
     }
+  | { readonly channel: "slack-app"; readonly recipient: string; readonly channelId: string; readonly decisionButtons: boolean }
   | { readonly channel: "pagerduty"; readonly recipient: "events"; readonly action: "trigger" | "resolve" }
   | { readonly channel: "sentry"; readonly recipient: string }
   | { readonly channel: "webhook"; readonly recipient: "webhook"; readonly links: readonly ApproverLink[] };
@@ -93,6 +96,11 @@ export function routeNotification(n: Notification, links: readonly ApproverLink[
         mentions,
       });
     }
+  }
+
+  if (routing.slackApp) {
+    const channelId = routing.slackApp.channel;
+    targets.push({ channel: "slack-app", recipient: `channel:${channelId}`, channelId, decisionButtons: decisionWanted });
   }
 
   if (routing.pagerduty?.priorities.has(n.alert.priority)) {

@@ -1,3 +1,4 @@
+import { encodeChatDecision } from "../chat-decision.ts";
 import { clip } from "../text.ts";
 import { type ApproverLink, type NotificationView, titleOf } from "./view.ts";
 
@@ -28,7 +29,11 @@ export type SlackBlock =
   | { type: "header"; text: TextObject }
   | { type: "section"; text?: TextObject; fields?: TextObject[] }
   | { type: "context"; elements: TextObject[] }
-  | { type: "actions"; elements: Array<{ type: "button"; text: TextObject; url: string; action_id: string; style?: "primary" | "danger" }> };
+  | {
+      type: "actions";
+      block_id?: string;
+      elements: Array<{ type: "button"; text: TextObject; url?: string; value?: string; action_id: string; style?: "primary" | "danger" }>;
+    };
 
 export interface SlackMessage {
   readonly text: string;
@@ -46,7 +51,12 @@ const codeSafe = (text: string) => escapeSlack(text).replaceAll("```", "ʼʼʼ")
  * proposed command, a source deep link, and one URL button per approver link.
  * Every alert-derived string is escaped and clipped to its block's limit.
  */
-export function renderSlack(v: NotificationView, links: readonly ApproverLink[], mentions: readonly string[] = []): SlackMessage {
+export function renderSlack(
+  v: NotificationView,
+  links: readonly ApproverLink[],
+  mentions: readonly string[] = [],
+  decision?: { readonly approvalId: string; readonly digest: string | null },
+): SlackMessage {
   const blocks: SlackBlock[] = [
     { type: "header", text: { type: "plain_text", text: clip(titleOf(v), SLACK_LIMITS.header) } },
     { type: "section", text: mrkdwn(`*${escapeSlack(v.headline)}*\n${escapeSlack(v.message)}`) },
@@ -85,6 +95,29 @@ export function renderSlack(v: NotificationView, links: readonly ApproverLink[],
         action_id: clip(`review-${l.approver}`, 255),
         ...(v.kind === "escalated" ? { style: "danger" as const } : { style: "primary" as const }),
       })),
+    });
+  }
+  if (decision) {
+    // Whoever clicks is identified by Slack (user.id, signed request), never by a link.
+    blocks.push({
+      type: "actions",
+      block_id: clip(`decide-${decision.approvalId}`, 255),
+      elements: [
+        {
+          type: "button",
+          text: { type: "plain_text", text: "Approve" },
+          action_id: "approve",
+          value: encodeChatDecision(decision.approvalId, "approve", decision.digest),
+          style: "primary",
+        },
+        {
+          type: "button",
+          text: { type: "plain_text", text: "Reject" },
+          action_id: "reject",
+          value: encodeChatDecision(decision.approvalId, "reject", decision.digest),
+          style: "danger",
+        },
+      ],
     });
   }
   return { text: clip(`${titleOf(v)} — ${v.headline}`, SLACK_LIMITS.fallback), blocks, unfurl_links: false, unfurl_media: false };

@@ -4,7 +4,7 @@ import worker from "../../../functions/notify/src/index.ts";
 import type { DeadLetterV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { verifyLink } from "../../../shared/domain/approval-link.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
-import { FAKE_SENTRY_TOKEN, FAKE_TELEGRAM_TOKEN, FAKE_WEBHOOK_SECRET } from "../../support/fakes/chat-credentials.ts";
+import { FAKE_SENTRY_TOKEN, FAKE_SLACK_BOT_TOKEN, FAKE_TELEGRAM_TOKEN, FAKE_WEBHOOK_SECRET } from "../../support/fakes/chat-credentials.ts";
 import { normalizedAlert, queueMessage, recordingQueue } from "../../support/fixtures/messages.ts";
 import { visibleTelegram } from "../../support/fixtures/telegram.ts";
 import { testEnv } from "../../support/worker/env.ts";
@@ -173,6 +173,27 @@ describe("Slack", () => {
     expect(JSON.stringify(blocks)).toContain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends");
     expect(blocks.find((b) => b.type === "actions")).toBeUndefined();
     expect(JSON.stringify(slack!.body)).not.toContain("sig=");
+  });
+
+  it("posts to the Slack app's channel with Approve/Reject buttons and no signed link", async () => {
+    const { run } = channelEnv({ SLACK_BOT_TOKEN: FAKE_SLACK_BOT_TOKEN, SLACK_CHANNEL_ID: "C0ALERTS", SLACK_API_BASE: `${FAKE}/slack-api` });
+    const message = notification();
+    await run([message]);
+    const posted = (await requests("slack", message.marker)).find((r) => r.path === "/slack-api/chat.postMessage");
+    expect(posted?.status).toBe(200);
+    expect(posted?.headers.authorization).toBe(`Bearer ${FAKE_SLACK_BOT_TOKEN}`);
+    expect(posted?.body.channel).toBe("C0ALERTS");
+    const actions = (posted!.body.blocks as Array<any>).find((b) => b.type === "actions");
+    expect(actions.elements.map((b: { action_id: string; value: string }) => [b.action_id, b.value])).toEqual([
+      ["approve", `d1:${message.payload.approval_id}:a:-`],
+      ["reject", `d1:${message.payload.approval_id}:r:-`],
+    ]);
+    expect(JSON.stringify(posted!.body)).not.toContain("sig=");
+  });
+
+  it("refuses to start with a Slack channel but no bot token, naming the variable", async () => {
+    const { run } = channelEnv({ SLACK_CHANNEL_ID: "C0ALERTS" });
+    await expect(run([notification()])).rejects.toThrow(/SLACK_BOT_TOKEN/);
   });
 
   it("retries a 500 and succeeds, without re-sending Telegram", async () => {

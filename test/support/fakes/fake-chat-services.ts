@@ -12,7 +12,7 @@
 // - PagerDuty: a routing key that is not 32 characters → 400 invalid event.
 // - Sentry: the same comment text on the same issue again → 400 "already posted".
 import { createHmac } from "node:crypto";
-import { FAKE_SENTRY_TOKEN, FAKE_TELEGRAM_TOKEN, FAKE_WEBHOOK_SECRET } from "./chat-credentials.ts";
+import { FAKE_SENTRY_TOKEN, FAKE_SLACK_BOT_TOKEN, FAKE_TELEGRAM_TOKEN, FAKE_WEBHOOK_SECRET } from "./chat-credentials.ts";
 import { type FakeExchange, startJsonServer } from "./json-server.ts";
 
 export interface RecordedRequest {
@@ -156,6 +156,32 @@ export async function startFakeChatServices() {
       }
       messageId += 1;
       return reply(200, { ok: true, result: { message_id: messageId, chat: { id: chat }, date: Math.floor(Date.now() / 1000), text: parsed.visible } });
+    }
+
+    // Slack Web API (PROTOCOLS §16): errors come back as HTTP 200 with ok:false.
+    const slackApi = /^\/slack-api\/(chat\.postMessage|chat\.update)$/.exec(url.pathname);
+    if (slackApi) {
+      const reply = (payload: Record<string, unknown>) => {
+        record(exchange, "slack", 200);
+        exchange.send(200, payload);
+      };
+      if (exchange.headers.authorization !== `Bearer ${FAKE_SLACK_BOT_TOKEN}`) return reply({ ok: false, error: "invalid_auth" });
+      const body = exchange.body ?? {};
+      if (typeof body.channel !== "string" || !/^[CDG][A-Z0-9]+$/.test(body.channel)) return reply({ ok: false, error: "channel_not_found" });
+      if (typeof body.text !== "string" || body.text === "") return reply({ ok: false, error: "no_text" });
+      if (!Array.isArray(body.blocks) || body.blocks.length > 50) return reply({ ok: false, error: "invalid_blocks" });
+      for (const block of body.blocks) {
+        for (const element of block.type === "actions" ? block.elements : []) {
+          if ((element.value ?? "").length > 2000 || (element.text?.text ?? "").length > 75 || (element.action_id ?? "").length > 255)
+            return reply({ ok: false, error: "invalid_blocks" });
+        }
+      }
+      if (slackApi[1] === "chat.update") {
+        if (typeof body.ts !== "string") return reply({ ok: false, error: "message_not_found" });
+        return reply({ ok: true, channel: body.channel, ts: body.ts, text: body.text });
+      }
+      messageId += 1;
+      return reply({ ok: true, channel: body.channel, ts: `1700000000.${String(messageId).padStart(6, "0")}`, message: { text: body.text } });
     }
 
     if (url.pathname.startsWith("/slack/")) {

@@ -1,0 +1,99 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import { renderSlack } from "../../../shared/domain/notify/slack.ts";
+import { notificationView } from "../../../shared/domain/notify/view.ts";
+import type { AppEnv } from "../../../shared/http/app.ts";
+import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
+import { AppError } from "../../../shared/http/errors.ts";
+import { hexHmacSha256 } from "../../../shared/http/signatures.ts";
+import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
+import { decideFromChat } from "./decisions.ts";
+import type { Env } from "./env.ts";
+import { approvalNotification } from "./notifications.ts";
+import type { ApproveServices } from "./services.ts";
+
+type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+
+export const SLACK_INTERACTIONS_PATH = "/api/v1/slack/interactions";
+/** Slack's replay window (PROTOCOLS §16). */
+const MAX_SKEW_SECONDS = 300;
+
+/** The parts of a `block_actions` payload a button click needs. */
+const BlockActions = z.looseObject({
+  type: z.literal("block_actions"),
+  user: z.looseObject({ id: z.string().min(1).max(40) }),
+  container: z.looseObject({ channel_id: z.string().max(40).optional(), message_ts: z.string().max(40).optional() }).optional(),
+  actions: z.array(z.looseObject({ action_id: z.string().max(255), value: z.string().max(2_000).optional() })).min(1),
+});
+
+/** `v0=` + hex HMAC-SHA-256 over `v0:<timestamp>:<raw body>`, compared in constant time, within 5 minutes. */
+async function verifySlack(
+  secret: string,
+  rawBody: string,
+  timestamp: string | undefined,
+  signature: string | undefined,
+  nowSeconds: number,
+): Promise<boolean> {
+  if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
+  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS) return false;
+  const expected = `v0=${await hexHmacSha256(secret, new Uint8Array(new TextEncoder().encode(`v0:${timestamp}:${rawBody}`)))}`;
+  if (expected.length !== signature.length) return false;
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ signature.charCodeAt(i);
+  return diff === 0;
+}
+
+/**
+ * `POST /api/v1/slack/interactions`: a Slack app's Request URL. A click on
+ * Approve/Reject is a signature by the Slack user who clicked (`user.id`,
+ * mapped through the roster's `slack_user_id`), on a request Slack signed.
+ */
+export function mountSlackRoutes(app: Hono<ApproveEnv>): void {
+  app.post(SLACK_INTERACTIONS_PATH, boundedBody(BODY_LIMITS.telegramUpdate, "Slack interaction"), async (c) => {
+    const services = c.get("services");
+    const slack = services.slack;
+    if (!slack) throw new AppError("not_found", "Slack interactions are not configured (SLACK_SIGNING_SECRET is unset)");
+    const raw = await c.req.text();
+    const authentic = await verifySlack(
+      slack.signingSecret,
+      raw,
+      c.req.header("X-Slack-Request-Timestamp"),
+      c.req.header("X-Slack-Signature"),
+      Math.floor(services.now().getTime() / 1000),
+    );
+    if (!authentic) throw new AppError("unauthorized", "missing, stale or invalid X-Slack-Signature");
+    let json: unknown;
+    try {
+      json = JSON.parse(new URLSearchParams(raw).get("payload") ?? "");
+    } catch {
+      throw new AppError("invalid_request", "no JSON payload field", { fields: [{ field: "payload", message: "must be the interaction JSON" }] });
+    }
+    const payload = BlockActions.safeParse(json);
+    // Other interaction kinds (shortcuts, view submissions) are acknowledged and left alone.
+    if (!payload.success) return c.json({ ok: true, handled: false });
+    const action = payload.data.actions[0]!;
+    const approver = services.approvers.find((a) => a.slack_user_id === payload.data.user.id);
+    if (!approver) services.log("chat_press_refused", { via: "Slack", reason: "not on the roster", slack_user_id: payload.data.user.id });
+    const answer = await decideFromChat(services, approver, action.value ?? "", "Slack");
+    const { channel_id: channel, message_ts: ts } = payload.data.container ?? {};
+    if (answer.approval && channel && ts && slack.update) await refreshSlackMessage(channel, ts, answer.approval, services);
+    // Slack shows nothing of this body for block actions; it is for logs and tests.
+    return c.json({ ok: true, handled: true, outcome: answer.outcome, text: answer.text });
+  });
+}
+
+/** Re-renders the clicked message with the approval's state; buttons stay only while it is pending. */
+async function refreshSlackMessage(channel: string, ts: string, approval: ApprovalRecord, services: ApproveServices): Promise<void> {
+  const incident = await services.incidents.get(approval.incidentId);
+  const notification = incident ? approvalNotification("approval_requested", approval, incident, services.now()) : undefined;
+  if (!notification || !services.slack?.update) return;
+  const pending = approval.status === "PENDING";
+  const base = notificationView(notification.payload, undefined);
+  const view = pending ? base : { ...base, headline: `Decided: ${approval.status}. Nothing more is asked here.` };
+  const outcome = await services.slack.update(
+    channel,
+    ts,
+    renderSlack(view, [], [], pending ? { approvalId: approval.id, digest: approval.action.digest } : undefined),
+  );
+  if (outcome.kind !== "sent") services.log("slack_update_failed", { approval_id: approval.id, reason: outcome.reason });
+}
