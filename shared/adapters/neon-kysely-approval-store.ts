@@ -207,7 +207,8 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
       });
     },
 
-    async dueForEscalation(now, responseSeconds, maxLevel, limit) {
+    async dueForEscalation(now, responseSeconds, ceiling, limit) {
+      const top = sql<number>`case incidents.priority when 'P0' then ${ceiling.P0}::int when 'P1' then ${ceiling.P1}::int when 'P2' then ${ceiling.P2}::int else ${ceiling.P3}::int end`;
       const sla = sql<number>`case incidents.priority when 'P0' then ${responseSeconds.P0}::int when 'P1' then ${responseSeconds.P1}::int when 'P2' then ${responseSeconds.P2}::int else ${responseSeconds.P3}::int end`;
       const rows = await db
         .selectFrom("approvals")
@@ -216,7 +217,7 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
         .select("incidents.priority")
         .where("approvals.status", "=", "PENDING")
         .where("approvals.expires_at", ">", now)
-        .where("approvals.escalation_level", "<", maxLevel)
+        .where(sql<boolean>`approvals.escalation_level < ${top}`)
         .where(sql<boolean>`approvals.created_at + (approvals.escalation_level + 1) * ${sla} * interval '1 second' <= ${now}`)
         .orderBy("approvals.created_at")
         .limit(limit)

@@ -32,3 +32,30 @@ export function perPriorityDuration(defaults: Readonly<Record<Priority, number>>
       return result;
     });
 }
+
+/**
+ * A level per priority written as `P0=4,P3=1` (or one number for all), 0–4.
+ * Priorities left out keep their defaults.
+ */
+export function perPriorityLevel(defaults: Readonly<Record<Priority, number>>) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx): Record<Priority, number> => {
+      const trimmed = (text ?? "").trim();
+      if (/^[0-4]$/.test(trimmed)) return { P0: Number(trimmed), P1: Number(trimmed), P2: Number(trimmed), P3: Number(trimmed) };
+      const result = { ...defaults };
+      for (const entry of trimmed
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean)) {
+        const match = /^(P[0-3])\s*=\s*([0-4])$/.exec(entry);
+        if (!match) {
+          ctx.addIssue({ code: "custom", message: `"${entry}" must look like P0=4 (levels 0–4), or be one level for all` });
+          return z.NEVER;
+        }
+        result[Priority.parse(match[1])] = Number(match[2]);
+      }
+      return result;
+    });
+}

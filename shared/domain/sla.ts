@@ -15,14 +15,22 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
 export const ESCALATION_LADDER = ["L0 on-call", "L1 expert", "L2 team lead", "L3 director", "L4 C-level"] as const;
 export const MAX_ESCALATION_LEVEL = ESCALATION_LADDER.length - 1;
 
+/** Seed 001 §6.3: how high each priority may climb. P3 stays with on-call, P2 stops at the team lead. */
+export const DEFAULT_ESCALATION_CEILING: Readonly<Record<Priority, number>> = { P0: 4, P1: 3, P2: 2, P3: 0 };
+
 /**
  * The level an approval should be at after waiting `waitingSeconds`: one level
  * up per full response period overdue, capped at L4. Pure, so a sweep that
  * missed ticks catches up in one step.
  */
-export function escalationLevel(priority: Priority, waitingSeconds: number, policy: SlaPolicy = DEFAULT_SLA_POLICY): number {
+export function escalationLevel(
+  priority: Priority,
+  waitingSeconds: number,
+  policy: SlaPolicy = DEFAULT_SLA_POLICY,
+  ceiling: Readonly<Record<Priority, number>> = DEFAULT_ESCALATION_CEILING,
+): number {
   if (!(waitingSeconds > 0)) return 0;
-  return Math.min(MAX_ESCALATION_LEVEL, Math.floor(waitingSeconds / policy.responseSeconds[priority]));
+  return Math.min(MAX_ESCALATION_LEVEL, ceiling[priority], Math.floor(waitingSeconds / policy.responseSeconds[priority]));
 }
 
 /** The escalation steps between `from` (exclusive) and `to` (inclusive), each announced once. */

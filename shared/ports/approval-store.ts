@@ -109,11 +109,16 @@ export interface ApprovalStore {
   /** PENDING approvals past their expiry become EXPIRED (with audit rows); returns those this call changed. */
   expireDue(now: Date, limit: number): Promise<ApprovalRecord[]>;
   /**
-   * PENDING, unexpired approvals below the top level whose next escalation is
+   * PENDING, unexpired approvals below their priority's ceiling whose next escalation is
    * due at `now` (created + (level + 1) × response SLA of their priority),
    * oldest first, with their incident's priority.
    */
-  dueForEscalation(now: Date, responseSeconds: Readonly<Record<Priority, number>>, maxLevel: number, limit: number): Promise<PendingApproval[]>;
+  dueForEscalation(
+    now: Date,
+    responseSeconds: Readonly<Record<Priority, number>>,
+    ceiling: Readonly<Record<Priority, number>>,
+    limit: number,
+  ): Promise<PendingApproval[]>;
   /** Raises a pending approval's escalation level; false when it is no longer pending or already that high. */
   escalate(approvalId: string, level: number, at: Date, details: Record<string, unknown>): Promise<boolean>;
   list(filter: ListFilter<ApprovalStatus>): Promise<Array<ApprovalRecord & { readonly priority: Priority }>>;

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ApproversEnv, LinkKeysEnv } from "../../../shared/config/approvers.ts";
 import { DatabaseEnv, ExecutorEnv, Flag, parseEnv, RedisEnv, requireExecutorSecret, TelegramWebhookSecret, Token } from "../../../shared/config/env.ts";
-import { perPriorityDuration } from "../../../shared/config/per-priority.ts";
-import { DEFAULT_SLA_POLICY } from "../../../shared/domain/sla.ts";
+import { perPriorityDuration, perPriorityLevel } from "../../../shared/config/per-priority.ts";
+import { DEFAULT_ESCALATION_CEILING, DEFAULT_SLA_POLICY } from "../../../shared/domain/sla.ts";
 
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
 export type Env = ApproveBindings;
@@ -39,6 +39,8 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
     CF_ACCESS_AUD: z.string().min(1).optional(),
     /** Response SLA per priority before an approval escalates a level, e.g. `P0=5m,P3=4h`. Default seed 001 §6.1. */
     SLA_RESPONSE: perPriorityDuration(DEFAULT_SLA_POLICY.responseSeconds),
+    /** How high each priority escalates, e.g. `P3=1` or `2` for all. Default P0 4, P1 3, P2 2, P3 0 (seed 001 §6.3). */
+    ESCALATION_MAX_LEVEL: perPriorityLevel(DEFAULT_ESCALATION_CEILING),
   })
   .superRefine((config, ctx) => {
     if (!config.METRICS_TOKEN && !config.METRICS_PUBLIC) {

@@ -15,6 +15,7 @@ import { createRedis, type Redis } from "../../../shared/adapters/upstash-redis.
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { createUpstashVolumeSource } from "../../../shared/adapters/upstash-volume-source.ts";
 import { perEnv } from "../../../shared/config/env.ts";
+import type { Priority } from "../../../shared/contracts/alert.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
 import { ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import type { SlaPolicy } from "../../../shared/domain/sla.ts";
@@ -60,6 +61,8 @@ export interface ApproveServices {
   /** Slack interactions: absent unless SLACK_SIGNING_SECRET is set; `update` edits the clicked message (with SLACK_BOT_TOKEN). */
   readonly slack: { readonly signingSecret: string; readonly update: ReturnType<typeof createSlackApi>["update"] | undefined } | undefined;
   readonly sla: SlaPolicy;
+  /** The highest escalation level per priority (`ESCALATION_MAX_LEVEL`). */
+  readonly escalationCeiling: Readonly<Record<Priority, number>>;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
   readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
   readonly log: (event: string, details: Record<string, unknown>) => void;
@@ -133,6 +136,7 @@ export function servicesOn(env: Env, db: Kysely<Database>, close: () => Promise<
     telegram,
     slack,
     sla: { ...DEFAULT_SLA_POLICY, responseSeconds: config.SLA_RESPONSE },
+    escalationCeiling: config.ESCALATION_MAX_LEVEL,
     publishNotify: (message) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
     publishExecute: (message) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),
     log,

@@ -1,4 +1,4 @@
-import { ESCALATION_LADDER, escalationLevel, escalationSteps, MAX_ESCALATION_LEVEL } from "../../../shared/domain/sla.ts";
+import { ESCALATION_LADDER, escalationLevel, escalationSteps } from "../../../shared/domain/sla.ts";
 import { executeRequested } from "./executions.ts";
 import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
@@ -39,9 +39,9 @@ async function expireApprovals(services: ApproveServices, now: Date): Promise<nu
 
 async function escalateApprovals(services: ApproveServices, now: Date): Promise<number> {
   let escalations = 0;
-  for (const { approval, priority } of await services.approvals.dueForEscalation(now, services.sla.responseSeconds, MAX_ESCALATION_LEVEL, SWEEP_LIMIT)) {
+  for (const { approval, priority } of await services.approvals.dueForEscalation(now, services.sla.responseSeconds, services.escalationCeiling, SWEEP_LIMIT)) {
     const waitingSeconds = Math.floor((now.getTime() - approval.createdAt.getTime()) / 1000);
-    const target = escalationLevel(priority, waitingSeconds, services.sla);
+    const target = escalationLevel(priority, waitingSeconds, services.sla, services.escalationCeiling);
     const steps = escalationSteps(approval.escalationLevel, target);
     if (steps.length === 0) continue;
     const details = { priority, waiting_seconds: waitingSeconds, response_sla_seconds: services.sla.responseSeconds[priority], from: approval.escalationLevel };

@@ -8,6 +8,7 @@ import { renderSlack, type SlackMessage } from "../../../shared/domain/notify/sl
 import { renderTelegram, type TelegramMessage } from "../../../shared/domain/notify/telegram.ts";
 import { type ApproverLink, type NotificationView, notificationView, type Occurrences } from "../../../shared/domain/notify/view.ts";
 import { renderPlainText } from "../../../shared/domain/render/plain-text.ts";
+import { approversAtStep } from "../../../shared/domain/roster.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import type { DeliveryOutcome } from "../../../shared/ports/channel-sender.ts";
 import type { DevInbox } from "../../../shared/ports/dev-inbox.ts";
@@ -51,12 +52,17 @@ const LEDGER_TTL_SECONDS = 7 * 86_400;
 /** A send still "in flight" after this long is presumed lost with its isolate, and retried. */
 const IN_FLIGHT_SECONDS = 120;
 
-/** One signed link per approver: each person's link names them, so signatures are attributable. */
+/**
+ * One signed link per approver the notice is for: each person's link names
+ * them, so signatures are attributable. A request goes to the lowest roster
+ * level present; escalation step N to the N-th next level present.
+ */
 export async function approverLinks(n: NotifyRequestedV2["payload"], deps: Pick<NotifyDeps, "approvers" | "linkKey" | "baseUrl">): Promise<ApproverLink[]> {
   const { approval_id: approvalId, expires_at: expiresAt } = n;
   if (!approvalId || !expiresAt) return [];
+  const step = n.kind === "escalated" ? (n.escalation?.level ?? 0) : 0;
   return Promise.all(
-    deps.approvers.map(async ({ id }) => {
+    approversAtStep(deps.approvers, step).map(async ({ id }) => {
       const claims = { approvalId, approver: id, expiresAt };
       return { approver: id, url: approvalLinkUrl(deps.baseUrl, claims, await signLink(claims, deps.linkKey)) };
     }),

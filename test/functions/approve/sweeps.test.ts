@@ -83,7 +83,6 @@ describe("the SLA escalation sweep", () => {
   it.each([
     ["P1", 15],
     ["P2", 60],
-    ["P3", 240],
   ] as const)("escalates a %s approval after its %d-minute response SLA", async (priority, minutes) => {
     const now = Date.now();
     const approval = await seedPendingApproval(db, "high", 2, {
@@ -97,7 +96,7 @@ describe("the SLA escalation sweep", () => {
     expect((await approvals().get(approval.id))?.escalationLevel).toBe(1);
   });
 
-  it("follows SLA_RESPONSE when set", async () => {
+  it("follows SLA_RESPONSE when set, up to the priority's ceiling (P2 stops at the team lead, L2)", async () => {
     const now = Date.now();
     const approval = await seedPendingApproval(db, "high", 2, {
       priority: "P2",
@@ -105,7 +104,27 @@ describe("the SLA escalation sweep", () => {
       expiresAt: new Date(now + 60 * MINUTE),
     });
     await sweepAt(now, { SLA_RESPONSE: "P2=1m" });
-    expect((await approvals().get(approval.id))?.escalationLevel).toBe(3);
+    expect((await approvals().get(approval.id))?.escalationLevel).toBe(2);
+    await sweepAt(now + 30 * MINUTE, { SLA_RESPONSE: "P2=1m" });
+    expect((await approvals().get(approval.id))?.escalationLevel).toBe(2);
+  });
+
+  it("never escalates a P3 (it stays with on-call), unless ESCALATION_MAX_LEVEL says so", async () => {
+    const now = Date.now();
+    const approval = await seedPendingApproval(db, "high", 2, {
+      priority: "P3",
+      createdAt: new Date(now - 9 * 60 * MINUTE),
+      expiresAt: new Date(now + 24 * 60 * MINUTE),
+    });
+    const quiet = await sweepAt(now);
+    expect(mine(quiet.notify.sent, approval.id)).toHaveLength(0);
+    expect((await approvals().get(approval.id))?.escalationLevel).toBe(0);
+    await sweepAt(now, { ESCALATION_MAX_LEVEL: "P3=1" });
+    expect((await approvals().get(approval.id))?.escalationLevel).toBe(1);
+  });
+
+  it("refuses a malformed ESCALATION_MAX_LEVEL, naming the variable", async () => {
+    await expect(sweepAt(Date.now(), { ESCALATION_MAX_LEVEL: "P0=9" })).rejects.toThrow(/ESCALATION_MAX_LEVEL/);
   });
 
   it("never escalates a decided approval", async () => {

@@ -112,6 +112,32 @@ describe("Telegram", () => {
     expect(await verifyLink(claims, url.searchParams.get("sig")!, [testEnv.LINK_SIGNING_KEY!], Math.floor(Date.now() / 1000))).toBe("valid");
   });
 
+  it("sends a request to the lowest roster level present, and an escalation to the next level present", async () => {
+    const { run } = channelEnv({
+      APPROVERS: JSON.stringify([
+        { id: "alice", telegram_user_id: 1001, telegram_chat_id: 1001, level: 1 },
+        { id: "bob", telegram_user_id: 1002, telegram_chat_id: 1002, level: 1 },
+        { id: "carol", telegram_chat_id: 3003, level: 2 },
+      ]),
+    });
+    const message = notification("approval_requested", { priority: "P0" });
+    await run([message]);
+    const requested = await requests("telegram", message.marker);
+    expect(requested.map((r) => String(r.body.chat_id)).sort()).toEqual(["1001", "1002", P0_CHAT, TEAM_CHAT].sort());
+
+    const escalated = {
+      ...message,
+      id: `${message.id.replace("approval_requested", "escalated")}:L1`,
+      payload: { ...message.payload, kind: "escalated" as const, escalation: { level: 1, role: "L1 expert", overdue_seconds: 20 } },
+    };
+    await run([escalated]);
+    const all = await requests("telegram", message.marker);
+    const carol = all.filter((r) => String(r.body.chat_id) === "3003");
+    expect(carol).toHaveLength(1);
+    expect(carol[0]?.body.reply_markup.inline_keyboard.flat()[0].text).toBe("Review as carol");
+    expect(all.filter((r) => String(r.body.chat_id) === "1001")).toHaveLength(1);
+  });
+
   it("puts no signed link in a shared chat without the webhook either (no buttons then)", async () => {
     const { run } = channelEnv();
     const message = notification();
