@@ -7,11 +7,12 @@ describe("escalationLevel (seed 001 §6)", () => {
     ["P1", 15 * 60],
     ["P2", 3_600],
     ["P3", 4 * 3_600],
-  ] as const)("moves %s up one level per %d s of waiting", (priority, sla) => {
-    expect(escalationLevel(priority, 0)).toBe(0);
-    expect(escalationLevel(priority, sla - 1)).toBe(0);
-    expect(escalationLevel(priority, sla)).toBe(1);
-    expect(escalationLevel(priority, 2 * sla + 1)).toBe(2);
+  ] as const)("moves %s up one level per %d s of waiting (with every ceiling at L4)", (priority, sla) => {
+    const open = { P0: 4, P1: 4, P2: 4, P3: 4 };
+    expect(escalationLevel(priority, 0, undefined, open)).toBe(0);
+    expect(escalationLevel(priority, sla - 1, undefined, open)).toBe(0);
+    expect(escalationLevel(priority, sla, undefined, open)).toBe(1);
+    expect(escalationLevel(priority, 2 * sla + 1, undefined, open)).toBe(2);
   });
 
   it("stops at L4", () => {
@@ -20,7 +21,7 @@ describe("escalationLevel (seed 001 §6)", () => {
 
   it("follows a configured response time", () => {
     const policy = { responseSeconds: { P0: 60, P1: 60, P2: 60, P3: 60 }, resolutionSeconds: { P0: 1, P1: 1, P2: 1, P3: 1 } };
-    expect(escalationLevel("P3", 180, policy)).toBe(3);
+    expect(escalationLevel("P1", 180, policy)).toBe(3);
   });
 
   it("treats a clock running backwards as no wait", () => {
