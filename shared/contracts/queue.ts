@@ -210,6 +210,25 @@ export const AnalyzeContinueV1 = envelope(
 );
 export type AnalyzeContinueV1 = z.infer<typeof AnalyzeContinueV1>;
 
+/**
+ * analyze → notify: a new P0/P1 incident, announced at admission, before its
+ * analysis (seed 001 §6: people must hear of a P0 at once, whatever the model does).
+ */
+export const IncidentAdmittedV1 = envelope(
+  "incident.admitted",
+  1,
+  z.object({
+    incident_id: IncidentId,
+    fingerprint: Fingerprint,
+    alert: NormalizedAlert,
+  }),
+);
+export type IncidentAdmittedV1 = z.infer<typeof IncidentAdmittedV1>;
+
+/** Everything the notify queue carries. */
+export const NotifyQueueEntry = z.union([NotifyQueueMessage, IncidentAdmittedV1]);
+export type NotifyQueueEntry = z.infer<typeof NotifyQueueEntry>;
+
 /** Everything the analyze queue carries. */
 export const AnalyzeQueueMessage = z.discriminatedUnion("type", [AnalyzeRequestedV1, IncidentResolvedV1, AnalyzeContinueV1]);
 export type AnalyzeQueueMessage = z.infer<typeof AnalyzeQueueMessage>;

@@ -8,9 +8,10 @@ export function levelsPresent(roster: readonly Approver[]): number[] {
 /**
  * Who an approval reaches at escalation step `step`: step 0 is the lowest
  * level present; each step goes to the next level present. Past the top level
- * present nobody new is reached (an empty list).
+ * present, the top level is reminded again (a flat roster is re-pinged whole).
  */
 export function approversAtStep(roster: readonly Approver[], step: number): Approver[] {
-  const level = levelsPresent(roster)[step];
-  return level === undefined ? [] : roster.filter((a) => a.level === level);
+  const levels = levelsPresent(roster);
+  const level = levels[Math.min(Math.max(step, 0), levels.length - 1)];
+  return roster.filter((a) => a.level === level);
 }

@@ -27,6 +27,7 @@ afterAll(async () => {
 
 interface InboxMessage {
   incident_id: string;
+  kind: string;
   approval_id: string;
   links: { approver: string; url: string }[];
 }
@@ -45,7 +46,8 @@ async function alertToInbox(pod: string): Promise<InboxMessage> {
   const incidentId = ((await response.json()) as { results: Array<{ incident_id: string }> }).results[0]!.incident_id;
   const find = async () => {
     const { messages } = (await (await fetch(`${stack.baseUrl}/dev/inbox`)).json()) as { messages: InboxMessage[] };
-    return messages.find((m) => m.incident_id === incidentId);
+    // (A P0/P1 is announced first, without links: the approval request is the one to open.)
+    return messages.find((m) => m.incident_id === incidentId && m.kind === "approval_requested");
   };
   await expect.poll(find, { timeout: 30_000, interval: 250 }).toBeDefined();
   return (await find())!;

@@ -77,9 +77,13 @@ describe("one alert through all five functions", () => {
     incidentId = results[0]!.incident_id;
   });
 
-  it("puts one message with a link per approver in the dev inbox", async () => {
-    await expect.poll(() => inboxFor(incidentId), { timeout: 30_000, interval: 250 }).toHaveLength(1);
-    message = (await inboxFor(incidentId))[0]!;
+  it("announces the P0 at admission, then puts one approval request with a link per approver in the dev inbox", async () => {
+    const requests = async () => (await inboxFor(incidentId)).filter((m) => m.kind === "approval_requested");
+    await expect.poll(requests, { timeout: 30_000, interval: 250 }).toHaveLength(1);
+    message = (await requests())[0]!;
+    const admitted = (await inboxFor(incidentId)).filter((m) => m.kind === "admitted");
+    expect(admitted).toHaveLength(1);
+    expect(admitted[0]?.links).toEqual([]);
     expect(message.links.map((l) => l.approver)).toEqual(["alice", "bob"]);
     expect(message.links.every((l) => l.url.startsWith(`${stack.baseUrl}/approve/${message.approval_id}?`))).toBe(true);
     expect(output.join("\n")).toContain(message.links[0]!.url);
@@ -152,7 +156,9 @@ describe("one alert through all five functions", () => {
     sentinel.alerts[0]!.fingerprint = "5e471e15e471e1aa";
     const sent = (await (await webhook(sentinel)).json()) as { results: Array<{ incident_id: string; status: string }> };
     expect(sent.results[0]).toMatchObject({ status: "accepted" });
-    await expect.poll(() => inboxFor(sent.results[0]!.incident_id), { timeout: 60_000, interval: 250 }).toHaveLength(1);
+    await expect
+      .poll(async () => (await inboxFor(sent.results[0]!.incident_id)).filter((m) => m.kind === "approval_requested"), { timeout: 60_000, interval: 250 })
+      .toHaveLength(1);
     expect((await inboxFor(incidentId)).filter((m) => m.kind === "approval_requested")).toHaveLength(1);
   });
 });

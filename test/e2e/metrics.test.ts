@@ -33,7 +33,10 @@ async function post(body: unknown, token = stack.vars.WEBHOOK_TOKEN) {
   });
 }
 
-const inboxCount = async () => ((await (await fetch(`${stack.baseUrl}/dev/inbox`)).json()) as { messages: unknown[] }).messages.length;
+/** Approval requests in the dev inbox (a P0/P1 is also announced at admission, a notice of its own). */
+const inboxCount = async () =>
+  ((await (await fetch(`${stack.baseUrl}/dev/inbox`)).json()) as { messages: Array<{ kind: string }> }).messages.filter((m) => m.kind === "approval_requested")
+    .length;
 
 describe("GET /metrics after traffic", () => {
   it("counts what every function did, exactly, in valid Prometheus text format", async () => {
@@ -62,7 +65,8 @@ describe("GET /metrics after traffic", () => {
     expect(value("awoooi_alerts_deduplicated_total", { reason: "duplicate" })).toBe(1);
     expect(value("awoooi_incidents_total", { source: "alertmanager", severity: "critical" })).toBe(2);
     expect(value("awoooi_approvals_created_total", { risk_level: "high" })).toBe(2);
-    expect(value("awoooi_notifications_total", { channel: "dev-inbox", outcome: "sent" })).toBe(2);
+    // Each critical incident: its announcement at admission, then its approval request.
+    expect(value("awoooi_notifications_total", { channel: "dev-inbox", outcome: "sent" })).toBe(4);
     expect(value("awoooi_last_alert_received_timestamp")).toBeGreaterThan(Date.now() / 1000 - 300);
 
     const latency = families.find((f) => f.name === "awoooi_webhook_latency_seconds");

@@ -1,4 +1,4 @@
-import type { AnalyzeContinueV1, AnalyzeRequestedV1, IncidentResolvedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { AnalyzeContinueV1, AnalyzeRequestedV1, IncidentAdmittedV1, IncidentResolvedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
@@ -12,6 +12,8 @@ export interface AnalyzeDeps extends AnalysisDeps {
   /** Where synthetic smoke runs are stamped; absent without Redis. */
   readonly smoke: SmokeLedger | undefined;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
+  /** Announces a new P0/P1 to notify before its analysis. */
+  readonly announce: (message: IncidentAdmittedV1) => Promise<void>;
   /** How far back an open incident absorbs a Redis-less (degraded) delivery of its fingerprint. */
   readonly dedupWindowSeconds: number;
 }
@@ -35,6 +37,17 @@ export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: 
     return;
   }
   if (incident.rca) return handOff(incident, deps, message.correlationId);
+  // The fast lane: people hear of a P0/P1 now, not after the providers' timeouts. A redelivery re-sends the same id.
+  if (alert.priority === "P0" || alert.priority === "P1") {
+    await deps.announce({
+      type: "incident.admitted",
+      version: 1,
+      id: `notify:${incident.id}:admitted`,
+      occurredAt: deps.now().toISOString(),
+      correlationId: message.correlationId,
+      payload: { incident_id: incident.id, fingerprint: incident.fingerprint, alert },
+    });
+  }
   if (incident.pending && incident.pending.until > deps.now()) return;
   await runChain(incident, 0, deps, message.correlationId);
 }

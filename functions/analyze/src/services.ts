@@ -8,7 +8,7 @@ import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
-import { AnalyzeQueueMessage, ClassifyRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import { AnalyzeQueueMessage, ClassifyRequestedV1, IncidentAdmittedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { rulesProvider } from "../../../shared/domain/rules-provider.ts";
 import { noMetrics } from "../../../shared/ports/metrics.ts";
 import { publish } from "../../../shared/queue/publish.ts";
@@ -72,6 +72,7 @@ export function analyzeDeps(env: Env, db: Kysely<Database>): AnalyzeDeps {
     approvals: createApprovalStore(db),
     smoke: redis ? createUpstashSmokeLedger(redis) : undefined,
     publishNotify: (message) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
+    announce: (message) => publish(env.NOTIFY_QUEUE, IncidentAdmittedV1, message),
     dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS,
   };
 }

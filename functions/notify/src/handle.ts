@@ -1,12 +1,19 @@
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
-import type { DeadLetterV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { DeadLetterV1, IncidentAdmittedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { approvalLinkUrl, signLink } from "../../../shared/domain/approval-link.ts";
 import { type PagerDutyEvent, renderPagerDuty } from "../../../shared/domain/notify/pagerduty.ts";
 import { type NotifyRouting, routeNotification, type Target } from "../../../shared/domain/notify/routing.ts";
 import { renderSentryComment } from "../../../shared/domain/notify/sentry.ts";
 import { renderSlack, type SlackMessage } from "../../../shared/domain/notify/slack.ts";
 import { renderTelegram, type TelegramMessage } from "../../../shared/domain/notify/telegram.ts";
-import { type ApproverLink, type NotificationView, notificationView, type Occurrences } from "../../../shared/domain/notify/view.ts";
+import {
+  type ApproverLink,
+  admittedNotification,
+  admittedView,
+  type NotificationView,
+  notificationView,
+  type Occurrences,
+} from "../../../shared/domain/notify/view.ts";
 import { renderPlainText } from "../../../shared/domain/render/plain-text.ts";
 import { approversAtStep } from "../../../shared/domain/roster.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
@@ -87,9 +94,44 @@ export async function handleNotifyRequested(message: NotifyRequestedV2, deps: No
   // Links go out while a decision is still wanted: the request itself, and each escalation of it.
   const links = n.kind === "approval_requested" || n.kind === "escalated" ? await approverLinks(n, deps) : [];
   const view = notificationView(n, await deps.occurrences(n.incident_id).catch(() => undefined));
+  await deliverAll(message, view, routeNotification(n, links, deps.approvers, deps.routing), deps);
+}
+
+/**
+ * A new P0/P1, announced at admission (before any verdict): to the chats, the
+ * Slack channel, PagerDuty and the webhook, without links — nothing can be
+ * decided yet. Its own message id, so the later verdict notice is separate.
+ */
+export async function handleIncidentAdmitted(message: IncidentAdmittedV1, deps: NotifyDeps): Promise<void> {
+  const { incident_id: incidentId, fingerprint, alert } = message.payload;
+  if (smokeRunOf(alert)) return;
+  const notice: NotifyRequestedV2 = {
+    type: "notify.requested",
+    version: 2,
+    id: message.id,
+    occurredAt: message.occurredAt,
+    correlationId: message.correlationId,
+    payload: admittedNotification(incidentId, fingerprint, alert),
+  };
+  const view = admittedView(notice.payload, await deps.occurrences(incidentId).catch(() => undefined));
+  // Sentry gets the analysis, not the announcement.
+  const targets = routeNotification(notice.payload, [], deps.approvers, deps.routing).filter((t) => t.channel !== "sentry");
+  await deliverAll(notice, view, targets, deps, "admitted");
+}
+
+/** What the dev inbox and the webhook call a notice: the notification kind, or `admitted` for an admission. */
+type NoticeKind = NotifyRequestedV2["payload"]["kind"] | "admitted";
+
+async function deliverAll(
+  message: NotifyRequestedV2,
+  view: NotificationView,
+  targets: readonly Target[],
+  deps: NotifyDeps,
+  kind: NoticeKind = message.payload.kind,
+): Promise<void> {
   const retries: Array<{ reason: string; afterSeconds?: number | undefined }> = [];
 
-  for (const target of routeNotification(n, links, deps.approvers, deps.routing)) {
+  for (const target of targets) {
     const key = ledgerKey(message.id, target, view);
     const state = await deps.ledger.begin(key, IN_FLIGHT_SECONDS);
     if (state === "done") continue;
@@ -97,7 +139,7 @@ export async function handleNotifyRequested(message: NotifyRequestedV2, deps: No
       retries.push({ reason: `${target.channel}:${target.recipient} is being delivered by another attempt`, afterSeconds: 30 });
       continue;
     }
-    const outcome = await send(target, message, view, deps).catch(
+    const outcome = await send(target, message, view, deps, kind).catch(
       (error): DeliveryOutcome => ({ kind: "retry", reason: `${target.channel} failed: ${error instanceof Error ? error.message : String(error)}` }),
     );
     await deps.metrics.increment("awoooi_notifications_total", { channel: target.channel, outcome: outcome.kind });
@@ -133,7 +175,7 @@ function ledgerKey(messageId: string, target: Target, view: NotificationView): s
   return `${messageId}:${target.channel}:${target.recipient}`;
 }
 
-async function send(target: Target, message: NotifyRequestedV2, view: NotificationView, deps: NotifyDeps): Promise<DeliveryOutcome> {
+async function send(target: Target, message: NotifyRequestedV2, view: NotificationView, deps: NotifyDeps, kind: NoticeKind): Promise<DeliveryOutcome> {
   const n = message.payload;
   const { channels } = deps;
   switch (target.channel) {
@@ -142,7 +184,7 @@ async function send(target: Target, message: NotifyRequestedV2, view: Notificati
       await deps.inbox?.deliver({
         incident_id: n.incident_id,
         approval_id: n.approval_id ?? null,
-        kind: n.kind,
+        kind,
         text,
         links: target.links,
         at: deps.now().toISOString(),
@@ -183,7 +225,7 @@ async function send(target: Target, message: NotifyRequestedV2, view: Notificati
         ? channels.webhook(
             {
               id: message.id,
-              kind: n.kind,
+              kind,
               occurred_at: message.occurredAt,
               incident_id: n.incident_id,
               approval_id: n.approval_id ?? null,

@@ -12,13 +12,13 @@ import { createUpstashNotificationLedger } from "../../../shared/adapters/upstas
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { perEnv } from "../../../shared/config/env.ts";
-import { DeadLetterV1, NotifyQueueMessage } from "../../../shared/contracts/queue.ts";
+import { DeadLetterV1, NotifyQueueEntry } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env, routingOf } from "./env.ts";
-import { type Channels, handleNotifyRequested, type NotifyDeps } from "./handle.ts";
+import { type Channels, handleIncidentAdmitted, handleNotifyRequested, type NotifyDeps } from "./handle.ts";
 
 const depsFor = perEnv((env: Env): NotifyDeps => {
   const config = configOf(env);
@@ -78,9 +78,9 @@ export default {
     const deps = depsFor(env);
     await consume(batch.messages, {
       queue: batch.queue,
-      schema: NotifyQueueMessage,
+      schema: NotifyQueueEntry,
       deadLetters: env.DEAD_LETTER_QUEUE,
-      handle: (message) => handleNotifyRequested(message, deps),
+      handle: (message) => (message.type === "incident.admitted" ? handleIncidentAdmitted(message, deps) : handleNotifyRequested(message, deps)),
     });
   },
 } satisfies ExportedHandler<Env, unknown>;

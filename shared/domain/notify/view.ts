@@ -169,6 +169,50 @@ export function actionFacts(action: ApprovalAction): string | undefined {
   return parts.length > 0 ? parts.join(" ") : undefined;
 }
 
+/**
+ * The announcement of a P0/P1 at admission: what fired and where, the analysis
+ * still pending. It goes where a notice of the incident would, without links.
+ */
+export function admittedNotification(incidentId: string, fingerprint: string, alert: Notification["alert"]): Notification {
+  return {
+    kind: "notify_only",
+    incident_id: incidentId,
+    fingerprint,
+    alert,
+    rca: {
+      root_cause: "Analysis pending.",
+      risk_level: alert.priority === "P0" ? "critical" : "high",
+      blast_radius: { affected_pods: 0, estimated_downtime: "unknown", related_services: [], data_impact: "none" },
+      suggested_action: { operation: "INVESTIGATE", command: "", description: "" },
+      confidence: 0,
+      dry_run_checks: [],
+      provider: "rules",
+      model: "pending",
+    },
+    required_signatures: 0,
+    reasons: [],
+    signatures: [],
+  };
+}
+
+/** The view of an admission notice: the alert, and that its verdict is on the way. */
+export function admittedView(n: Notification, occurrences: Occurrences | undefined): NotificationView {
+  const base = notificationView(n, occurrences);
+  return {
+    ...base,
+    headline: `NEW ${n.alert.priority} — analysis pending. The verdict and any approval follow in a separate message.`,
+    rootCause: "Analysis pending.",
+    risk: "pending",
+    confidence: 0,
+    verdictBy: "pending",
+    blastRadius: "pending",
+    operation: "pending",
+    command: "—",
+    description: "",
+    actionFacts: undefined,
+  };
+}
+
 /** `🔴 [P0] PodCrashLoopBackOff on production/api-7d4b` */
 export const titleOf = (v: NotificationView) => `${v.mark} [${v.priority}] ${v.alertType}${v.where ? ` on ${v.where}` : ""}`;
 

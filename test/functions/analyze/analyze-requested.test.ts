@@ -13,6 +13,25 @@ afterAll(() => db.destroy());
 
 const harness = () => consumerHarness();
 
+describe("the P0 fast lane", () => {
+  it("announces a new P0 to notify before its analysis, once per message id", async () => {
+    const { notify, classify, run } = harness();
+    const request = analyzeRequested({ alert: { priority: "P0", severity: "critical" } });
+    await run([request]);
+    await run([request]);
+    const announcements = (notify.sent as Array<{ type: string; id: string; payload: { incident_id: string } }>).filter((m) => m.type === "incident.admitted");
+    expect(announcements.map((m) => m.id)).toEqual([`notify:${request.payload.incident_id}:admitted`]);
+    expect(announcements[0]?.payload.incident_id).toBe(request.payload.incident_id);
+    expect(classify.sent).toHaveLength(1);
+  });
+
+  it("announces nothing for a P2: its notice comes with the verdict", async () => {
+    const { notify, run } = harness();
+    await run([analyzeRequested({ alert: { priority: "P2" } })]);
+    expect((notify.sent as Array<{ type: string }>).filter((m) => m.type === "incident.admitted")).toEqual([]);
+  });
+});
+
 describe("analyze queue consumer", () => {
   it("opens the incident, records a rules verdict and hands it to classify", async () => {
     const { classify, run } = harness();

@@ -138,6 +138,35 @@ describe("Telegram", () => {
     expect(all.filter((r) => String(r.body.chat_id) === "1001")).toHaveLength(1);
   });
 
+  it("announces a P0 at admission to the team and P0 chats, analysis pending, with nothing to press", async () => {
+    const { run } = channelEnv({ TELEGRAM_WEBHOOK_SECRET: "tg-webhook-secret-0123456789" });
+    const marker = `m${crypto.randomUUID().replaceAll("-", "")}`;
+    const incidentId = crypto.randomUUID();
+    await run([
+      {
+        type: "incident.admitted",
+        version: 1,
+        id: `notify:${incidentId}:admitted`,
+        occurredAt: new Date().toISOString(),
+        correlationId: "corr",
+        payload: {
+          incident_id: incidentId,
+          fingerprint: marker.slice(1, 17),
+          alert: normalizedAlert({ priority: "P0", severity: "critical", message: marker }),
+        },
+      },
+    ]);
+    const sent = await requests("telegram", marker);
+    expect(sent.map((r) => r.body.chat_id).sort()).toEqual([TEAM_CHAT, P0_CHAT].sort());
+    for (const message of sent) {
+      expect(message.status).toBe(200);
+      expect(message.body.text).toContain("analysis pending");
+      expect(message.body.reply_markup).toBeUndefined();
+    }
+    const [page] = await requests("pagerduty", marker.slice(1, 17));
+    expect(page?.body.event_action).toBe("trigger");
+  });
+
   it("puts no signed link in a shared chat without the webhook either (no buttons then)", async () => {
     const { run } = channelEnv();
     const message = notification();
