@@ -155,7 +155,7 @@ export const NotifyRequestedV2 = envelope(
 export type NotifyRequestedV2 = z.infer<typeof NotifyRequestedV2>;
 
 /** What notify consumes: v1 messages still in flight are read as v2. */
-export const NotifyQueueMessage = z
+export const NotifyRequestedQueueMessage = z
   .union([NotifyRequestedV2, NotifyRequestedV1])
   .transform(
     (message): NotifyRequestedV2 =>
@@ -226,8 +226,8 @@ export const IncidentAdmittedV1 = envelope(
 export type IncidentAdmittedV1 = z.infer<typeof IncidentAdmittedV1>;
 
 /** Everything the notify queue carries. */
-export const NotifyQueueEntry = z.union([NotifyQueueMessage, IncidentAdmittedV1]);
-export type NotifyQueueEntry = z.infer<typeof NotifyQueueEntry>;
+export const NotifyQueueMessage = z.union([NotifyRequestedQueueMessage, IncidentAdmittedV1]);
+export type NotifyQueueMessage = z.infer<typeof NotifyQueueMessage>;
 
 /** Everything the analyze queue carries. */
 export const AnalyzeQueueMessage = z.discriminatedUnion("type", [AnalyzeRequestedV1, IncidentResolvedV1, AnalyzeContinueV1]);

@@ -12,7 +12,7 @@ import { createUpstashNotificationLedger } from "../../../shared/adapters/upstas
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { perEnv } from "../../../shared/config/env.ts";
-import { DeadLetterV1, NotifyQueueEntry } from "../../../shared/contracts/queue.ts";
+import { DeadLetterV1, NotifyQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { consume } from "../../../shared/queue/consume.ts";
@@ -78,7 +78,7 @@ export default {
     const deps = depsFor(env);
     await consume(batch.messages, {
       queue: batch.queue,
-      schema: NotifyQueueEntry,
+      schema: NotifyQueueMessage,
       deadLetters: env.DEAD_LETTER_QUEUE,
       handle: (message) => (message.type === "incident.admitted" ? handleIncidentAdmitted(message, deps) : handleNotifyRequested(message, deps)),
     });
