@@ -1,7 +1,9 @@
 import type { Approver } from "../../../shared/contracts/approval.ts";
 import { digestMatches, parseChatDecision } from "../../../shared/domain/chat-decision.ts";
+import { type NotificationView, notificationView } from "../../../shared/domain/notify/view.ts";
 import type { ApprovalRecord, DecisionOutcome } from "../../../shared/ports/approval-store.ts";
 import { executeRequested } from "./executions.ts";
+import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
 
 /**
@@ -71,4 +73,23 @@ export async function decideFromChat(services: ApproveServices, approver: Approv
       };
     }
   }
+}
+
+/**
+ * How a chat message about an approval reads now: its view (headed "Decided"
+ * once nothing more is asked) and, while pending, the decision buttons to keep.
+ */
+export async function approvalMessageNow(
+  approval: ApprovalRecord,
+  services: ApproveServices,
+): Promise<{ view: NotificationView; buttons: { approvalId: string; digest: string | null } | undefined } | undefined> {
+  const incident = await services.incidents.get(approval.incidentId);
+  const notification = incident ? approvalNotification("approval_requested", approval, incident, services.now()) : undefined;
+  if (!notification) return undefined;
+  const pending = approval.status === "PENDING";
+  const base = notificationView(notification.payload, undefined);
+  return {
+    view: pending ? base : { ...base, headline: `Decided: ${approval.status}. Nothing more is asked here.` },
+    buttons: pending ? { approvalId: approval.id, digest: approval.action.digest } : undefined,
+  };
 }

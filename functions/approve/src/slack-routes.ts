@@ -1,15 +1,13 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { renderSlack } from "../../../shared/domain/notify/slack.ts";
-import { notificationView } from "../../../shared/domain/notify/view.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { hexHmacSha256 } from "../../../shared/http/signatures.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
-import { decideFromChat } from "./decisions.ts";
+import { approvalMessageNow, decideFromChat } from "./decisions.ts";
 import type { Env } from "./env.ts";
-import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
 
 type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
@@ -84,16 +82,8 @@ export function mountSlackRoutes(app: Hono<ApproveEnv>): void {
 
 /** Re-renders the clicked message with the approval's state; buttons stay only while it is pending. */
 async function refreshSlackMessage(channel: string, ts: string, approval: ApprovalRecord, services: ApproveServices): Promise<void> {
-  const incident = await services.incidents.get(approval.incidentId);
-  const notification = incident ? approvalNotification("approval_requested", approval, incident, services.now()) : undefined;
-  if (!notification || !services.slack?.update) return;
-  const pending = approval.status === "PENDING";
-  const base = notificationView(notification.payload, undefined);
-  const view = pending ? base : { ...base, headline: `Decided: ${approval.status}. Nothing more is asked here.` };
-  const outcome = await services.slack.update(
-    channel,
-    ts,
-    renderSlack(view, [], [], pending ? { approvalId: approval.id, digest: approval.action.digest } : undefined),
-  );
+  const now = await approvalMessageNow(approval, services);
+  if (!now || !services.slack?.update) return;
+  const outcome = await services.slack.update(channel, ts, renderSlack(now.view, [], [], now.buttons));
   if (outcome.kind !== "sent") services.log("slack_update_failed", { approval_id: approval.id, reason: outcome.reason });
 }

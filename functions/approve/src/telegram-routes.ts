@@ -1,15 +1,13 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { renderTelegram } from "../../../shared/domain/notify/telegram.ts";
-import { notificationView } from "../../../shared/domain/notify/view.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { fieldIssues } from "../../../shared/http/validation.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
-import { decideFromChat } from "./decisions.ts";
+import { approvalMessageNow, decideFromChat } from "./decisions.ts";
 import type { Env } from "./env.ts";
-import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
 
 type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
@@ -81,16 +79,6 @@ export function mountTelegramRoutes(app: Hono<ApproveEnv>): void {
 
 /** Re-renders the pressed message with the approval's state; buttons stay only while it is pending. */
 async function refreshMessage(chatId: number, messageId: number, approval: ApprovalRecord, services: ApproveServices): Promise<void> {
-  const incident = await services.incidents.get(approval.incidentId);
-  if (!incident) return;
-  const notification = approvalNotification("approval_requested", approval, incident, services.now());
-  if (!notification || !services.telegram) return;
-  const pending = approval.status === "PENDING";
-  const base = notificationView(notification.payload, undefined);
-  const view = pending ? base : { ...base, headline: `Decided: ${approval.status}. Nothing more is asked here.` };
-  await services.telegram.bot.editMessageText(
-    chatId,
-    messageId,
-    renderTelegram(view, [], pending ? { approvalId: approval.id, digest: approval.action.digest } : undefined),
-  );
+  const now = await approvalMessageNow(approval, services);
+  if (now && services.telegram) await services.telegram.bot.editMessageText(chatId, messageId, renderTelegram(now.view, [], now.buttons));
 }
