@@ -9,6 +9,7 @@ import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import { approvalMessageNow, decideFromChat } from "./decisions.ts";
 import type { Env } from "./env.ts";
 import type { ApproveServices } from "./services.ts";
+import { answerCommand, parseCommand } from "./telegram-commands.ts";
 
 type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
 
@@ -18,6 +19,13 @@ const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
 /** The parts of a Telegram `Update` a button press needs; other update kinds pass through unread. */
 const TelegramUpdate = z.looseObject({
   update_id: z.number().int(),
+  message: z
+    .looseObject({
+      chat: z.looseObject({ id: z.number().int() }),
+      from: z.looseObject({ id: z.number().int() }).optional(),
+      text: z.string().max(4_096).optional(),
+    })
+    .optional(),
   callback_query: z
     .looseObject({
       id: z.string().min(1).max(200),
@@ -66,7 +74,15 @@ export function mountTelegramRoutes(app: Hono<ApproveEnv>): void {
       throw new AppError("invalid_request", `not a Telegram Update — ${fields[0]?.field}: ${fields[0]?.message}`, { fields });
     }
     const press = update.data.callback_query;
-    // Other updates (messages, commands) are acknowledged so Telegram does not resend them.
+    const command = update.data.message?.text ? parseCommand(update.data.message.text) : undefined;
+    if (!press && command && update.data.message) {
+      // A command is answered in the reply itself (a Bot API call in the webhook's answer, PROTOCOLS §15).
+      const { chat, from } = update.data.message;
+      const member = from && services.approvers.some((a) => a.telegram_user_id === String(from.id));
+      const text = member ? await answerCommand(command.command, command.args, services) : "Only approvers on the roster can ask me that.";
+      return c.json({ method: "sendMessage", chat_id: chat.id, text, parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    }
+    // Other updates are acknowledged so Telegram does not resend them.
     if (!press) return c.json({ ok: true, handled: false });
     const approver = services.approvers.find((a) => a.telegram_user_id === String(press.from.id));
     if (!approver) services.log("chat_press_refused", { via: "Telegram", reason: "not on the roster", telegram_user_id: press.from.id });

@@ -153,6 +153,38 @@ describe("Telegram button presses", () => {
   });
 });
 
+describe("Telegram commands", () => {
+  const command = (fromId: number, text: string) => ({
+    update_id: updateId++,
+    message: { message_id: 9, from: { id: fromId, is_bot: false, first_name: "A" }, chat: { id: -100777, type: "supergroup" }, date: 0, text },
+  });
+
+  it("lists pending approvals for /pending, answering in the webhook's reply", async () => {
+    const { env } = telegramEnv();
+    const approval = await seedPendingApproval(db, "high", 2);
+    const response = await deliver(command(1001, "/pending@awoooi_bot"), env);
+    const reply = (await response.json()) as { method: string; chat_id: number; text: string; parse_mode: string };
+    expect(reply).toMatchObject({ method: "sendMessage", chat_id: -100777, parse_mode: "HTML" });
+    expect(reply.text).toContain(approval.incidentId);
+    expect(reply.text).toContain("0/2 approvals");
+  });
+
+  it("shows one incident for /incident <id>, and the counts for /status", async () => {
+    const { env } = telegramEnv();
+    const approval = await seedPendingApproval(db, "high", 2);
+    const incident = (await (await deliver(command(1002, `/incident ${approval.incidentId}`), env)).json()) as { text: string };
+    expect(incident.text).toContain("Approval PENDING: 0/2");
+    const status = (await (await deliver(command(1002, "/status"), env)).json()) as { text: string };
+    expect(status.text).toMatch(/\d+ open incident\(s\), \d+ approval\(s\) pending/);
+  });
+
+  it("tells a stranger nothing", async () => {
+    const { env } = telegramEnv();
+    const reply = (await (await deliver(command(4242, "/pending"), env)).json()) as { text: string };
+    expect(reply.text).toBe("Only approvers on the roster can ask me that.");
+  });
+});
+
 describe("the roster", () => {
   it("refuses at start a roster that can never give the signatures high risk needs", async () => {
     const { env } = telegramEnv({ APPROVERS: JSON.stringify([{ id: "solo" }]) });
