@@ -1,4 +1,5 @@
 import { createDb, databaseConnectionOf } from "../../../shared/adapters/neon-kysely-db.ts";
+import { postgresReady } from "../../../shared/adapters/postgres-readiness.ts";
 import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { RelayCallback } from "../../../shared/contracts/analysis.ts";
 import { newApp } from "../../../shared/http/app.ts";
@@ -13,7 +14,10 @@ import { analyzeDeps } from "./services.ts";
 export function createApp() {
   const app = newApp<Env>("analyze");
   // Redis is optional here (without it analyze dedupes in Postgres): storeChecks skips what is not configured.
-  mountHealthRoutes(app, "analyze", (env) => [...storeChecks(configOf(env)), ...queuesBound(env, ["CLASSIFY_QUEUE", "NOTIFY_QUEUE", "DEAD_LETTER_QUEUE"])]);
+  mountHealthRoutes(app, "analyze", (env) => [
+    ...storeChecks(configOf(env), postgresReady),
+    ...queuesBound(env, ["CLASSIFY_QUEUE", "NOTIFY_QUEUE", "DEAD_LETTER_QUEUE"]),
+  ]);
 
   /** The Ollama relay's answer to a job, HMAC-signed over `timestamp.body`. */
   app.post(CALLBACK_PATH, boundedBody(BODY_LIMITS.relayCallback, "relay callback"), async (c) => {

@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { postgresReady } from "../../../shared/adapters/postgres-readiness.ts";
 import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { type AppEnv, newApp } from "../../../shared/http/app.ts";
 import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
@@ -22,7 +23,7 @@ export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
   const app = newApp<Env>("approve") as unknown as import("hono").Hono<ApproveEnv>;
 
   mountHealthRoutes(app as never, "approve", (env: Env) => [
-    ...storeChecks(configOf(env)),
+    ...storeChecks(configOf(env), postgresReady),
     ...queuesBound(env, ["NOTIFY_QUEUE", "EXECUTE_QUEUE", "DEAD_LETTER_QUEUE"]),
   ]);
 

@@ -2,6 +2,7 @@ import { createHttpExecutor } from "../../../shared/adapters/http-executor.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { postgresReady } from "../../../shared/adapters/postgres-readiness.ts";
 import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
@@ -16,7 +17,10 @@ import { configOf, type Env, trustPolicyOf } from "./env.ts";
 import { handleClassifyRequested } from "./handle.ts";
 
 const app = newApp<Env>("classify");
-mountHealthRoutes(app, "classify", (env) => [...storeChecks(configOf(env)), ...queuesBound(env, ["NOTIFY_QUEUE", "EXECUTE_QUEUE", "DEAD_LETTER_QUEUE"])]);
+mountHealthRoutes(app, "classify", (env) => [
+  ...storeChecks(configOf(env), postgresReady),
+  ...queuesBound(env, ["NOTIFY_QUEUE", "EXECUTE_QUEUE", "DEAD_LETTER_QUEUE"]),
+]);
 
 export default {
   fetch: app.fetch,
