@@ -22,7 +22,7 @@ export const BODY_LIMITS = {
   /** An executor's signed result report (output excerpt included). */
   executionResult: 64 * 1024,
   /** A Telegram Update or a Slack interaction: a button press or a command, a few KiB. */
-  telegramUpdate: 64 * 1024,
+  chatUpdate: 64 * 1024,
   /** The relay's signed callback (a model's whole answer). */
   relayCallback: 512 * 1024,
 } as const;

@@ -4,7 +4,7 @@ import { renderSlack } from "../../../shared/domain/notify/slack.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { hexHmacSha256 } from "../../../shared/http/signatures.ts";
+import { verifyHexHmacSha256 } from "../../../shared/http/signatures.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import { approvalMessageNow, decideFromChat } from "./decisions.ts";
 import type { Env } from "./env.ts";
@@ -24,7 +24,7 @@ const BlockActions = z.looseObject({
   actions: z.array(z.looseObject({ action_id: z.string().max(255), value: z.string().max(2_000).optional() })).min(1),
 });
 
-/** `v0=` + hex HMAC-SHA-256 over `v0:<timestamp>:<raw body>`, compared in constant time, within 5 minutes. */
+/** `v0=` + hex HMAC-SHA-256 over `v0:<timestamp>:<raw body>`, within 5 minutes (WebCrypto's verify compares in constant time). */
 async function verifySlack(
   secret: string,
   rawBody: string,
@@ -34,11 +34,8 @@ async function verifySlack(
 ): Promise<boolean> {
   if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
   if (Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS) return false;
-  const expected = `v0=${await hexHmacSha256(secret, new Uint8Array(new TextEncoder().encode(`v0:${timestamp}:${rawBody}`)))}`;
-  if (expected.length !== signature.length) return false;
-  let diff = 0;
-  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ signature.charCodeAt(i);
-  return diff === 0;
+  if (!signature.startsWith("v0=")) return false;
+  return verifyHexHmacSha256(secret, new Uint8Array(new TextEncoder().encode(`v0:${timestamp}:${rawBody}`)), signature.slice(3));
 }
 
 /**
@@ -47,7 +44,7 @@ async function verifySlack(
  * mapped through the roster's `slack_user_id`), on a request Slack signed.
  */
 export function mountSlackRoutes(app: Hono<ApproveEnv>): void {
-  app.post(SLACK_INTERACTIONS_PATH, boundedBody(BODY_LIMITS.telegramUpdate, "Slack interaction"), async (c) => {
+  app.post(SLACK_INTERACTIONS_PATH, boundedBody(BODY_LIMITS.chatUpdate, "Slack interaction"), async (c) => {
     const services = c.get("services");
     const slack = services.slack;
     if (!slack) throw new AppError("not_found", "Slack interactions are not configured (SLACK_SIGNING_SECRET is unset)");

@@ -57,7 +57,7 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
       guardrails: [],
     };
   } else {
-    const planned = await planOf(proposal, rca.suggested_action.operation, deps, message.correlationId);
+    const planned = await planOf(proposal, deps, message.correlationId);
     plan = planned.plan;
     decision = decideTrust(
       { rca, namespace: alert.namespace, priority: alert.priority, proposal, plan, planUnavailable: planned.unavailable, now },
@@ -160,11 +160,11 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
 /** Asks the executor for a server dry run of a typed action; nothing to plan for untyped ones. */
 async function planOf(
   proposal: ActionProposal,
-  operation: string,
   deps: ClassifyDeps,
   correlationId: string,
 ): Promise<{ plan: ActionPlan | undefined; unavailable: string | undefined }> {
-  if (!proposal.typed || !proposal.argv || !proposal.digest || operation === "INVESTIGATE") return { plan: undefined, unavailable: undefined };
+  // Nothing typed (INVESTIGATE included): nothing an executor could plan.
+  if (!proposal.typed || !proposal.argv || !proposal.digest) return { plan: undefined, unavailable: undefined };
   if (!deps.executor) return { plan: undefined, unavailable: "no executor configured" };
   const outcome = await deps.executor.plan({ request_id: deps.newId(), action: proposal.typed, argv: [...proposal.argv], digest: proposal.digest });
   if (outcome.kind === "planned") return { plan: outcome.plan, unavailable: undefined };

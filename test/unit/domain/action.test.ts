@@ -4,20 +4,10 @@ import type { NormalizedAlert } from "../../../shared/contracts/alert.ts";
 import type { SuggestedAction } from "../../../shared/contracts/rca.ts";
 import { actionDigest, proposeAction, renderAction } from "../../../shared/domain/action.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
+import { normalizedAlert } from "../../support/fixtures/messages.ts";
 
-const alert = (overrides: Partial<NormalizedAlert> = {}): NormalizedAlert => ({
-  source: "alertmanager",
-  alert_type: "PodRestarting",
-  severity: "warning",
-  priority: "P2",
-  status: "firing",
-  message: "m",
-  fired_at: "2026-11-30T12:00:00.000Z",
-  namespace: "web-staging",
-  resource_type: "pod",
-  target_resource: "web-7d4b8c9f5-xk2m3",
-  ...overrides,
-});
+const alert = (overrides: Partial<NormalizedAlert> = {}): NormalizedAlert =>
+  normalizedAlert({ alert_type: "PodRestarting", namespace: "web-staging", target_resource: "web-7d4b8c9f5-xk2m3", ...overrides });
 const suggested = (overrides: Partial<SuggestedAction>): SuggestedAction => ({ operation: "DELETE_POD", command: "", description: "d", ...overrides });
 
 describe("proposeAction", () => {

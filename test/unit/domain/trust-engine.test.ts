@@ -5,6 +5,7 @@ import type { NormalizedAlert } from "../../../shared/contracts/alert.ts";
 import { Operation, type Rca } from "../../../shared/contracts/rca.ts";
 import { actionDigest, cpuMillis, memoryBytes, proposeAction, renderAction } from "../../../shared/domain/action.ts";
 import { DEFAULT_TRUST_POLICY, decideTrust, type TrustCounters, type TrustPolicy, withoutBudget } from "../../../shared/domain/trust-engine.ts";
+import { normalizedAlert } from "../../support/fixtures/messages.ts";
 
 const POLICY: TrustPolicy = {
   ...DEFAULT_TRUST_POLICY,
@@ -14,18 +15,10 @@ const POLICY: TrustPolicy = {
 const CALM: TrustCounters = { repairsLastHour: 0, consecutiveFailures: 0, learned: undefined };
 const NOW = new Date("2026-11-30T12:00:00Z");
 
-const alertIn = (namespace: string | undefined, pod = "api-7d4b8c9f5-xk2m3"): NormalizedAlert => ({
-  source: "alertmanager",
-  alert_type: "PodRestarting",
-  severity: "warning",
-  priority: "P2",
-  status: "firing",
-  message: "m",
-  fired_at: NOW.toISOString(),
-  resource_type: "pod",
-  target_resource: pod,
-  ...(namespace !== undefined ? { namespace } : {}),
-});
+const alertIn = (namespace: string | undefined, pod = "api-7d4b8c9f5-xk2m3"): NormalizedAlert => {
+  const { namespace: _default, ...alert } = normalizedAlert({ alert_type: "PodRestarting", priority: "P2", target_resource: pod });
+  return namespace === undefined ? alert : { ...alert, namespace };
+};
 
 function rca(overrides: Partial<Rca> = {}, action: Partial<Rca["suggested_action"]> = {}, impact: Rca["blast_radius"]["data_impact"] = "none"): Rca {
   return {
