@@ -6,7 +6,7 @@ import type { AnalysisAttempt } from "../contracts/analysis.ts";
 import type { ApprovalStatus, Decision, Triage } from "../contracts/approval.ts";
 import type { ExecutionStatus } from "../contracts/execution.ts";
 import type { Operation, Rca, RcaProvider, RiskLevel } from "../contracts/rca.ts";
-import type { IncidentStatus } from "../ports/incident-store.ts";
+import type { EscalationStep, IncidentStatus } from "../ports/incident-store.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -38,6 +38,10 @@ export interface IncidentsTable {
   pending_until: Timestamp | null;
   classify_sent_at: Timestamp | null;
   triage: JSONColumnType<Triage, string | null, string | null> | null;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  escalation_level: ColumnType<number, number | undefined, number>;
+  escalations: ColumnType<EscalationStep[], string | undefined, string>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }

@@ -138,6 +138,91 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
       });
     },
 
+    async acknowledge(id, by, at) {
+      return db.transaction().execute(async (tx) => {
+        const changed = await tx
+          .updateTable("incidents")
+          .set({ acknowledged_at: at, acknowledged_by: by, updated_at: at })
+          .where("id", "=", id)
+          .where("acknowledged_at", "is", null)
+          .where("status", "<>", "resolved")
+          .returningAll()
+          .executeTakeFirst();
+        if (changed) {
+          await tx
+            .insertInto("audit_log")
+            .values({ at, actor: by, action: "incident.acknowledged", subject_type: "incident", subject_id: id, details: json({ by }) })
+            .execute();
+          return { incident: toRecord(changed), acknowledged: true };
+        }
+        const row = await tx.selectFrom("incidents").selectAll().where("id", "=", id).executeTakeFirst();
+        return row ? { incident: toRecord(row), acknowledged: false } : undefined;
+      });
+    },
+
+    async dueForEscalation(now, sla, ceiling, limit) {
+      const byPriority = (values: Readonly<Record<string, number>>) =>
+        sql<number>`case priority when 'P0' then ${values.P0}::int when 'P1' then ${values.P1}::int when 'P2' then ${values.P2}::int else ${values.P3}::int end`;
+      const awaitingAck = sql<boolean>`(acknowledged_at is null and not exists (select 1 from approvals where approvals.incident_id = incidents.id))`;
+      const rows = await db
+        .selectFrom("incidents")
+        .selectAll()
+        .select(awaitingAck.as("awaiting_ack"))
+        .where("status", "<>", "resolved")
+        .where(sql<boolean>`escalation_level < ${byPriority(ceiling)}`)
+        .where((eb) =>
+          eb.or([
+            eb.and([
+              sql<boolean>`${awaitingAck}`,
+              sql<boolean>`opened_at + (escalation_level + 1) * ${byPriority(sla.responseSeconds)} * interval '1 second' <= ${now}`,
+            ]),
+            sql<boolean>`opened_at + (escalation_level + 1) * ${byPriority(sla.resolutionSeconds)} * interval '1 second' <= ${now}`,
+          ]),
+        )
+        .orderBy("opened_at")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ incident: toRecord(row), awaitingAck: row.awaiting_ack === true }));
+    },
+
+    async escalate(id, level, steps) {
+      if (steps.length === 0) return false;
+      return db.transaction().execute(async (tx) => {
+        const changed = await tx
+          .updateTable("incidents")
+          .set({ escalation_level: level, escalations: sql`escalations || ${json(steps)}::jsonb`, updated_at: new Date(steps.at(-1)!.at) })
+          .where("id", "=", id)
+          .where("escalation_level", "<", level)
+          .where("status", "<>", "resolved")
+          .returning("id")
+          .executeTakeFirst();
+        if (!changed) return false;
+        await tx
+          .insertInto("audit_log")
+          .values(
+            steps.map((step) => ({
+              at: new Date(step.at),
+              actor: "sweep",
+              action: "incident.escalated",
+              subject_type: "incident",
+              subject_id: id,
+              details: json(step),
+            })),
+          )
+          .execute();
+        return true;
+      });
+    },
+
+    async appendEscalationSteps(id, steps) {
+      if (steps.length === 0) return;
+      await db
+        .updateTable("incidents")
+        .set({ escalations: sql`escalations || ${json(steps)}::jsonb` })
+        .where("id", "=", id)
+        .execute();
+    },
+
     async list(filter) {
       let query = db.selectFrom("incidents").selectAll().orderBy("opened_at", "desc").orderBy("id", "desc").limit(filter.limit);
       if (filter.status) query = query.where("status", "=", filter.status);
@@ -194,5 +279,8 @@ function toRecord(row: Selectable<IncidentsTable>): IncidentRecord {
     analysisDurationMs: row.analysis_duration_ms ?? undefined,
     classifySentAt: row.classify_sent_at ?? undefined,
     triage: row.triage ?? undefined,
+    acknowledged: row.acknowledged_at && row.acknowledged_by ? { at: row.acknowledged_at, by: row.acknowledged_by } : undefined,
+    escalationLevel: row.escalation_level ?? 0,
+    escalations: row.escalations ?? [],
   };
 }

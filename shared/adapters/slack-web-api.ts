@@ -9,7 +9,7 @@ import type { DeliveryOutcome } from "../ports/channel-sender.ts";
  */
 export function createSlackApi(options: { token: string; apiBase: string; fetch?: typeof fetch }) {
   const fetchImpl = options.fetch ?? fetch;
-  const call = async (method: string, body: Record<string, unknown>): Promise<DeliveryOutcome> => {
+  const call = async (method: string, body: Record<string, unknown>): Promise<DeliveryOutcome & { answer?: SlackAnswer }> => {
     let response: Response;
     try {
       response = await fetchImpl(`${options.apiBase.replace(/\/+$/, "")}/${method}`, {
@@ -26,13 +26,37 @@ export function createSlackApi(options: { token: string; apiBase: string; fetch?
       return { kind: "retry", reason: `Slack ${method}: ratelimited`, ...(Number.isFinite(after) && after > 0 ? { afterSeconds: after } : {}) };
     }
     if (response.status >= 500) return { kind: "retry", reason: `Slack ${method} answered ${response.status}` };
-    const answer = (await response.json().catch(() => ({}))) as { ok?: boolean; error?: string };
-    if (answer.ok === true) return { kind: "sent" };
+    const answer = (await response.json().catch(() => ({}))) as SlackAnswer;
+    if (answer.ok === true) return { kind: "sent", answer };
     if (answer.error === "ratelimited") return { kind: "retry", reason: `Slack ${method}: ratelimited` };
     return { kind: "permanent", reason: `Slack ${method}: ${clip(answer.error ?? `HTTP ${response.status}`, 200)}` };
   };
-  return {
-    postMessage: (channel: string, message: SlackMessage) => call("chat.postMessage", { channel, ...message }),
-    update: (channel: string, ts: string, message: SlackMessage) => call("chat.update", { channel, ts, ...message }),
+  /** A posted message's `ref` is `<channel id>/<ts>`: a DM's channel id is only known from the answer. */
+  const postMessage = async (channel: string, message: SlackMessage): Promise<DeliveryOutcome> => {
+    const outcome = await call("chat.postMessage", { channel, ...message });
+    if (outcome.kind !== "sent") return outcome;
+    const { channel: where, ts } = outcome.answer ?? {};
+    return { kind: "sent", ref: typeof where === "string" && typeof ts === "string" ? `${where}/${ts}` : undefined };
   };
+  const update = async (channel: string, ts: string, message: SlackMessage): Promise<DeliveryOutcome> => {
+    const outcome = await call("chat.update", { channel, ts, ...message });
+    return outcome.kind === "sent" ? { kind: "sent" } : outcome;
+  };
+  /** The bot's DM with a member (`conversations.open`, scope `im:write`), then the message there. */
+  const postDirect = async (userId: string, message: SlackMessage): Promise<DeliveryOutcome> => {
+    const opened = await call("conversations.open", { users: userId });
+    if (opened.kind !== "sent") return opened;
+    const dm = opened.answer?.channel;
+    const id = typeof dm === "object" && dm !== null ? dm.id : undefined;
+    if (typeof id !== "string") return { kind: "permanent", reason: "Slack conversations.open: no channel id in the answer" };
+    return postMessage(id, message);
+  };
+  return { postMessage, update, postDirect };
+}
+
+interface SlackAnswer {
+  readonly ok?: boolean;
+  readonly error?: string;
+  readonly ts?: string;
+  readonly channel?: string | { readonly id?: string };
 }

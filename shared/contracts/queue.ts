@@ -94,63 +94,63 @@ export type NotificationKindV2 = z.infer<typeof NotificationKindV2>;
  * Anything a human should see: v2 adds link-less notices (no approval exists
  * for `notify_only`), SLA escalations, expiries and execution results.
  */
+const NotificationPayloadV2 = z.object({
+  kind: NotificationKindV2,
+  incident_id: IncidentId,
+  /** Absent for `notify_only` (nothing waits for a decision) and for the resolution of such an incident. */
+  approval_id: z.uuid().optional(),
+  fingerprint: Fingerprint,
+  alert: NormalizedAlert,
+  rca: Rca,
+  /**
+   * The approved (or proposed) action as the approval stores it: channels
+   * show its rendered command, plan and guardrails, never the model's text
+   * as something to run. Optional and additive: older messages lack it.
+   */
+  action: ApprovalAction.optional(),
+  required_signatures: z.number().int().min(0).max(10),
+  /** Unix seconds after which the approval links stop working. */
+  expires_at: z.number().int().positive().optional(),
+  /** Why the trust engine decided as it did. */
+  reasons: z.array(z.string().max(500)).max(30).default([]),
+  /** The approval's state and who signed so far, when the sender knows it. */
+  approval_status: ApprovalStatus.optional(),
+  signatures: z
+    .array(z.object({ approver: z.string().max(64), decision: z.enum(["approve", "reject"]) }))
+    .max(20)
+    .default([]),
+  escalation: z
+    .object({
+      level: z.number().int().min(1).max(4),
+      role: z.string().max(100),
+      overdue_seconds: z.number().int().min(0),
+    })
+    .optional(),
+  execution: z
+    .object({
+      execution_id: z.uuid(),
+      status: z.enum(["succeeded", "failed"]),
+      dry_run: z.boolean(),
+      automatic: z.boolean(),
+      duration_ms: z.number().int().min(0).nullable(),
+      output_excerpt: z.string().max(4_000).nullable(),
+    })
+    .optional(),
+});
+
 export const NotifyRequestedV2 = envelope(
   "notify.requested",
   2,
-  z
-    .object({
-      kind: NotificationKindV2,
-      incident_id: IncidentId,
-      /** Absent for `notify_only` (nothing waits for a decision) and for the resolution of such an incident. */
-      approval_id: z.uuid().optional(),
-      fingerprint: Fingerprint,
-      alert: NormalizedAlert,
-      rca: Rca,
-      /**
-       * The approved (or proposed) action as the approval stores it: channels
-       * show its rendered command, plan and guardrails, never the model's text
-       * as something to run. Optional and additive: older messages lack it.
-       */
-      action: ApprovalAction.optional(),
-      required_signatures: z.number().int().min(0).max(10),
-      /** Unix seconds after which the approval links stop working. */
-      expires_at: z.number().int().positive().optional(),
-      /** Why the trust engine decided as it did. */
-      reasons: z.array(z.string().max(500)).max(30).default([]),
-      /** The approval's state and who signed so far, when the sender knows it. */
-      approval_status: ApprovalStatus.optional(),
-      signatures: z
-        .array(z.object({ approver: z.string().max(64), decision: z.enum(["approve", "reject"]) }))
-        .max(20)
-        .default([]),
-      escalation: z
-        .object({
-          level: z.number().int().min(1).max(4),
-          role: z.string().max(100),
-          overdue_seconds: z.number().int().min(0),
-        })
-        .optional(),
-      execution: z
-        .object({
-          execution_id: z.uuid(),
-          status: z.enum(["succeeded", "failed"]),
-          dry_run: z.boolean(),
-          automatic: z.boolean(),
-          duration_ms: z.number().int().min(0).nullable(),
-          output_excerpt: z.string().max(4_000).nullable(),
-        })
-        .optional(),
-    })
-    .superRefine((n, ctx) => {
-      if (n.kind !== "notify_only" && n.kind !== "resolved" && !n.approval_id) {
-        ctx.addIssue({ code: "custom", path: ["approval_id"], message: `is required for ${n.kind}` });
-      }
-      if ((n.kind === "approval_requested" || n.kind === "escalated") && !n.expires_at) {
-        ctx.addIssue({ code: "custom", path: ["expires_at"], message: `is required for ${n.kind}` });
-      }
-      if (n.kind === "escalated" && !n.escalation) ctx.addIssue({ code: "custom", path: ["escalation"], message: "is required for escalated" });
-      if (n.kind === "execution_result" && !n.execution) ctx.addIssue({ code: "custom", path: ["execution"], message: "is required for execution_result" });
-    }),
+  NotificationPayloadV2.superRefine((n, ctx) => {
+    if (n.kind !== "notify_only" && n.kind !== "resolved" && !n.approval_id) {
+      ctx.addIssue({ code: "custom", path: ["approval_id"], message: `is required for ${n.kind}` });
+    }
+    if ((n.kind === "approval_requested" || n.kind === "escalated") && !n.expires_at) {
+      ctx.addIssue({ code: "custom", path: ["expires_at"], message: `is required for ${n.kind}` });
+    }
+    if (n.kind === "escalated" && !n.escalation) ctx.addIssue({ code: "custom", path: ["escalation"], message: "is required for escalated" });
+    if (n.kind === "execution_result" && !n.execution) ctx.addIssue({ code: "custom", path: ["execution"], message: "is required for execution_result" });
+  }),
 );
 export type NotifyRequestedV2 = z.infer<typeof NotifyRequestedV2>;
 
@@ -225,8 +225,49 @@ export const IncidentAdmittedV1 = envelope(
 );
 export type IncidentAdmittedV1 = z.infer<typeof IncidentAdmittedV1>;
 
+/**
+ * approve → notify: a signature was recorded on an approval (and, when it
+ * decided it, the approval's new state). Notify edits every message already
+ * sent about the incident in place, and announces a decision to the team.
+ * `notification` is the approval as an `approval_requested` notice, now.
+ */
+export const ApprovalChangedV1 = envelope(
+  "approval.changed",
+  1,
+  z.object({
+    change: z.enum(["signed", "approved", "rejected"]),
+    approver: z.string().min(1).max(64),
+    notification: NotificationPayloadV2.refine((n) => n.kind === "approval_requested" && n.approval_id !== undefined, {
+      path: ["kind"],
+      message: "must be approval_requested, with its approval_id",
+    }),
+  }),
+);
+export type ApprovalChangedV1 = z.infer<typeof ApprovalChangedV1>;
+
+/**
+ * approve → notify: an incident moves up the escalation ladder without an
+ * approval to carry it — a notice nobody acknowledged within the response SLA,
+ * or an incident still open past its resolution SLA (seed 001 §6.1–6.3).
+ */
+export const IncidentEscalatedV1 = envelope(
+  "incident.escalated",
+  1,
+  z.object({
+    incident_id: IncidentId,
+    fingerprint: Fingerprint,
+    alert: NormalizedAlert,
+    rca: Rca.nullable(),
+    reason: z.enum(["unacknowledged", "unresolved"]),
+    level: z.number().int().min(1).max(4),
+    role: z.string().min(1).max(100),
+    overdue_seconds: z.number().int().min(0),
+  }),
+);
+export type IncidentEscalatedV1 = z.infer<typeof IncidentEscalatedV1>;
+
 /** Everything the notify queue carries. */
-export const NotifyQueueMessage = z.union([NotifyRequestedQueueMessage, IncidentAdmittedV1]);
+export const NotifyQueueMessage = z.union([NotifyRequestedQueueMessage, IncidentAdmittedV1, ApprovalChangedV1, IncidentEscalatedV1]);
 export type NotifyQueueMessage = z.infer<typeof NotifyQueueMessage>;
 
 /** Everything the analyze queue carries. */

@@ -29,3 +29,18 @@ export function parseChatDecision(data: string): ChatDecision | undefined {
 export function digestMatches(shown: string | null, actual: string | null): boolean {
   return shown === null ? actual === null : (actual?.startsWith(shown) ?? false);
 }
+
+/**
+ * An Acknowledge button's payload: `k1:<incident id>` (39 bytes). Like a
+ * decision, it names the incident, never who acknowledges.
+ */
+const ACK_PATTERN = /^k1:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+export function encodeChatAck(incidentId: string): string {
+  return `k1:${incidentId}`;
+}
+
+/** Client-supplied: the incident id of an exact acknowledge payload, or undefined. */
+export function parseChatAck(data: string): string | undefined {
+  return ACK_PATTERN.exec(data)?.[1];
+}

@@ -42,6 +42,12 @@ export const METRICS: readonly MetricDefinition[] = [
   },
   { name: "awoooi_incidents_human_resolved_total", help: "Incidents settled by a human decision", type: "counter", labelNames: ["source", "risk_level"] },
   { name: "awoooi_notifications_total", help: "Notification deliveries, by channel and outcome", type: "counter", labelNames: ["channel", "outcome"] },
+  {
+    name: "awoooi_message_edits_total",
+    help: "Chat messages edited in place as their incident moved, by channel and outcome",
+    type: "counter",
+    labelNames: ["channel", "outcome"],
+  },
   { name: "awoooi_dead_letters_total", help: "Messages recorded as dead letters, by queue", type: "counter", labelNames: ["queue"] },
   { name: "awoooi_alert_chain_last_success_timestamp", help: "Unix time the last end-to-end smoke run completed", type: "gauge", labelNames: [] },
   { name: "awoooi_alert_chain_smoke_failures_total", help: "Smoke runs that did not complete in time", type: "counter", labelNames: [] },

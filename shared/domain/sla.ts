@@ -39,3 +39,24 @@ export function escalationSteps(from: number, to: number): number[] {
   for (let level = Math.max(from, 0) + 1; level <= Math.min(to, MAX_ESCALATION_LEVEL); level++) steps.push(level);
   return steps;
 }
+
+/**
+ * Where an incident with nothing to sign (or open too long) should be on the
+ * ladder after `ageSeconds`: one level per full response period while nobody
+ * acknowledged it, one per full resolution period while it stays open —
+ * whichever is higher, capped by the priority's ceiling. The reason names the
+ * clock that put it there.
+ */
+export function incidentEscalationTarget(
+  priority: Priority,
+  ageSeconds: number,
+  awaitingAck: boolean,
+  policy: SlaPolicy = DEFAULT_SLA_POLICY,
+  ceiling: Readonly<Record<Priority, number>> = DEFAULT_ESCALATION_CEILING,
+): { level: number; reason: "unacknowledged" | "unresolved" } {
+  if (!(ageSeconds > 0)) return { level: 0, reason: "unresolved" };
+  const byResponse = awaitingAck ? Math.floor(ageSeconds / policy.responseSeconds[priority]) : 0;
+  const byResolution = Math.floor(ageSeconds / policy.resolutionSeconds[priority]);
+  const level = Math.min(MAX_ESCALATION_LEVEL, ceiling[priority], Math.max(byResponse, byResolution));
+  return { level, reason: byResponse >= byResolution && awaitingAck ? "unacknowledged" : "unresolved" };
+}

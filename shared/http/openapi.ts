@@ -33,6 +33,7 @@ const DecisionForm = z.object({
   decision: z.enum(["approve", "reject"]),
   comment: z.string().max(1_000).optional(),
 });
+const AckBody = z.object({ by: z.string().max(64).optional().describe("who acknowledges (default ops)") });
 const ResultForm = z.object({
   approver: z.string(),
   expires: z.string(),
@@ -145,6 +146,33 @@ const PATHS: Record<string, Record<string, Operation>> = {
       auth: "ops",
       ok: { status: 200, description: "the incident", schema: AnyObject },
       errors: [400, 401, 404],
+    },
+  },
+  "/api/v1/incidents/{incidentId}/ack": {
+    post: {
+      summary: "Acknowledge an incident (someone is on it): its escalation for want of a response stops",
+      auth: "ops",
+      body: { type: "json", schema: AckBody },
+      ok: { status: 200, description: "acknowledged now (`acknowledged: true`), or the first acknowledgement again", schema: AnyObject },
+      errors: [400, 401, 404, 409],
+    },
+  },
+  "/api/v1/telegram/webhook": {
+    post: {
+      summary: "Telegram updates: Approve/Reject/Acknowledge presses and commands (X-Telegram-Bot-Api-Secret-Token)",
+      auth: "signed",
+      body: { type: "json", schema: AnyObject },
+      ok: { status: 200, description: "handled, or a Bot API method answering a command", schema: AnyObject },
+      errors: [400, 401, 404, 413],
+    },
+  },
+  "/api/v1/slack/interactions": {
+    post: {
+      summary: "Slack block actions (v0-signed with SLACK_SIGNING_SECRET)",
+      auth: "signed",
+      body: { type: "form", schema: AnyObject },
+      ok: { status: 200, description: "handled", schema: AnyObject },
+      errors: [400, 401, 404, 413],
     },
   },
   "/api/v1/approvals": {

@@ -1,7 +1,8 @@
-import type { Fingerprint, IncidentId, NormalizedAlert } from "../contracts/alert.ts";
+import type { Fingerprint, IncidentId, NormalizedAlert, Priority } from "../contracts/alert.ts";
 import type { AnalysisAttempt } from "../contracts/analysis.ts";
 import type { Triage } from "../contracts/approval.ts";
 import type { Rca, RcaProvider } from "../contracts/rca.ts";
+import type { SlaPolicy } from "../domain/sla.ts";
 import type { ListFilter } from "./approval-store.ts";
 
 export type IncidentStatus = "analyzing" | "analyzed" | "resolved";
@@ -23,6 +24,30 @@ export interface IncidentRecord {
   readonly classifySentAt: Date | undefined;
   /** The trust engine's decision, once classify has made it. */
   readonly triage: Triage | undefined;
+  /** Who said they are on it, and when (`/ack`, the Acknowledge button, the ops API). */
+  readonly acknowledged: { readonly at: Date; readonly by: string } | undefined;
+  /** The highest escalation level the incident itself reached (its approval escalates on its own). */
+  readonly escalationLevel: number;
+  /** Every escalation step, the incident's and its approval's, oldest first. */
+  readonly escalations: readonly EscalationStep[];
+}
+
+/** One step up the ladder (seed 001 §6.2), as kept on the incident. */
+export interface EscalationStep {
+  readonly level: number;
+  readonly role: string;
+  /** Why: an approval waiting past the response SLA, a notice nobody acknowledged, an incident open past the resolution SLA. */
+  readonly reason: "approval_pending" | "unacknowledged" | "unresolved";
+  readonly at: string;
+  /** The roster entries of that level. */
+  readonly reached: readonly string[];
+}
+
+/** An open incident that may have to climb: what the sweep needs to decide. */
+export interface EscalationCandidate {
+  readonly incident: IncidentRecord;
+  /** Nothing to sign and nobody acknowledged it: the response SLA applies. */
+  readonly awaitingAck: boolean;
 }
 
 export interface PendingJob {
@@ -66,4 +91,19 @@ export interface IncidentStore {
   /** Keeps the trust decision (first one wins) with an audit row. */
   recordTriage(id: IncidentId, triage: Triage): Promise<void>;
   list(filter: ListFilter<IncidentStatus>): Promise<IncidentRecord[]>;
+  /**
+   * Records an acknowledgement (the first one stands) with an audit row.
+   * `acknowledged` is false when the incident was already acknowledged or resolved.
+   */
+  acknowledge(id: IncidentId, by: string, at: Date): Promise<{ incident: IncidentRecord; acknowledged: boolean } | undefined>;
+  /**
+   * Open incidents whose next escalation step is due: unacknowledged with no
+   * approval past (level + 1) response SLAs, or any past (level + 1)
+   * resolution SLAs; below the priority's ceiling.
+   */
+  dueForEscalation(now: Date, sla: SlaPolicy, ceiling: Readonly<Record<Priority, number>>, limit: number): Promise<EscalationCandidate[]>;
+  /** Raises the incident's level (never lowers it), appending the steps with one audit row each; false when another sweep got there first. */
+  escalate(id: IncidentId, level: number, steps: readonly EscalationStep[]): Promise<boolean>;
+  /** Appends an approval's escalation steps to its incident (the approval's own level is the approval store's). */
+  appendEscalationSteps(id: IncidentId, steps: readonly EscalationStep[]): Promise<void>;
 }

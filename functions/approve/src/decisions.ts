@@ -3,7 +3,7 @@ import { digestMatches, parseChatDecision } from "../../../shared/domain/chat-de
 import { type NotificationView, notificationView } from "../../../shared/domain/notify/view.ts";
 import type { ApprovalRecord, DecisionOutcome } from "../../../shared/ports/approval-store.ts";
 import { executeRequested } from "./executions.ts";
-import { approvalNotification } from "./notifications.ts";
+import { approvalChanged, approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
 
 /**
@@ -19,6 +19,24 @@ export async function afterDecision(approval: ApprovalRecord, services: ApproveS
       .publishExecute(executeRequested(approval.executionId, approval.id, approval.incidentId, services.now()))
       .catch((error) => services.log("hand_off_publish_failed", { approval_id: approval.id, error: String(error) }));
   }
+}
+
+/**
+ * What every recorded signature sets off: the messages about the approval are
+ * edited to show it (notify, through `approval.changed`), and a deciding one
+ * is handed on. The change notice is best effort — the signature is recorded
+ * and the approval page shows it either way.
+ */
+export async function afterSignature(approval: ApprovalRecord, approver: string, statusChanged: boolean, services: ApproveServices): Promise<void> {
+  const incident = await services.incidents.get(approval.incidentId);
+  const change = statusChanged ? (approval.status === "REJECTED" ? "rejected" : "approved") : "signed";
+  const message = incident && approvalChanged(change, approver, approval, incident, services.now());
+  if (message) {
+    await services
+      .publishApprovalChange(message)
+      .catch((error) => services.log("approval_change_publish_failed", { approval_id: approval.id, error: String(error) }));
+  }
+  if (statusChanged) await afterDecision(approval, services);
 }
 
 export interface PressAnswer {
@@ -61,7 +79,7 @@ export async function decideFromChat(services: ApproveServices, approver: Approv
     case "closed":
       return { outcome: "closed", text: `This approval is already ${outcome.approval.status}; nothing was recorded.`, approval: outcome.approval };
     case "recorded": {
-      if (outcome.statusChanged) await afterDecision(outcome.approval, services);
+      await afterSignature(outcome.approval, approver.id, outcome.statusChanged, services);
       const approvals = outcome.approval.signatures.filter((s) => s.decision === "approve").length;
       const verb = decision.decision === "approve" ? "approved" : "rejected";
       return {
@@ -76,8 +94,8 @@ export async function decideFromChat(services: ApproveServices, approver: Approv
 }
 
 /**
- * How a chat message about an approval reads now: its view (headed "Decided"
- * once nothing more is asked) and, while pending, the decision buttons to keep.
+ * How a chat message about an approval reads now: its view (headed with the
+ * decision once nothing more is asked) and, while pending, the buttons to keep.
  */
 export async function approvalMessageNow(
   approval: ApprovalRecord,
@@ -86,10 +104,8 @@ export async function approvalMessageNow(
   const incident = await services.incidents.get(approval.incidentId);
   const notification = incident ? approvalNotification("approval_requested", approval, incident, services.now()) : undefined;
   if (!notification) return undefined;
-  const pending = approval.status === "PENDING";
-  const base = notificationView(notification.payload, undefined);
   return {
-    view: pending ? base : { ...base, headline: `Decided: ${approval.status}. Nothing more is asked here.` },
-    buttons: pending ? { approvalId: approval.id, digest: approval.action.digest } : undefined,
+    view: notificationView(notification.payload, undefined),
+    buttons: approval.status === "PENDING" ? { approvalId: approval.id, digest: approval.action.digest } : undefined,
   };
 }

@@ -39,6 +39,8 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
     CF_ACCESS_AUD: z.string().min(1).optional(),
     /** Response SLA per priority before an approval escalates a level, e.g. `P0=5m,P3=4h`. Default seed 001 §6.1. */
     SLA_RESPONSE: perPriorityDuration(DEFAULT_SLA_POLICY.responseSeconds),
+    /** Resolution SLA per priority before an open incident escalates a level, e.g. `P0=30m,P1=2h`. Default seed 001 §6.1. */
+    SLA_RESOLUTION: perPriorityDuration(DEFAULT_SLA_POLICY.resolutionSeconds),
     /** How high each priority escalates, e.g. `P3=1` or `2` for all. Default P0 4, P1 3, P2 2, P3 0 (seed 001 §6.3). */
     ESCALATION_MAX_LEVEL: perPriorityLevel(DEFAULT_ESCALATION_CEILING),
   })

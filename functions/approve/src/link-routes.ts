@@ -4,7 +4,7 @@ import { ApproverId, Decision } from "../../../shared/contracts/approval.ts";
 import { type LinkVerdict, verifyLink } from "../../../shared/domain/approval-link.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
-import { afterDecision } from "./decisions.ts";
+import { afterSignature } from "./decisions.ts";
 import type { Env } from "./env.ts";
 import { applyResult } from "./executions.ts";
 import { confirmPage, type LinkFields, refusalPage } from "./pages.ts";
@@ -185,7 +185,7 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
       dryRun: services.dryRun,
       at: services.now(),
     });
-    if (outcome.kind === "recorded" && outcome.statusChanged) await afterDecision(outcome.approval, services);
+    if (outcome.kind === "recorded") await afterSignature(outcome.approval, link.approver, outcome.statusChanged, services);
     switch (outcome.kind) {
       case "not_found":
         return c.html(refusalPage("Approval not found", "There is no approval with this id. Nothing was changed."), 404, PAGE_HEADERS);

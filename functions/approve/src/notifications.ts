@@ -1,4 +1,4 @@
-import type { NotificationKindV2, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { ApprovalChangedV1, NotificationKindV2, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import type { IncidentRecord } from "../../../shared/ports/incident-store.ts";
 
@@ -39,5 +39,29 @@ export function approvalNotification(
       signatures: approval.signatures.map((s) => ({ approver: s.approver, decision: s.decision })),
       ...extra,
     },
+  };
+}
+
+/**
+ * A signature (or the decision it made) as a change notice. The id names the
+ * approval and how many signatures it has, so a retried request re-sends the
+ * same id and notify edits once.
+ */
+export function approvalChanged(
+  change: ApprovalChangedV1["payload"]["change"],
+  approver: string,
+  approval: ApprovalRecord,
+  incident: IncidentRecord,
+  at: Date,
+): ApprovalChangedV1 | undefined {
+  const notification = approvalNotification("approval_requested", approval, incident, at);
+  if (!notification) return undefined;
+  return {
+    type: "approval.changed",
+    version: 1,
+    id: `approval-changed:${approval.id}:${approval.signatures.length}:${change}`,
+    occurredAt: at.toISOString(),
+    correlationId: notification.correlationId,
+    payload: { change, approver, notification: notification.payload },
   };
 }

@@ -5,8 +5,9 @@ import { ApprovalStatus } from "../../../shared/contracts/approval.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import { requireBearer } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { fieldIssues } from "../../../shared/http/validation.ts";
+import { fieldIssues, validateJson } from "../../../shared/http/validation.ts";
 import type { IncidentRecord } from "../../../shared/ports/incident-store.ts";
+import { acknowledgeIncident } from "./acknowledgements.ts";
 import { configOf, type Env } from "./env.ts";
 import { executionJson } from "./execution-routes.ts";
 import type { ApproveServices } from "./services.ts";
@@ -72,6 +73,13 @@ function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string
 
 /** Paths under /api/v1 that authenticate otherwise (the executor signs its reports; Telegram echoes its webhook secret; Slack signs its requests). */
 const SIGNED_PATHS = /^\/api\/v1\/(executions\/[^/]+\/result|telegram\/webhook|slack\/interactions)$/;
+
+const AckBody = z.strictObject({
+  by: z
+    .string()
+    .regex(/^[\w.@-]{1,64}$/, "must name who acknowledges (letters, digits, . _ @ -; at most 64)")
+    .default("ops"),
+});
 
 /** Ops API behind `Authorization: Bearer <OPS_TOKEN>`. */
 export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
@@ -189,6 +197,28 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
       triage: incident.triage ?? null,
       approval_id: approval?.id ?? null,
       approval_status: approval?.status ?? null,
+      acknowledged_at: iso(incident.acknowledged?.at),
+      acknowledged_by: incident.acknowledged?.by ?? null,
+      escalation: { level: incident.escalationLevel, steps: incident.escalations },
+    });
+  });
+
+  /**
+   * `POST /api/v1/incidents/:id/ack` `{ "by": "alice" }`: someone is on it —
+   * the incident stops escalating for want of a response. 409 once resolved;
+   * a repeat answers 200 with `acknowledged: false` and the first acknowledgement.
+   */
+  app.post("/api/v1/incidents/:id/ack", validateJson(AckBody), async (c) => {
+    const id = idParam(c.req.param("id"), "incident");
+    const services = c.get("services");
+    const answer = await acknowledgeIncident(services, id, c.req.valid("json").by);
+    if (!answer.incident) throw new AppError("not_found", `incident ${id} not found`);
+    if (answer.outcome === "closed") throw new AppError("conflict", answer.text);
+    return c.json({
+      incident_id: id,
+      acknowledged: answer.outcome === "acknowledged",
+      acknowledged_at: iso(answer.incident.acknowledged?.at),
+      acknowledged_by: answer.incident.acknowledged?.by ?? null,
     });
   });
 

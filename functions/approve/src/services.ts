@@ -17,9 +17,8 @@ import { createUpstashVolumeSource } from "../../../shared/adapters/upstash-volu
 import { perEnv } from "../../../shared/config/env.ts";
 import type { Priority } from "../../../shared/contracts/alert.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
-import { ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import { ApprovalChangedV1, ExecuteRequestedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import type { SlaPolicy } from "../../../shared/domain/sla.ts";
-import { DEFAULT_SLA_POLICY } from "../../../shared/domain/sla.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { DeadLetterStore } from "../../../shared/ports/dead-letter-store.ts";
@@ -64,6 +63,8 @@ export interface ApproveServices {
   /** The highest escalation level per priority (`ESCALATION_MAX_LEVEL`). */
   readonly escalationCeiling: Readonly<Record<Priority, number>>;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
+  readonly publishApprovalChange: (message: ApprovalChangedV1) => Promise<void>;
+  readonly publishIncidentEscalation: (message: IncidentEscalatedV1) => Promise<void>;
   readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
   readonly log: (event: string, details: Record<string, unknown>) => void;
   readonly now: () => Date;
@@ -135,9 +136,11 @@ export function servicesOn(env: Env, db: Kysely<Database>, close: () => Promise<
     publicBaseUrl: config.PUBLIC_BASE_URL,
     telegram,
     slack,
-    sla: { ...DEFAULT_SLA_POLICY, responseSeconds: config.SLA_RESPONSE },
+    sla: { responseSeconds: config.SLA_RESPONSE, resolutionSeconds: config.SLA_RESOLUTION },
     escalationCeiling: config.ESCALATION_MAX_LEVEL,
     publishNotify: (message) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
+    publishApprovalChange: (message) => publish(env.NOTIFY_QUEUE, ApprovalChangedV1, message),
+    publishIncidentEscalation: (message) => publish(env.NOTIFY_QUEUE, IncidentEscalatedV1, message),
     publishExecute: (message) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),
     log,
     now: () => new Date(),

@@ -1,11 +1,13 @@
 import type { Hono } from "hono";
 import { z } from "zod";
+import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderSlack } from "../../../shared/domain/notify/slack.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { verifyHexHmacSha256 } from "../../../shared/http/signatures.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
+import { acknowledgeFromChat } from "./acknowledgements.ts";
 import { approvalMessageNow, decideFromChat } from "./decisions.ts";
 import type { Env } from "./env.ts";
 import type { ApproveServices } from "./services.ts";
@@ -69,6 +71,11 @@ export function mountSlackRoutes(app: Hono<ApproveEnv>): void {
     const action = payload.data.actions[0]!;
     const approver = services.approvers.find((a) => a.slack_user_id === payload.data.user.id);
     if (!approver) services.log("chat_press_refused", { via: "Slack", reason: "not on the roster", slack_user_id: payload.data.user.id });
+    const ackOf = parseChatAck(action.value ?? "");
+    if (ackOf) {
+      const ack = await acknowledgeFromChat(services, approver, ackOf);
+      return c.json({ ok: true, handled: true, outcome: ack.outcome, text: ack.text });
+    }
     const answer = await decideFromChat(services, approver, action.value ?? "", "Slack");
     const { channel_id: channel, message_ts: ts } = payload.data.container ?? {};
     if (answer.approval && channel && ts && slack.update) await refreshSlackMessage(channel, ts, answer.approval, services);

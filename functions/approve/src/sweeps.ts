@@ -1,4 +1,7 @@
-import { ESCALATION_LADDER, escalationLevel, escalationSteps } from "../../../shared/domain/sla.ts";
+import { approversAtStep } from "../../../shared/domain/roster.ts";
+import { ESCALATION_LADDER, escalationLevel, escalationSteps, incidentEscalationTarget } from "../../../shared/domain/sla.ts";
+import { smokeRunOf } from "../../../shared/domain/smoke.ts";
+import type { EscalationStep } from "../../../shared/ports/incident-store.ts";
 import { executeRequested } from "./executions.ts";
 import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
@@ -11,6 +14,7 @@ const OUTBOX_GRACE_MS = 2 * 60_000;
 export interface SweepReport {
   readonly expired: number;
   readonly escalations: number;
+  readonly incidentEscalations: number;
   readonly handOffsResent: number;
 }
 
@@ -23,8 +27,9 @@ export interface SweepReport {
 export async function runSweeps(services: ApproveServices, now: Date): Promise<SweepReport> {
   const expired = await expireApprovals(services, now);
   const escalations = await escalateApprovals(services, now);
+  const incidentEscalations = await escalateIncidents(services, now);
   const handOffsResent = await resendStaleHandOffs(services, now);
-  return { expired, escalations, handOffsResent };
+  return { expired, escalations, incidentEscalations, handOffsResent };
 }
 
 async function expireApprovals(services: ApproveServices, now: Date): Promise<number> {
@@ -59,9 +64,66 @@ async function escalateApprovals(services: ApproveServices, now: Date): Promise<
         });
       if (message) await services.publishNotify(message);
     }
-    if (await services.approvals.escalate(approval.id, target, now, details)) escalations += steps.length;
+    if (await services.approvals.escalate(approval.id, target, now, details)) {
+      escalations += steps.length;
+      await services.incidents.appendEscalationSteps(
+        approval.incidentId,
+        steps.map((level) => stepOf(level, "approval_pending", now, services)),
+      );
+    }
   }
   return escalations;
+}
+
+/**
+ * Incidents with nothing to sign that nobody acknowledged within the response
+ * SLA, and any incident still open past its resolution SLA, climb one level per
+ * period to the people of the next level present, up to the priority's ceiling.
+ */
+async function escalateIncidents(services: ApproveServices, now: Date): Promise<number> {
+  let escalations = 0;
+  for (const { incident, awaitingAck } of await services.incidents.dueForEscalation(now, services.sla, services.escalationCeiling, SWEEP_LIMIT)) {
+    // The chain's own smoke alerts are resolved by the smoke run, never escalated to people.
+    if (smokeRunOf(incident.alert)) continue;
+    const priority = incident.alert.priority;
+    const ageSeconds = Math.floor((now.getTime() - incident.openedAt.getTime()) / 1000);
+    const { level: target, reason } = incidentEscalationTarget(priority, ageSeconds, awaitingAck, services.sla, services.escalationCeiling);
+    const levels = escalationSteps(incident.escalationLevel, target);
+    if (levels.length === 0) continue;
+    const period = reason === "unacknowledged" ? services.sla.responseSeconds[priority] : services.sla.resolutionSeconds[priority];
+    const steps = levels.map((level) => stepOf(level, reason, now, services));
+    for (const step of steps) {
+      await services.publishIncidentEscalation({
+        type: "incident.escalated",
+        version: 1,
+        id: `incident-escalated:${incident.id}:L${step.level}`,
+        occurredAt: now.toISOString(),
+        correlationId: `incident:${incident.id}`,
+        payload: {
+          incident_id: incident.id,
+          fingerprint: incident.fingerprint,
+          alert: incident.alert,
+          rca: incident.rca ?? null,
+          reason,
+          level: step.level,
+          role: step.role,
+          overdue_seconds: Math.max(0, ageSeconds - period),
+        },
+      });
+    }
+    if (await services.incidents.escalate(incident.id, target, steps)) escalations += steps.length;
+  }
+  return escalations;
+}
+
+function stepOf(level: number, reason: EscalationStep["reason"], at: Date, services: ApproveServices): EscalationStep {
+  return {
+    level,
+    role: ESCALATION_LADDER[level] ?? `L${level}`,
+    reason,
+    at: at.toISOString(),
+    reached: approversAtStep(services.approvers, level).map((a) => a.id),
+  };
 }
 
 async function resendStaleHandOffs(services: ApproveServices, now: Date): Promise<number> {

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { Approver } from "../../../shared/contracts/approval.ts";
 import { escapeTelegramHtml } from "../../../shared/domain/notify/telegram.ts";
+import { acknowledgeIncident } from "./acknowledgements.ts";
 import type { ApproveServices } from "./services.ts";
 
 /** `/command@bot args` → command and arguments (PROTOCOLS §15: strip `@botname`). */
@@ -9,14 +11,21 @@ export function parseCommand(text: string): { command: string; args: string[] } 
   return { command: match[1]!, args: (match[2] ?? "").split(/\s+/).filter(Boolean) };
 }
 
-const HELP = "Commands: /pending — approvals waiting · /incident &lt;id&gt; — one incident · /status — open incidents and pending approvals";
+const HELP =
+  "Commands: /pending — approvals waiting · /incident &lt;id&gt; — one incident · /ack &lt;id&gt; — you are on it (stops its escalation) · /status — open incidents and pending approvals";
 
 /**
  * Answers a command from a roster member, as HTML for the chat it came from.
- * Read-only: decisions are made with the buttons (or a person's own link).
+ * Only /ack changes anything (as that member): decisions are made with the
+ * buttons (or a person's own link).
  */
-export async function answerCommand(command: string, args: readonly string[], services: ApproveServices): Promise<string> {
+export async function answerCommand(command: string, args: readonly string[], member: Approver, services: ApproveServices): Promise<string> {
   switch (command) {
+    case "ack": {
+      const id = z.uuid().safeParse(args[0]);
+      if (!id.success) return "Usage: /ack &lt;incident id&gt;";
+      return escapeTelegramHtml((await acknowledgeIncident(services, id.data, member.id)).text);
+    }
     case "pending": {
       const pending = await services.approvals.list({ status: "PENDING", limit: 10 });
       if (pending.length === 0) return "Nothing is waiting for a decision.";

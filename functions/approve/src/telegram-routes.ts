@@ -1,12 +1,14 @@
 import type { Hono } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { z } from "zod";
+import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderTelegram } from "../../../shared/domain/notify/telegram.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { fieldIssues } from "../../../shared/http/validation.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
+import { acknowledgeFromChat } from "./acknowledgements.ts";
 import { approvalMessageNow, decideFromChat } from "./decisions.ts";
 import type { Env } from "./env.ts";
 import type { ApproveServices } from "./services.ts";
@@ -70,14 +72,20 @@ export function mountTelegramRoutes(app: Hono<ApproveEnv>): void {
     if (!press && command && update.data.message) {
       // A command is answered in the reply itself (a Bot API call in the webhook's answer, PROTOCOLS §15).
       const { chat, from } = update.data.message;
-      const member = from && services.approvers.some((a) => a.telegram_user_id === String(from.id));
-      const text = member ? await answerCommand(command.command, command.args, services) : "Only approvers on the roster can ask me that.";
+      const member = from ? services.approvers.find((a) => a.telegram_user_id === String(from.id)) : undefined;
+      const text = member ? await answerCommand(command.command, command.args, member, services) : "Only approvers on the roster can ask me that.";
       return c.json({ method: "sendMessage", chat_id: chat.id, text, parse_mode: "HTML", link_preview_options: { is_disabled: true } });
     }
     // Other updates are acknowledged so Telegram does not resend them.
     if (!press) return c.json({ ok: true, handled: false });
     const approver = services.approvers.find((a) => a.telegram_user_id === String(press.from.id));
     if (!approver) services.log("chat_press_refused", { via: "Telegram", reason: "not on the roster", telegram_user_id: press.from.id });
+    const ackOf = parseChatAck(press.data ?? "");
+    if (ackOf) {
+      const ack = await acknowledgeFromChat(services, approver, ackOf);
+      await telegram.bot.answerCallbackQuery(press.id, ack.text);
+      return c.json({ ok: true, handled: true, outcome: ack.outcome });
+    }
     const answer = await decideFromChat(services, approver, press.data ?? "", "Telegram");
     await telegram.bot.answerCallbackQuery(press.id, answer.text);
     if (answer.approval && press.message) await refreshMessage(press.message.chat.id, press.message.message_id, answer.approval, services);

@@ -1,11 +1,12 @@
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
-import type { DeadLetterV1, IncidentAdmittedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { ApprovalChangedV1, DeadLetterV1, IncidentAdmittedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { approvalLinkUrl, signLink } from "../../../shared/domain/approval-link.ts";
+import { type Delivery, liveKey, liveKeyOf, type Occasion, planDeliveries } from "../../../shared/domain/notify/live.ts";
 import { type PagerDutyEvent, renderPagerDuty } from "../../../shared/domain/notify/pagerduty.ts";
 import { type NotifyRouting, routeNotification, type Target } from "../../../shared/domain/notify/routing.ts";
 import { renderSentryComment } from "../../../shared/domain/notify/sentry.ts";
-import { renderSlack, type SlackMessage } from "../../../shared/domain/notify/slack.ts";
-import { renderTelegram, type TelegramMessage } from "../../../shared/domain/notify/telegram.ts";
+import { renderSlack, renderSlackNotice, type SlackMessage } from "../../../shared/domain/notify/slack.ts";
+import { renderTelegram, renderTelegramNotice, type TelegramMessage } from "../../../shared/domain/notify/telegram.ts";
 import {
   type ApproverLink,
   admittedNotification,
@@ -19,6 +20,7 @@ import { approversAtStep } from "../../../shared/domain/roster.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import type { DeliveryOutcome } from "../../../shared/ports/channel-sender.ts";
 import type { DevInbox } from "../../../shared/ports/dev-inbox.ts";
+import type { LiveMessage, LiveMessageLog } from "../../../shared/ports/live-messages.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { NotificationLedger } from "../../../shared/ports/notification-ledger.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
@@ -28,9 +30,17 @@ export type { ApproverLink };
 
 /** The configured channels' senders; a channel without configuration is absent. */
 export interface Channels {
-  readonly telegram?: (chatId: string, message: TelegramMessage) => Promise<DeliveryOutcome>;
+  readonly telegram?: {
+    readonly send: (chatId: string, message: TelegramMessage) => Promise<DeliveryOutcome>;
+    readonly edit: (chatId: string, messageId: string, message: TelegramMessage) => Promise<DeliveryOutcome>;
+  };
   readonly slack?: (webhookUrl: string, message: SlackMessage) => Promise<DeliveryOutcome>;
-  readonly slackApp?: (channel: string, message: SlackMessage) => Promise<DeliveryOutcome>;
+  readonly slackApp?: {
+    readonly postMessage: (channel: string, message: SlackMessage) => Promise<DeliveryOutcome>;
+    readonly update: (channel: string, ts: string, message: SlackMessage) => Promise<DeliveryOutcome>;
+    /** To a member's DM with the app (`conversations.open` first). */
+    readonly postDirect: (userId: string, message: SlackMessage) => Promise<DeliveryOutcome>;
+  };
   readonly pagerduty?: { readonly routingKey: string; readonly send: (event: PagerDutyEvent) => Promise<DeliveryOutcome> };
   readonly sentry?: (issueId: string, text: string) => Promise<DeliveryOutcome>;
   readonly webhook?: (body: unknown, idempotencyKey: string) => Promise<DeliveryOutcome>;
@@ -43,6 +53,9 @@ export interface NotifyDeps {
   readonly routing: NotifyRouting;
   readonly channels: Channels;
   readonly ledger: NotificationLedger;
+  /** The chat messages already sent per incident, edited as it moves. */
+  readonly live: LiveMessageLog;
+  readonly log: (event: string, details: Record<string, unknown>) => void;
   /** Present in local dev only. */
   readonly inbox: DevInbox | undefined;
   readonly occurrences: (incidentId: string) => Promise<Occurrences | undefined>;
@@ -68,12 +81,12 @@ export async function approverLinks(n: NotifyRequestedV2["payload"], deps: Pick<
   const { approval_id: approvalId, expires_at: expiresAt } = n;
   if (!approvalId || !expiresAt) return [];
   const step = n.kind === "escalated" ? (n.escalation?.level ?? 0) : 0;
-  return Promise.all(
-    approversAtStep(deps.approvers, step).map(async ({ id }) => {
-      const claims = { approvalId, approver: id, expiresAt };
-      return { approver: id, url: approvalLinkUrl(deps.baseUrl, claims, await signLink(claims, deps.linkKey)) };
-    }),
-  );
+  return Promise.all(approversAtStep(deps.approvers, step).map(({ id }) => linkFor(id, approvalId, expiresAt, deps)));
+}
+
+async function linkFor(approver: string, approvalId: string, expiresAt: number, deps: Pick<NotifyDeps, "linkKey" | "baseUrl">): Promise<ApproverLink> {
+  const claims = { approvalId, approver, expiresAt };
+  return { approver, url: approvalLinkUrl(deps.baseUrl, claims, await signLink(claims, deps.linkKey)) };
 }
 
 /**
@@ -94,7 +107,8 @@ export async function handleNotifyRequested(message: NotifyRequestedV2, deps: No
   // Links go out while a decision is still wanted: the request itself, and each escalation of it.
   const links = n.kind === "approval_requested" || n.kind === "escalated" ? await approverLinks(n, deps) : [];
   const view = notificationView(n, await deps.occurrences(n.incident_id).catch(() => undefined));
-  await deliverAll(message, view, routeNotification(n, links, deps.approvers, deps.routing), deps);
+  const targets = routeNotification(n, links, deps.approvers, deps.routing);
+  await deliverAll(message, view, planDeliveries(n.kind, message.id, targets, await liveMessages(n.incident_id, deps)), deps, n.kind);
 }
 
 /**
@@ -116,35 +130,87 @@ export async function handleIncidentAdmitted(message: IncidentAdmittedV1, deps: 
   const view = admittedView(notice.payload, await deps.occurrences(incidentId).catch(() => undefined));
   // Sentry gets the analysis, not the announcement.
   const targets = routeNotification(notice.payload, [], deps.approvers, deps.routing).filter((t) => t.channel !== "sentry");
-  await deliverAll(notice, view, targets, deps, "admitted");
+  await deliverAll(notice, view, planDeliveries("admitted", message.id, targets, await liveMessages(incidentId, deps)), deps, "admitted");
 }
 
-/** What the dev inbox and the webhook call a notice: the notification kind, or `admitted` for an admission. */
-type NoticeKind = NotifyRequestedV2["payload"]["kind"] | "admitted";
+/**
+ * A signature or decision on an approval: every message already sent about
+ * the incident is edited to show it; a decision is also announced, briefly, in
+ * the team places (and to the webhook).
+ */
+export async function handleApprovalChanged(message: ApprovalChangedV1, deps: NotifyDeps): Promise<void> {
+  const { change, notification } = message.payload;
+  if (smokeRunOf(notification.alert)) return;
+  const notice: NotifyRequestedV2 = { ...message, type: "notify.requested", version: 2, payload: notification };
+  const occasion: Occasion = change === "signed" ? "signed" : "decided";
+  const view = notificationView(notification, await deps.occurrences(notification.incident_id).catch(() => undefined));
+  const targets = routeNotification(notification, [], deps.approvers, deps.routing).filter((t) =>
+    occasion === "signed" ? t.channel === "dev-inbox" : t.channel !== "pagerduty" && t.channel !== "sentry" && !t.recipient.startsWith("approver:"),
+  );
+  await deliverAll(notice, view, planDeliveries(occasion, message.id, targets, await liveMessages(notification.incident_id, deps)), deps, occasion);
+}
+
+/**
+ * An incident climbing the ladder with nothing to sign: the team places and
+ * the people of the level reached hear of it, each with an Acknowledge button.
+ */
+export async function handleIncidentEscalated(message: IncidentEscalatedV1, deps: NotifyDeps): Promise<void> {
+  const p = message.payload;
+  if (smokeRunOf(p.alert)) return;
+  const base = admittedNotification(p.incident_id, p.fingerprint, p.alert);
+  const notification = { ...base, rca: p.rca ?? base.rca };
+  const notice: NotifyRequestedV2 = { ...message, type: "notify.requested", version: 2, payload: notification };
+  const minutes = Math.round(p.overdue_seconds / 60);
+  const why =
+    p.reason === "unacknowledged" ? `nobody acknowledged it, ${minutes} min past the response SLA` : `still unresolved, ${minutes} min past the resolution SLA`;
+  const view = {
+    ...(p.rca ? notificationView(notification, undefined) : admittedView(notification, undefined)),
+    headline: `ESCALATED to ${p.role}: ${why}. Acknowledge to stop the escalation (/ack ${p.incident_id}).`,
+  };
+  const reach = approversAtStep(deps.approvers, p.level).map((a) => a.id);
+  const targets = routeNotification(notification, [], deps.approvers, deps.routing, reach).filter((t) => t.channel !== "pagerduty" && t.channel !== "sentry");
+  await deliverAll(notice, view, planDeliveries("incident_escalated", message.id, targets, []), deps, "incident_escalated");
+}
+
+/** The live messages of an incident; without Redis's answer, nothing is edited and everything is sent new. */
+async function liveMessages(incidentId: string, deps: NotifyDeps): Promise<LiveMessage[]> {
+  try {
+    return await deps.live.list(incidentId);
+  } catch (error) {
+    deps.log("live_messages_unavailable", { incident_id: incidentId, error: String(error) });
+    return [];
+  }
+}
 
 async function deliverAll(
   message: NotifyRequestedV2,
   view: NotificationView,
-  targets: readonly Target[],
+  deliveries: readonly Delivery[],
   deps: NotifyDeps,
-  kind: NoticeKind = message.payload.kind,
+  occasion: Occasion,
 ): Promise<void> {
   const retries: Array<{ reason: string; afterSeconds?: number | undefined }> = [];
 
-  for (const target of targets) {
-    const key = ledgerKey(message.id, target, view);
+  for (const delivery of deliveries) {
+    const key = ledgerKey(message.id, delivery, view);
+    const where = delivery.mode === "edit" ? liveKey(delivery.message) : `${delivery.target.channel}:${delivery.target.recipient}`;
     const state = await deps.ledger.begin(key, IN_FLIGHT_SECONDS);
     if (state === "done") continue;
     if (state === "busy") {
-      retries.push({ reason: `${target.channel}:${target.recipient} is being delivered by another attempt`, afterSeconds: 30 });
+      retries.push({ reason: `${where} is being delivered by another attempt`, afterSeconds: 30 });
       continue;
     }
-    const outcome = await send(target, message, view, deps, kind).catch(
-      (error): DeliveryOutcome => ({ kind: "retry", reason: `${target.channel} failed: ${error instanceof Error ? error.message : String(error)}` }),
+    const outcome = await perform(delivery, message, view, deps, occasion).catch(
+      (error): DeliveryOutcome => ({ kind: "retry", reason: `${where} failed: ${error instanceof Error ? error.message : String(error)}` }),
     );
-    await deps.metrics.increment("awoooi_notifications_total", { channel: target.channel, outcome: outcome.kind });
+    if (delivery.mode === "edit") {
+      await deps.metrics.increment("awoooi_message_edits_total", { channel: delivery.message.channel, outcome: outcome.kind });
+    } else {
+      await deps.metrics.increment("awoooi_notifications_total", { channel: delivery.target.channel, outcome: outcome.kind });
+    }
     switch (outcome.kind) {
       case "sent":
+        if (delivery.mode === "send" && outcome.ref) await rememberLive(message.payload.incident_id, message.id, delivery.target, outcome.ref, deps);
         await deps.ledger.complete(key, LEDGER_TTL_SECONDS);
         break;
       case "retry":
@@ -152,7 +218,9 @@ async function deliverAll(
         retries.push(outcome);
         break;
       case "permanent":
-        await deps.deadLetter(deadLetterFor(message, target, outcome.reason, deps.now()));
+        // A message someone deleted cannot be edited: nothing was lost, so no dead letter.
+        if (delivery.mode === "edit") deps.log("live_message_edit_failed", { where, reason: outcome.reason });
+        else await deps.deadLetter(deadLetterFor(message, delivery.target, outcome.reason, deps.now()));
         await deps.ledger.complete(key, LEDGER_TTL_SECONDS);
         break;
     }
@@ -170,14 +238,86 @@ async function deliverAll(
  * Sentry comments are keyed by issue and content, not by message: the same
  * analysis is never posted to an issue twice, whichever message carried it.
  */
-function ledgerKey(messageId: string, target: Target, view: NotificationView): string {
+function ledgerKey(messageId: string, delivery: Delivery, view: NotificationView): string {
+  if (delivery.mode === "edit") return `${messageId}:edit:${liveKey(delivery.message)}`;
+  const { target } = delivery;
   if (target.channel === "sentry") return `sentry:${target.recipient}:${view.incidentId}:${view.kind}`;
-  return `${messageId}:${target.channel}:${target.recipient}`;
+  return `${messageId}:${delivery.mode === "notice" ? "notice:" : ""}${target.channel}:${target.recipient}`;
 }
 
-async function send(target: Target, message: NotifyRequestedV2, view: NotificationView, deps: NotifyDeps, kind: NoticeKind): Promise<DeliveryOutcome> {
+/** The first message per chat and incident becomes the live one; its id comes from the channel's answer. */
+async function rememberLive(incidentId: string, origin: string, target: Target, ref: string, deps: NotifyDeps): Promise<void> {
+  const key = liveKeyOf(target);
+  if (!key) return;
+  const approver = target.recipient.startsWith("approver:") ? target.recipient.slice("approver:".length) : undefined;
+  let message: LiveMessage | undefined;
+  if (target.channel === "telegram") message = { channel: "telegram", recipient: target.recipient, chat: target.chatId, messageId: ref, origin, approver };
+  else {
+    const [chat, ts] = ref.split("/");
+    if (chat && ts) message = { channel: "slack-app", recipient: target.recipient, chat, messageId: ts, origin, approver };
+  }
+  if (!message) return;
+  // The message is out either way: losing its id only means later changes arrive as new messages.
+  await deps.live.remember(incidentId, message).catch((error) => deps.log("live_message_unrecorded", { key, error: String(error) }));
+}
+
+/** Which occasions carry an Acknowledge button: notices with nothing to sign, while nobody has said they are on it. */
+const ACKABLE = new Set<Occasion>(["notify_only", "admitted", "incident_escalated"]);
+
+function buttonsFor(n: NotifyRequestedV2["payload"], occasion: Occasion) {
+  const pending = n.approval_id !== undefined && (n.kind === "approval_requested" || n.kind === "escalated") && (n.approval_status ?? "PENDING") === "PENDING";
+  return {
+    decision: pending && n.approval_id ? { approvalId: n.approval_id, digest: n.action?.digest ?? null } : undefined,
+    ack: ACKABLE.has(occasion) && !n.approval_id ? n.incident_id : undefined,
+  };
+}
+
+function perform(delivery: Delivery, message: NotifyRequestedV2, view: NotificationView, deps: NotifyDeps, occasion: Occasion): Promise<DeliveryOutcome> {
+  if (delivery.mode === "edit") return edit(delivery.message, message.payload, view, deps, occasion);
+  if (delivery.mode === "notice") return notice(delivery.target, message, view, deps, occasion);
+  return send(delivery.target, message, view, deps, occasion);
+}
+
+/** Re-renders a live message as the incident stands now: an approver's own message keeps their link while it is pending. */
+async function edit(
+  live: LiveMessage,
+  n: NotifyRequestedV2["payload"],
+  view: NotificationView,
+  deps: NotifyDeps,
+  occasion: Occasion,
+): Promise<DeliveryOutcome> {
+  const { decision, ack } = buttonsFor(n, occasion);
+  const links = decision && live.approver && n.approval_id && n.expires_at ? [await linkFor(live.approver, n.approval_id, n.expires_at, deps)] : [];
+  const team = live.approver === undefined;
+  if (live.channel === "telegram") {
+    if (!deps.channels.telegram) return notConfigured("telegram");
+    const buttons = team && deps.routing.telegram?.buttons === true ? decision : undefined;
+    return deps.channels.telegram.edit(live.chat, live.messageId, renderTelegram(view, links, buttons, team ? ack : undefined));
+  }
+  if (!deps.channels.slackApp) return notConfigured("slack-app");
+  return deps.channels.slackApp.update(live.chat, live.messageId, renderSlack(view, links, [], team ? decision : undefined, team ? ack : undefined));
+}
+
+/** A short line in a team place under its live message; the dev inbox and webhook get their usual full entry. */
+function notice(target: Target, message: NotifyRequestedV2, view: NotificationView, deps: NotifyDeps, occasion: Occasion): Promise<DeliveryOutcome> {
+  switch (target.channel) {
+    case "telegram":
+      return deps.channels.telegram ? deps.channels.telegram.send(target.chatId, renderTelegramNotice(view)) : Promise.resolve(notConfigured("telegram"));
+    case "slack-app":
+      return deps.channels.slackApp
+        ? deps.channels.slackApp.postMessage(target.channelId, renderSlackNotice(view))
+        : Promise.resolve(notConfigured("slack-app"));
+    case "slack":
+      return deps.channels.slack ? deps.channels.slack(target.webhookUrl, renderSlackNotice(view)) : Promise.resolve(notConfigured("slack"));
+    default:
+      return send(target, message, view, deps, occasion);
+  }
+}
+
+async function send(target: Target, message: NotifyRequestedV2, view: NotificationView, deps: NotifyDeps, kind: Occasion): Promise<DeliveryOutcome> {
   const n = message.payload;
   const { channels } = deps;
+  const { decision, ack } = buttonsFor(n, kind);
   switch (target.channel) {
     case "dev-inbox": {
       const text = renderPlainText(view);
@@ -194,24 +334,16 @@ async function send(target: Target, message: NotifyRequestedV2, view: Notificati
     }
     case "telegram":
       return channels.telegram
-        ? channels.telegram(
-            target.chatId,
-            renderTelegram(
-              view,
-              target.links,
-              target.decisionButtons && n.approval_id ? { approvalId: n.approval_id, digest: n.action?.digest ?? null } : undefined,
-            ),
-          )
+        ? channels.telegram.send(target.chatId, renderTelegram(view, target.links, target.decisionButtons ? decision : undefined, ack))
         : notConfigured("telegram");
     case "slack":
       return channels.slack ? channels.slack(target.webhookUrl, renderSlack(view, target.links, target.mentions)) : notConfigured("slack");
     case "slack-app":
       return channels.slackApp
-        ? channels.slackApp(
-            target.channelId,
-            renderSlack(view, [], [], target.decisionButtons && n.approval_id ? { approvalId: n.approval_id, digest: n.action?.digest ?? null } : undefined),
-          )
+        ? channels.slackApp.postMessage(target.channelId, renderSlack(view, [], [], target.decisionButtons ? decision : undefined, ack))
         : notConfigured("slack-app");
+    case "slack-dm":
+      return channels.slackApp ? channels.slackApp.postDirect(target.userId, renderSlack(view, target.links, [], undefined, ack)) : notConfigured("slack-app");
     case "pagerduty":
       return channels.pagerduty
         ? channels.pagerduty.send(

@@ -7,6 +7,7 @@ import { createSlackSender } from "../../../shared/adapters/slack-webhook-sender
 import { createTelegramSender } from "../../../shared/adapters/telegram-bot-sender.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashDevInbox } from "../../../shared/adapters/upstash-dev-inbox.ts";
+import { createUpstashLiveMessages } from "../../../shared/adapters/upstash-live-messages.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createUpstashNotificationLedger } from "../../../shared/adapters/upstash-notification-ledger.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
@@ -18,7 +19,7 @@ import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.t
 import { consume } from "../../../shared/queue/consume.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env, routingOf } from "./env.ts";
-import { type Channels, handleIncidentAdmitted, handleNotifyRequested, type NotifyDeps } from "./handle.ts";
+import { type Channels, handleApprovalChanged, handleIncidentAdmitted, handleIncidentEscalated, handleNotifyRequested, type NotifyDeps } from "./handle.ts";
 
 const depsFor = perEnv((env: Env): NotifyDeps => {
   const config = configOf(env);
@@ -28,7 +29,7 @@ const depsFor = perEnv((env: Env): NotifyDeps => {
   const channels: Channels = {
     ...(config.TELEGRAM_BOT_TOKEN ? { telegram: createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiBase: config.TELEGRAM_API_BASE }) } : {}),
     slack: createSlackSender(),
-    ...(config.SLACK_BOT_TOKEN ? { slackApp: createSlackApi({ token: config.SLACK_BOT_TOKEN, apiBase: config.SLACK_API_BASE }).postMessage } : {}),
+    ...(config.SLACK_BOT_TOKEN ? { slackApp: createSlackApi({ token: config.SLACK_BOT_TOKEN, apiBase: config.SLACK_API_BASE }) } : {}),
     ...(config.PAGERDUTY_ROUTING_KEY
       ? { pagerduty: { routingKey: config.PAGERDUTY_ROUTING_KEY, send: createPagerDutySender({ eventsUrl: config.PAGERDUTY_EVENTS_URL }) } }
       : {}),
@@ -46,6 +47,8 @@ const depsFor = perEnv((env: Env): NotifyDeps => {
     routing: routingOf(config),
     channels,
     ledger: createUpstashNotificationLedger(redis),
+    live: createUpstashLiveMessages(redis),
+    log,
     inbox: config.DEV_INBOX ? createUpstashDevInbox(redis) : undefined,
     occurrences: async (incidentId) => {
       const counters = await alertIndex.counters(incidentId);
@@ -80,7 +83,18 @@ export default {
       queue: batch.queue,
       schema: NotifyQueueMessage,
       deadLetters: env.DEAD_LETTER_QUEUE,
-      handle: (message) => (message.type === "incident.admitted" ? handleIncidentAdmitted(message, deps) : handleNotifyRequested(message, deps)),
+      handle: (message) => {
+        switch (message.type) {
+          case "incident.admitted":
+            return handleIncidentAdmitted(message, deps);
+          case "approval.changed":
+            return handleApprovalChanged(message, deps);
+          case "incident.escalated":
+            return handleIncidentEscalated(message, deps);
+          default:
+            return handleNotifyRequested(message, deps);
+        }
+      },
     });
   },
 } satisfies ExportedHandler<Env, unknown>;

@@ -35,7 +35,7 @@ function smoke(env: Env, ctx: ExecutionContext, nowMs: number): Promise<SmokeTic
   const token = config.WEBHOOK_TOKEN_ALERTS ?? config.WEBHOOK_TOKEN;
   const telegramSend =
     config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_CHAT_ID
-      ? createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiBase: config.TELEGRAM_API_BASE })
+      ? createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiBase: config.TELEGRAM_API_BASE }).send
       : undefined;
   const slackSend = config.SLACK_WEBHOOK_URL ? createSlackSender() : undefined;
   return smokeTick(

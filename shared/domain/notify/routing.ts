@@ -46,6 +46,8 @@ export type Target =
       readonly mentions: readonly string[];
     }
   | { readonly channel: "slack-app"; readonly recipient: string; readonly channelId: string; readonly decisionButtons: boolean }
+  /** An approver's DM with the Slack app (opened with `conversations.open`): the one Slack place their link may go. */
+  | { readonly channel: "slack-dm"; readonly recipient: string; readonly userId: string; readonly links: readonly ApproverLink[] }
   | { readonly channel: "pagerduty"; readonly recipient: "events"; readonly action: "trigger" | "resolve" }
   | { readonly channel: "sentry"; readonly recipient: string }
   | { readonly channel: "webhook"; readonly recipient: "webhook"; readonly links: readonly ApproverLink[] };
@@ -55,13 +57,21 @@ const FIRST_NOTICE = new Set<Notification["kind"]>(["approval_requested", "auto_
 
 /**
  * Every delivery one notification needs. A signed per-approver link goes only
- * to that approver's own place (their Telegram chat with the bot; the dev
- * inbox in local dev): no shared chat, Slack channel or webhook ever holds one,
+ * to that approver's own place (their Telegram chat with the bot, their DM
+ * with the Slack app; the dev inbox in local dev): no shared chat, Slack channel or webhook ever holds one,
  * since anyone there could sign as that person. Shared Telegram chats get
  * callback buttons instead, when approve takes Telegram callbacks.
  */
-export function routeNotification(n: Notification, links: readonly ApproverLink[], roster: ApproverRoster, routing: NotifyRouting): Target[] {
+export function routeNotification(
+  n: Notification,
+  links: readonly ApproverLink[],
+  roster: ApproverRoster,
+  routing: NotifyRouting,
+  /** Approvers to reach in their own chats without a link (an incident's escalation: nothing to sign). */
+  reach: readonly string[] = [],
+): Target[] {
   const targets: Target[] = [];
+  const personalNotices: ApproverLink[] = reach.filter((id) => !links.some((l) => l.approver === id)).map((id) => ({ approver: id, url: "" }));
   const personal = new Map(routing.telegram ? roster.flatMap((a) => (a.telegram_chat_id ? [[a.id, a.telegram_chat_id] as const] : [])) : []);
   const decisionWanted = links.length > 0 && n.approval_id !== undefined;
 
@@ -75,11 +85,11 @@ export function routeNotification(n: Notification, links: readonly ApproverLink[
     if (securityChat && isSecurity(n)) chats.add(securityChat);
     const buttons = decisionWanted && routing.telegram.buttons === true;
     for (const chatId of chats) targets.push({ channel: "telegram", recipient: `chat:${chatId}`, chatId, links: [], decisionButtons: buttons });
-    for (const link of links) {
+    for (const link of [...links, ...personalNotices]) {
       // A "personal" chat that is also a shared one is not private: no link there (the buttons serve).
       const chatId = personal.get(link.approver);
       if (chatId && !chats.has(chatId)) {
-        targets.push({ channel: "telegram", recipient: `approver:${link.approver}`, chatId, links: [link], decisionButtons: false });
+        targets.push({ channel: "telegram", recipient: `approver:${link.approver}`, chatId, links: link.url ? [link] : [], decisionButtons: false });
       }
     }
   }
@@ -101,6 +111,11 @@ export function routeNotification(n: Notification, links: readonly ApproverLink[
   if (routing.slackApp) {
     const channelId = routing.slackApp.channel;
     targets.push({ channel: "slack-app", recipient: `channel:${channelId}`, channelId, decisionButtons: decisionWanted });
+    const slackUsers = new Map(roster.flatMap((a) => (a.slack_user_id ? [[a.id, a.slack_user_id] as const] : [])));
+    for (const link of [...links, ...personalNotices]) {
+      const userId = slackUsers.get(link.approver);
+      if (userId) targets.push({ channel: "slack-dm", recipient: `approver:${link.approver}`, userId, links: link.url ? [link] : [] });
+    }
   }
 
   if (routing.pagerduty?.priorities.has(n.alert.priority)) {

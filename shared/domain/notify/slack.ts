@@ -1,4 +1,4 @@
-import { encodeChatDecision } from "../chat-decision.ts";
+import { encodeChatAck, encodeChatDecision } from "../chat-decision.ts";
 import { clip } from "../text.ts";
 import { type ApproverLink, type NotificationView, titleOf } from "./view.ts";
 
@@ -56,6 +56,7 @@ export function renderSlack(
   links: readonly ApproverLink[],
   mentions: readonly string[] = [],
   decision?: { readonly approvalId: string; readonly digest: string | null },
+  ackIncidentId?: string,
 ): SlackMessage {
   const blocks: SlackBlock[] = [
     { type: "header", text: { type: "plain_text", text: clip(titleOf(v), SLACK_LIMITS.header) } },
@@ -120,5 +121,22 @@ export function renderSlack(
       ],
     });
   }
+  if (ackIncidentId) {
+    blocks.push({
+      type: "actions",
+      block_id: clip(`ack-${ackIncidentId}`, 255),
+      elements: [{ type: "button", text: { type: "plain_text", text: "Acknowledge" }, action_id: "ack", value: encodeChatAck(ackIncidentId) }],
+    });
+  }
   return { text: clip(`${titleOf(v)} — ${v.headline}`, SLACK_LIMITS.fallback), blocks, unfurl_links: false, unfurl_media: false };
+}
+
+/** A short notice under the live message (a decision, a result). */
+export function renderSlackNotice(v: NotificationView): SlackMessage {
+  return {
+    text: clip(`${titleOf(v)} — ${v.headline}`, SLACK_LIMITS.fallback),
+    blocks: [{ type: "section", text: mrkdwn(`*${escapeSlack(titleOf(v))}*\n${escapeSlack(v.headline)}\nIncident \`${v.incidentId}\``) }],
+    unfurl_links: false,
+    unfurl_media: false,
+  };
 }

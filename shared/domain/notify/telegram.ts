@@ -1,4 +1,4 @@
-import { encodeChatDecision } from "../chat-decision.ts";
+import { encodeChatAck, encodeChatDecision } from "../chat-decision.ts";
 import { clip } from "../text.ts";
 import { type ApproverLink, type NotificationView, titleOf } from "./view.ts";
 
@@ -57,7 +57,7 @@ export function buttonSafe(url: string): boolean {
  * budget (the long free-text fields shrink first), and one URL button per
  * approver link — each approver's own signed link.
  */
-export function renderTelegram(v: NotificationView, links: readonly ApproverLink[], decision?: DecisionButtons): TelegramMessage {
+export function renderTelegram(v: NotificationView, links: readonly ApproverLink[], decision?: DecisionButtons, ackIncidentId?: string): TelegramMessage {
   const buttons = links.filter((l) => buttonSafe(l.url));
   const inText = links.filter((l) => !buttonSafe(l.url));
   const segments: Segment[] = [
@@ -112,7 +112,7 @@ export function renderTelegram(v: NotificationView, links: readonly ApproverLink
     text,
     parse_mode: "HTML",
     link_preview_options: { is_disabled: true },
-    ...(buttons.length > 0 || decision
+    ...(buttons.length > 0 || decision || ackIncidentId
       ? {
           reply_markup: {
             inline_keyboard: [
@@ -124,6 +124,7 @@ export function renderTelegram(v: NotificationView, links: readonly ApproverLink
                     ],
                   ]
                 : []),
+              ...(ackIncidentId ? [[{ text: "👀 Acknowledge", callback_data: encodeChatAck(ackIncidentId) }]] : []),
               ...buttons.map((l) => [{ text: `Review as ${l.approver}`, url: l.url }]),
             ],
           },
@@ -147,4 +148,10 @@ function fitToBudget(segments: Segment[], budget: number): void {
     }
     over = visible() - budget;
   }
+}
+
+/** A one-line notice that points at the live message above it (a decision, a result): short, so the chat stays readable. */
+export function renderTelegramNotice(v: NotificationView): TelegramMessage {
+  const text = `<b>${escapeTelegramHtml(titleOf(v))}</b>\n${escapeTelegramHtml(clip(v.headline, 1_000))}\n<code>Incident ${escapeTelegramHtml(v.incidentId)}</code>`;
+  return { text, parse_mode: "HTML", link_preview_options: { is_disabled: true } };
 }

@@ -75,12 +75,24 @@ export function isSecurity(n: Notification): boolean {
   return a.source === "scanner" || a.labels?.category === "security" || /secur|vuln|cve|intrusion|malware/i.test(a.alert_type);
 }
 
+/** How a message about an approval reads once nothing more is asked of anyone. */
+const DECIDED: Readonly<Record<Exclude<Notification["approval_status"] & string, "PENDING">, string>> = {
+  APPROVED: "APPROVED: the action goes to the executor; the result follows here.",
+  REJECTED: "REJECTED: nothing runs.",
+  EXPIRED: "Expired: nobody decided in time, so nothing was run.",
+  OBSOLETE: "Obsolete: the alert resolved before a decision; nothing runs.",
+  EXECUTED: "APPROVED and executed.",
+  FAILED: "APPROVED, but the execution FAILED.",
+};
+
 /** What happened, and what (if anything) is asked of the reader. */
 export function headline(n: Notification): string {
   const deadline = n.expires_at ? new Date(n.expires_at * 1000).toISOString() : "its expiry";
   switch (n.kind) {
     case "approval_requested":
-      return `Needs ${plural(n.required_signatures, "approval")} before ${deadline}.`;
+      return n.approval_status && n.approval_status !== "PENDING"
+        ? DECIDED[n.approval_status]
+        : `Needs ${plural(n.required_signatures, "approval")} before ${deadline}.`;
     case "auto_approved":
       return "Auto-approved: low risk, every guardrail held; no human decision needed.";
     case "notify_only":

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
-import { encodeChatDecision } from "../../../shared/domain/chat-decision.ts";
+import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { encodeChatAck, encodeChatDecision } from "../../../shared/domain/chat-decision.ts";
 import { hexHmacSha256 } from "../../../shared/http/signatures.ts";
 import { FAKE_SLACK_BOT_TOKEN, FAKE_SLACK_SIGNING_SECRET } from "../../support/fakes/chat-credentials.ts";
 import { dbForTests, testEnv } from "../../support/worker/env.ts";
@@ -60,6 +61,15 @@ describe("Slack interactions", () => {
     const updates = (await (await fetch(url)).json()) as Array<{ path: string; body: any }>;
     expect(updates.map((u) => u.path)).toEqual(["/slack-api/chat.update"]);
     expect(updates[0]?.body.blocks.find((b: { type: string }) => b.type === "actions")).toBeDefined();
+  });
+
+  it("takes a click on Acknowledge as the clicker's acknowledgement of the incident", async () => {
+    const { env } = slackEnv();
+    const approval = await seedPendingApproval(db, "high", 2);
+    const response = await click("U0BOB", encodeChatAck(approval.incidentId), env);
+    expect(await response.json()).toMatchObject({ outcome: "acknowledged" });
+    expect((await createIncidentStore(db).get(approval.incidentId))?.acknowledged?.by).toBe("bob");
+    expect((await store().get(approval.id))?.signatures).toEqual([]);
   });
 
   it.each([

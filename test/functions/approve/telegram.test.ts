@@ -103,7 +103,7 @@ describe("Telegram button presses", () => {
     expect(execute.sent).toHaveLength(1);
     const edit = (await botCalls(approval.incidentId)).filter((r) => r.path.endsWith("/editMessageText") && r.body.message_id === 7002).at(-1);
     expect(edit?.body.reply_markup).toBeUndefined();
-    expect(edit?.body.text).toContain("Decided: APPROVED");
+    expect(edit?.body.text).toContain("APPROVED: the action goes to the executor");
   });
 
   it("changes nothing for a stranger's press, and tells them why", async () => {

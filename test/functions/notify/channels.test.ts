@@ -138,7 +138,7 @@ describe("Telegram", () => {
     expect(all.filter((r) => String(r.body.chat_id) === "1001")).toHaveLength(1);
   });
 
-  it("announces a P0 at admission to the team and P0 chats, analysis pending, with nothing to press", async () => {
+  it("announces a P0 at admission to the team and P0 chats, analysis pending, with only an Acknowledge button", async () => {
     const { run } = channelEnv({ TELEGRAM_WEBHOOK_SECRET: "tg-webhook-secret-0123456789" });
     const marker = `m${crypto.randomUUID().replaceAll("-", "")}`;
     const incidentId = crypto.randomUUID();
@@ -161,7 +161,8 @@ describe("Telegram", () => {
     for (const message of sent) {
       expect(message.status).toBe(200);
       expect(message.body.text).toContain("analysis pending");
-      expect(message.body.reply_markup).toBeUndefined();
+      // Nothing to decide yet: only "I am on it".
+      expect(message.body.reply_markup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toEqual(["👀 Acknowledge"]);
     }
     const [page] = await requests("pagerduty", marker.slice(1, 17));
     expect(page?.body.event_action).toBe("trigger");

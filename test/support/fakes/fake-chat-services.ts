@@ -22,6 +22,8 @@ export interface RecordedRequest {
   readonly body: any;
   readonly status: number;
   readonly signatureValid?: boolean;
+  /** What the fake answered (Telegram's sent message, Slack's `ts`), for tests that follow a message's id. */
+  readonly answer?: unknown;
 }
 
 const TELEGRAM_TAGS = /^(b|strong|i|em|u|ins|s|strike|del|span|tg-spoiler|a|code|pre|blockquote|tg-emoji|tg-time)$/;
@@ -126,7 +128,7 @@ export async function startFakeChatServices() {
     const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
     if (telegram) {
       const reply = (status: number, payload: unknown, headers?: Record<string, string>) => {
-        record(exchange, "telegram", status);
+        record(exchange, "telegram", status, { answer: payload });
         exchange.send(status, payload, headers);
       };
       if (telegram[1] !== FAKE_TELEGRAM_TOKEN) return reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
@@ -159,14 +161,19 @@ export async function startFakeChatServices() {
     }
 
     // Slack Web API (PROTOCOLS §16): errors come back as HTTP 200 with ok:false.
-    const slackApi = /^\/slack-api\/(chat\.postMessage|chat\.update)$/.exec(url.pathname);
+    const slackApi = /^\/slack-api\/(chat\.postMessage|chat\.update|conversations\.open)$/.exec(url.pathname);
     if (slackApi) {
       const reply = (payload: Record<string, unknown>) => {
-        record(exchange, "slack", 200);
+        record(exchange, "slack", 200, { answer: payload });
         exchange.send(200, payload);
       };
       if (exchange.headers.authorization !== `Bearer ${FAKE_SLACK_BOT_TOKEN}`) return reply({ ok: false, error: "invalid_auth" });
       const body = exchange.body ?? {};
+      if (slackApi[1] === "conversations.open") {
+        // A DM with one member: its channel id is stable per member, as Slack's is.
+        if (typeof body.users !== "string" || !/^[UW][A-Z0-9]+$/.test(body.users)) return reply({ ok: false, error: "user_not_found" });
+        return reply({ ok: true, channel: { id: `D${body.users.slice(1)}` } });
+      }
       if (typeof body.channel !== "string" || !/^[CDG][A-Z0-9]+$/.test(body.channel)) return reply({ ok: false, error: "channel_not_found" });
       if (typeof body.text !== "string" || body.text === "") return reply({ ok: false, error: "no_text" });
       if (!Array.isArray(body.blocks) || body.blocks.length > 50) return reply({ ok: false, error: "invalid_blocks" });
