@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../infra/local/backing-services.ts";
+import { startFakeOllama } from "../test/support/fakes/fake-ollama.ts";
 import { ROOT, type Stack, startStack } from "./lib/stack.ts";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -235,7 +236,36 @@ async function main() {
   log(`alert → first notification (rules): p50 ${quantile(latencies, 0.5)} ms, p95 ${quantile(latencies, 0.95)} ms over ${latencies.length}`);
   await storm.stop();
 
-  // 4. Bundle sizes.
+  // 4. P0 fast lane: alert → first human-visible message, model answering at once and model hanging.
+  const ollama = await startFakeOllama();
+  const lane = await startStack({
+    port: await freePort(),
+    purpose: "test",
+    redisDb: 10,
+    persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-p0-")),
+    ollamaUrl: ollama.url,
+    vars: { RATE_LIMIT_PER_MINUTE: "100000", SMOKE_INTERVAL_SECONDS: "0" },
+  });
+  const fastLane: Record<string, unknown> = {};
+  for (const [shape, behaviour] of [
+    ["model_answering", "ok"],
+    ["model_hanging", "hang"],
+  ] as const) {
+    const firstMessage = await timeToFirstMessage(lane, 20, (i) => ({
+      alert_type: `LLMTest-${behaviour}-p0-${run}-${i}`,
+      severity: "critical",
+      source: "bench",
+      namespace: `p0-${run}-${i}`,
+      message: "checkout is down",
+    }));
+    fastLane[shape] = { samples: firstMessage.length, p50: quantile(firstMessage, 0.5), p95: quantile(firstMessage, 0.95) };
+    log(`P0 alert → first message (${shape.replace("_", " ")}): p50 ${quantile(firstMessage, 0.5)} ms, p95 ${quantile(firstMessage, 0.95)} ms`);
+  }
+  results.p0_alert_to_first_message_ms = fastLane;
+  await lane.stop();
+  await ollama.close();
+
+  // 5. Bundle sizes.
   const build = spawnSync(process.execPath, ["scripts/build-check.ts"], { cwd: ROOT, encoding: "utf8" });
   results.bundle_gzip_kib = Object.fromEntries(
     build.stdout
@@ -247,6 +277,34 @@ async function main() {
   mkdirSync(join(ROOT, "bench"), { recursive: true });
   writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   printTable();
+}
+
+/**
+ * Posts `count` alerts one after another and answers, per alert, the time
+ * from the POST to the first message about its incident in the dev inbox
+ * (the stand-in for every chat), sorted.
+ */
+async function timeToFirstMessage(stack: Stack, count: number, alert: (i: number) => Record<string, unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = Date.now();
+    const response = await fetch(`${stack.baseUrl}/api/v1/webhooks/alerts`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify(alert(i)),
+    });
+    const incidentId = ((await response.json()) as { results: Array<{ incident_id: string }> }).results[0]!.incident_id;
+    for (let poll = 0; poll < 600; poll++) {
+      const inbox = (await (await fetch(`${stack.baseUrl}/dev/inbox?limit=100`)).json()) as { messages: Array<{ incident_id: string; at: string }> };
+      const found = inbox.messages.filter((m) => m.incident_id === incidentId).at(-1);
+      if (found) {
+        latencies.push(Date.parse(found.at) - t0);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  return latencies.sort((a, b) => a - b);
 }
 
 function printTable() {
@@ -272,6 +330,10 @@ function printTable() {
   );
   const n = results.alert_to_first_notification_ms as Record<string, number>;
   console.log(`alert → first notification (rules): p50 ${n.p50} ms, p95 ${n.p95} ms (${n.samples} samples)`);
+  const lane = results.p0_alert_to_first_message_ms as Record<string, Record<string, number>>;
+  for (const [shape, f] of Object.entries(lane)) {
+    console.log(`P0 alert → first message, ${shape.replace("_", " ")}: p50 ${f.p50} ms, p95 ${f.p95} ms (${f.samples} samples)`);
+  }
   console.log(
     `bundle gzip KiB: ${Object.entries(results.bundle_gzip_kib as Record<string, number>)
       .map(([k, v]) => `${k} ${v}`)
