@@ -94,6 +94,17 @@ describe("analysis through the Ollama relay", () => {
   });
 });
 
+/** Waits for the incident's approval; when it does not come, says where the incident stands (within the test's own timeout). */
+async function untilApproval(incidentId: string): Promise<void> {
+  const deadline = Date.now() + 50_000;
+  while (Date.now() < deadline) {
+    if ((await ops(`/api/v1/incidents/${incidentId}`)).approval_id) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const incident = await ops(`/api/v1/incidents/${incidentId}`);
+  throw new Error(`no approval after 50 s: ${JSON.stringify({ status: incident.status, analysis: incident.analysis, triage: incident.triage })}`);
+}
+
 describe("the trust loop with the reference executor", () => {
   it("runs a low-risk fix by itself — the alert's own pod, never the text's namespace deletion — learns from it, and counts it in the autonomy index", async () => {
     const before = (await ops("/api/v1/stats/autonomy")).last_24h.auto_resolved as number;
@@ -102,7 +113,7 @@ describe("the trust loop with the reference executor", () => {
       target_resource: "web-7d4b8c9f5-k2x9q",
       resource_type: "pod",
     });
-    await expect.poll(async () => (await ops(`/api/v1/incidents/${incidentId}`)).approval_id, { timeout: 60_000, interval: 250 }).toBeTruthy();
+    await untilApproval(incidentId);
     const { approval_id: approvalId, fingerprint } = await ops(`/api/v1/incidents/${incidentId}`);
     await expect.poll(async () => (await ops(`/api/v1/approvals/${approvalId}`)).execution?.status, { timeout: 60_000, interval: 250 }).toBe("succeeded");
     const approval = await ops(`/api/v1/approvals/${approvalId}`);
@@ -133,7 +144,7 @@ describe("the trust loop with the reference executor", () => {
       target_resource: "web",
       resource_type: "deployment",
     });
-    await expect.poll(async () => (await ops(`/api/v1/incidents/${incidentId}`)).approval_id, { timeout: 60_000, interval: 250 }).toBeTruthy();
+    await untilApproval(incidentId);
     const approval = await ops(`/api/v1/approvals/${(await ops(`/api/v1/incidents/${incidentId}`)).approval_id}`);
     expect(approval).toMatchObject({ status: "PENDING", auto_approved: false, action: { typed: null, argv: null } });
     expect(approval.reasons.join(" ")).toContain("ambiguous");
