@@ -234,7 +234,7 @@ async function loadSubject(db: Reader, id: string): Promise<ExecutionSubject | u
     .innerJoin("incidents", "incidents.id", "executions.incident_id")
     .innerJoin("approvals", "approvals.id", "executions.approval_id")
     .selectAll("executions")
-    .select(["incidents.fingerprint", "incidents.alert", "approvals.risk_level", "approvals.action as approval_action"])
+    .select(["incidents.fingerprint", "incidents.alert", "incidents.correlation_id", "approvals.risk_level", "approvals.action as approval_action"])
     .where("executions.id", "=", id)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -249,6 +249,7 @@ async function loadSubject(db: Reader, id: string): Promise<ExecutionSubject | u
     execution: toExecution(row),
     fingerprint: row.fingerprint,
     alert: row.alert,
+    correlationId: row.correlation_id,
     riskLevel: row.risk_level,
     description: row.approval_action.description,
     approvedBy: row.automatic ? ["trust-engine"] : signers.map((s) => s.approver),

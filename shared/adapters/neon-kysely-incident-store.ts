@@ -179,7 +179,9 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
             sql<boolean>`opened_at + (escalation_level + 1) * ${byPriority(sla.resolutionSeconds)} * interval '1 second' <= ${now}`,
           ]),
         )
-        .orderBy("opened_at")
+        // Newest first: an incident that just became due is the one people can still act on; a backlog of
+        // older ones (each escalated once, straight to the level it is due) drains over the next ticks.
+        .orderBy("opened_at", "desc")
         .limit(limit)
         .execute();
       return rows.map((row) => ({ incident: toRecord(row), awaitingAck: row.awaiting_ack === true }));
@@ -266,6 +268,7 @@ function toRecord(row: Selectable<IncidentsTable>): IncidentRecord {
     id: row.id,
     fingerprint: row.fingerprint,
     status: row.status,
+    correlationId: row.correlation_id,
     alert: row.alert,
     rca: row.rca ?? undefined,
     openedAt: row.opened_at,

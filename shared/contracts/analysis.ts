@@ -53,5 +53,7 @@ export const RelayJob = z.object({
   format: z.record(z.string(), z.unknown()),
   callback_url: z.url(),
   timeout_seconds: z.number().int().min(1).max(3_600),
+  /** The incident's correlation id, for the relay's logs (optional: older analyzers do not send it). */
+  correlation_id: z.string().min(1).max(200).optional(),
 });
 export type RelayJob = z.infer<typeof RelayJob>;

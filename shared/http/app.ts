@@ -26,7 +26,8 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
  */
 export function newApp<Bindings extends object>(service: string): Hono<AppEnv<Bindings>> {
   const app = new Hono<AppEnv<Bindings>>();
-  app.use(requestId({ headerName: "X-Request-Id" }));
+  // A caller's id (letters, digits, _ - =) becomes the correlation id of what it starts; queue envelopes hold at most 200 characters.
+  app.use(requestId({ headerName: "X-Request-Id", limitLength: 200 }));
 
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, c.get("requestId")), 404));
 

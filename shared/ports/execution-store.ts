@@ -32,6 +32,8 @@ export interface ExecutionSubject {
   readonly execution: ExecutionRecord;
   readonly fingerprint: Fingerprint;
   readonly alert: NormalizedAlert;
+  /** The incident's correlation id (the ingest request's `X-Request-Id`): the executor request carries it. */
+  readonly correlationId: string;
   readonly riskLevel: RiskLevel;
   /** The approved action's description, for the executor's logs. */
   readonly description: string;

@@ -11,6 +11,8 @@ export interface IncidentRecord {
   readonly id: IncidentId;
   readonly fingerprint: Fingerprint;
   readonly status: IncidentStatus;
+  /** The ingest request's id (a caller's `X-Request-Id`, or one made up): carried by every message, log line and hand-off about the incident. */
+  readonly correlationId: string;
   readonly alert: NormalizedAlert;
   readonly rca: Rca | undefined;
   readonly openedAt: Date;

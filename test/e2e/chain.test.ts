@@ -34,10 +34,10 @@ interface InboxMessage {
   links: { approver: string; url: string }[];
 }
 
-const webhook = (body: unknown, token = stack.vars.WEBHOOK_TOKEN) =>
+const webhook = (body: unknown, token = stack.vars.WEBHOOK_TOKEN, extraHeaders: Record<string, string> = {}) =>
   fetch(`${stack.baseUrl}/api/v1/webhooks/alertmanager`, {
     method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...extraHeaders },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 
@@ -68,13 +68,16 @@ describe("one alert through all five functions", () => {
   let incidentId: string;
   let message: InboxMessage;
 
-  it("accepts the sample alert and opens an incident", async () => {
-    const response = await webhook(sampleAlertmanagerBody());
+  it("accepts the sample alert and opens an incident that keeps the caller's X-Request-Id as its correlation id", async () => {
+    const requestId = `am-${Date.now().toString(36)}`;
+    const response = await webhook(sampleAlertmanagerBody(), stack.vars.WEBHOOK_TOKEN, { "X-Request-Id": requestId });
     expect(response.status).toBe(202);
+    expect(response.headers.get("X-Request-Id")).toBe(requestId);
     const { results } = (await response.json()) as { results: Array<{ incident_id: string; status: string; fingerprint: string }> };
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ status: "accepted", fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
     incidentId = results[0]!.incident_id;
+    await expect.poll(async () => (await ops(`/api/v1/incidents/${incidentId}`)).correlation_id, { timeout: 30_000, interval: 250 }).toBe(requestId);
   });
 
   it("announces the P0 at admission, then puts one approval request with a link per approver in the dev inbox", async () => {

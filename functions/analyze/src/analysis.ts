@@ -61,6 +61,7 @@ export async function runChain(incident: IncidentRecord, position: number, deps:
         format: rcaVerdictJsonSchema(),
         callback_url: deps.relay.callbackUrl,
         timeout_seconds: deps.relay.timeoutSeconds,
+        correlation_id: correlationId,
       });
       if (!submitted.accepted) {
         await attempt(deps, incident, { provider: name, outcome: "failed", reason: submitted.reason, duration_ms: Date.now() - started });

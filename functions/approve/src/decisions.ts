@@ -16,7 +16,9 @@ export async function afterDecision(approval: ApprovalRecord, services: ApproveS
   if (incident) await services.metrics.increment("awoooi_incidents_human_resolved_total", { source: incident.alert.source, risk_level: approval.riskLevel });
   if (approval.status === "APPROVED" && approval.executionId) {
     await services
-      .publishExecute(executeRequested(approval.executionId, approval.id, approval.incidentId, services.now()))
+      .publishExecute(
+        executeRequested(approval.executionId, approval.id, approval.incidentId, services.now(), incident?.correlationId ?? `incident:${approval.incidentId}`),
+      )
       .catch((error) => services.log("hand_off_publish_failed", { approval_id: approval.id, error: String(error) }));
   }
 }

@@ -8,13 +8,13 @@ import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
 
 /** The hand-off message for an execution row, deduplicated by its id. */
-export function executeRequested(executionId: string, approvalId: string, incidentId: string, at: Date): ExecuteRequestedV1 {
+export function executeRequested(executionId: string, approvalId: string, incidentId: string, at: Date, correlationId: string): ExecuteRequestedV1 {
   return {
     type: "execute.requested",
     version: 1,
     id: `execute:${executionId}`,
     occurredAt: at.toISOString(),
-    correlationId: `incident:${incidentId}`,
+    correlationId,
     payload: { execution_id: executionId, approval_id: approvalId, incident_id: incidentId },
   };
 }
@@ -63,7 +63,8 @@ export async function dispatchExecution(message: ExecuteRequestedV1, services: A
     argv,
     digest,
     command: display,
-    correlation_id: message.correlationId,
+    // The incident's own id, whoever handed off: it survives the human decision.
+    correlation_id: subject.correlationId,
     dry_run: execution.dryRun,
     automatic: execution.automatic,
     approved_by: [...subject.approvedBy],

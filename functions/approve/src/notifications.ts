@@ -23,7 +23,7 @@ export function approvalNotification(
     version: 2,
     id: `notify:${approval.id}:${kind}${step}`,
     occurredAt: at.toISOString(),
-    correlationId: `incident:${incident.id}`,
+    correlationId: incident.correlationId,
     payload: {
       kind,
       incident_id: incident.id,

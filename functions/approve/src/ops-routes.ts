@@ -173,6 +173,8 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
     const [approval, counters] = await Promise.all([services.approvals.getByIncident(id), services.alertIndex.counters(id).catch(() => undefined)]);
     return c.json({
       ...incidentIdentity(incident),
+      // The ingest request's X-Request-Id: every message, log line and executor request about the incident carries it.
+      correlation_id: incident.correlationId,
       message: incident.alert.message,
       // What ingest shortened so the alert fit one queue message, in the order it was cut (docs/ingest.md).
       trimmed: incident.alert.trimmed ?? [],

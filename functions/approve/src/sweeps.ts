@@ -98,7 +98,7 @@ async function escalateIncidents(services: ApproveServices, now: Date): Promise<
         version: 1,
         id: `incident-escalated:${incident.id}:L${step.level}`,
         occurredAt: now.toISOString(),
-        correlationId: `incident:${incident.id}`,
+        correlationId: incident.correlationId,
         payload: {
           incident_id: incident.id,
           fingerprint: incident.fingerprint,
@@ -128,6 +128,9 @@ function stepOf(level: number, reason: EscalationStep["reason"], at: Date, servi
 
 async function resendStaleHandOffs(services: ApproveServices, now: Date): Promise<number> {
   const stale = await services.executions.staleRequested(new Date(now.getTime() - OUTBOX_GRACE_MS), SWEEP_LIMIT);
-  for (const execution of stale) await services.publishExecute(executeRequested(execution.id, execution.approvalId, execution.incidentId, now));
+  for (const execution of stale) {
+    // The dispatch reads the incident's correlation id itself; this one only labels the re-sent message.
+    await services.publishExecute(executeRequested(execution.id, execution.approvalId, execution.incidentId, now, `incident:${execution.incidentId}`));
+  }
   return stale.length;
 }

@@ -114,6 +114,7 @@ export class JobRunner {
     this.#log({
       event: "job_finished",
       jobId: job.job_id,
+      ...(job.correlation_id ? { correlationId: job.correlation_id } : {}),
       ok: callback.ok,
       durationMs: callback.duration_ms,
       ...(callback.ok ? {} : { error: callback.error }),

@@ -1,19 +1,15 @@
-import { createScheduledController } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Env } from "../../../functions/approve/src/env.ts";
-import worker from "../../../functions/approve/src/index.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { encodeChatAck } from "../../../shared/domain/chat-decision.ts";
 import { FAKE_TELEGRAM_TOKEN } from "../../support/fakes/chat-credentials.ts";
 import { dbForTests, testEnv } from "../../support/worker/env.ts";
-import { seedAnalyzedIncident } from "../../support/worker/seed.ts";
-import { decide, linkFor, ops, recordingEnv, request, seedPendingApproval } from "./support.ts";
+import { ackIncident as ack, decide, linkFor, ops, recordingEnv, request, seedNotifyOnlyIncident, seedPendingApproval } from "./support.ts";
 
 const db = dbForTests();
 afterAll(() => db.destroy());
 const incidents = () => createIncidentStore(db);
 
-const MINUTE = 60_000;
+const _MINUTE = 60_000;
 const SECRET = "tg-webhook-secret-0123456789";
 const ROSTER = [
   { id: "alice", telegram_user_id: "1001", level: 1 },
@@ -28,18 +24,8 @@ const chatEnv = () =>
     APPROVERS: JSON.stringify(ROSTER),
   });
 
-/** A notify-only incident (analyzed, nothing to sign) of a priority, opened `ageMs` ago. */
-async function notifyOnlyIncident(priority: "P0" | "P1" | "P2" | "P3" = "P0", ageMs = 0) {
-  const message = await seedAnalyzedIncident(db, { risk_level: "high" }, { alert: { priority, fired_at: new Date(Date.now() - ageMs).toISOString() } });
-  return message.payload.incident_id;
-}
-
-const ack = (incidentId: string, body: unknown, token: string | null = testEnv.OPS_TOKEN ?? null) =>
-  request(`https://awoooi.test/api/v1/incidents/${incidentId}/ack`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
+/** A notify-only P3 incident: no sweep running meanwhile escalates it (P3 stays with on-call). */
+const notifyOnlyIncident = () => seedNotifyOnlyIncident(db, "P3");
 
 const telegram = (update: unknown, env: Record<string, unknown>) =>
   request(
@@ -56,14 +42,6 @@ const command = (fromId: number, text: string) => ({
   update_id: updateId++,
   message: { message_id: 9, from: { id: fromId, is_bot: false, first_name: "A" }, chat: { id: -100777, type: "supergroup" }, date: 0, text },
 });
-
-async function sweepAt(at: number) {
-  const recording = chatEnv();
-  await worker.scheduled!(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), recording.env as unknown as Env);
-  return recording;
-}
-const escalationsOf = (sent: Array<{ type: string; payload: any }>, incidentId: string) =>
-  sent.filter((m) => m.type === "incident.escalated" && m.payload.incident_id === incidentId).map((m) => m.payload);
 
 describe("POST /api/v1/incidents/:id/ack", () => {
   it("records the first acknowledgement with an audit row; a repeat names the first one", async () => {
@@ -123,43 +101,6 @@ describe("acknowledging from the chat", () => {
     expect((await incidents().get(id))?.acknowledged?.by).toBe("bob");
     const usage = (await (await telegram(command(1002, "/ack nonsense"), env)).json()) as { text: string };
     expect(usage.text).toContain("Usage: /ack");
-  });
-});
-
-describe("escalation of incidents with nothing to sign (seed 001 §6)", () => {
-  it("escalates an unacknowledged P0 notice after its 5-minute response SLA to the next level present, once, on the incident and in the audit log", async () => {
-    const id = await notifyOnlyIncident("P0", 6 * MINUTE);
-    const first = await sweepAt(Date.now());
-    expect(escalationsOf(first.notify.sent, id)).toEqual([expect.objectContaining({ reason: "unacknowledged", level: 1, role: "L1 expert" })]);
-    const after = await incidents().get(id);
-    expect(after?.escalationLevel).toBe(1);
-    expect(after?.escalations).toEqual([expect.objectContaining({ level: 1, reason: "unacknowledged", reached: ["carol"] })]);
-    expect(escalationsOf((await sweepAt(Date.now() + 1_000)).notify.sent, id)).toEqual([]);
-    const audit = await db.selectFrom("audit_log").selectAll().where("subject_id", "=", id).where("action", "=", "incident.escalated").execute();
-    expect(audit).toHaveLength(1);
-    const shown = (await (await ops(`/api/v1/incidents/${id}`)).json()) as { escalation: { level: number; steps: unknown[] } };
-    expect(shown.escalation).toMatchObject({ level: 1, steps: [{ level: 1, reason: "unacknowledged", reached: ["carol"] }] });
-  });
-
-  it("stops escalating for a response once acknowledged, but still for the resolution SLA", async () => {
-    const id = await notifyOnlyIncident("P0", 6 * MINUTE);
-    await ack(id, { by: "alice" });
-    expect(escalationsOf((await sweepAt(Date.now())).notify.sent, id)).toEqual([]);
-    const late = await sweepAt(Date.now() + 25 * MINUTE);
-    expect(escalationsOf(late.notify.sent, id)).toEqual([expect.objectContaining({ reason: "unresolved", level: 1 })]);
-  });
-
-  it("never escalates a P3 notice (its ceiling is on-call)", async () => {
-    const id = await notifyOnlyIncident("P3", 10 * 3_600_000);
-    expect(escalationsOf((await sweepAt(Date.now())).notify.sent, id)).toEqual([]);
-  });
-
-  it("keeps an approval's escalation steps on its incident too", async () => {
-    const created = Date.now() - 6 * MINUTE;
-    const approval = await seedPendingApproval(db, "high", 2, { priority: "P0", createdAt: new Date(created), expiresAt: new Date(created + 30 * MINUTE) });
-    await sweepAt(Date.now());
-    const steps = (await incidents().get(approval.incidentId))?.escalations ?? [];
-    expect(steps.filter((s) => s.reason === "approval_pending")).toEqual([expect.objectContaining({ level: 1, reached: ["carol"] })]);
   });
 });
 

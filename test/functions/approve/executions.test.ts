@@ -3,6 +3,7 @@ import type { Env } from "../../../functions/approve/src/env.ts";
 import worker from "../../../functions/approve/src/index.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { createExecutionStore } from "../../../shared/adapters/neon-kysely-execution-store.ts";
+import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { METRICS_KEY } from "../../../shared/adapters/upstash-metrics.ts";
 import { trustKeys } from "../../../shared/adapters/upstash-trust-counters.ts";
 import type { ExecuteRequestedV1 } from "../../../shared/contracts/queue.ts";
@@ -152,6 +153,19 @@ describe("with an executor", () => {
     });
     expect(received[0]?.body).not.toHaveProperty("description");
     expect(await executions().get(execution.id)).toMatchObject({ status: "dispatched", dryRun: true });
+  });
+
+  it("carries the incident's correlation id to the executor (X-Correlation-Id), whatever the message says, across the human decision", async () => {
+    const recording = withExecutor();
+    const { approval } = await approvedByAlice(recording.env);
+    const incident = await createIncidentStore(db).get(approval.incidentId);
+    const published = recording.execute.sent.find((m) => m.payload.approval_id === approval.id)!;
+    expect(published.correlationId).toBe(incident?.correlationId);
+    const execution = (await executions().getByApproval(approval.id))!;
+    await dispatch(recording.env, handOffMessage(execution.id, approval.id, approval.incidentId));
+    const [received] = (await receivedByExecutor(execution.id)) as Array<{ body: Record<string, unknown>; headers: Record<string, string> }>;
+    expect(received?.body.correlation_id).toBe(incident?.correlationId);
+    expect(received?.headers["x-correlation-id"]).toBe(incident?.correlationId);
   });
 
   it("decides dry_run when the execution is written, not when it is handed off", async () => {

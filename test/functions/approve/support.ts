@@ -142,3 +142,17 @@ export const withExecutor = (vars: Record<string, string> = {}) =>
 
 export const ops = (path: string, token = testEnv.OPS_TOKEN) =>
   request(`https://awoooi.test${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+
+/** A notify-only incident (analyzed, nothing to sign) of a priority, opened `ageMs` ago. */
+export async function seedNotifyOnlyIncident(db: Kysely<Database>, priority: "P0" | "P1" | "P2" | "P3", ageMs = 0): Promise<string> {
+  const message = await seedAnalyzedIncident(db, { risk_level: "high" }, { alert: { priority, fired_at: new Date(Date.now() - ageMs).toISOString() } });
+  return message.payload.incident_id;
+}
+
+/** `POST /api/v1/incidents/:id/ack` with the ops token (or `token`, or none for null). */
+export const ackIncident = (incidentId: string, body: unknown, token: string | null = testEnv.OPS_TOKEN ?? null) =>
+  request(`https://awoooi.test/api/v1/incidents/${incidentId}/ack`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });

@@ -4,12 +4,14 @@ import type { Env } from "../../../functions/approve/src/env.ts";
 import worker from "../../../functions/approve/src/index.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { createExecutionStore } from "../../../shared/adapters/neon-kysely-execution-store.ts";
+import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { dbForTests } from "../../support/worker/env.ts";
-import { decide, linkFor, recordingEnv, seedPendingApproval } from "./support.ts";
+import { ackIncident, decide, linkFor, ops, recordingEnv, seedNotifyOnlyIncident, seedPendingApproval } from "./support.ts";
 
 const db = dbForTests();
 afterAll(() => db.destroy());
 const approvals = () => createApprovalStore(db);
+const incidents = () => createIncidentStore(db);
 
 const MINUTE = 60_000;
 
@@ -134,6 +136,54 @@ describe("the SLA escalation sweep", () => {
     const swept = await sweepAt(Date.now());
     expect(mine(swept.notify.sent, approval.id)).toHaveLength(0);
     expect((await approvals().get(approval.id))?.escalationLevel).toBe(0);
+  });
+});
+
+/** alice and bob at level 1, carol at level 2: the first escalation step reaches carol. */
+const LEVELLED = {
+  APPROVERS: JSON.stringify([
+    { id: "alice", level: 1 },
+    { id: "bob", level: 1 },
+    { id: "carol", telegram_chat_id: "3003", level: 2 },
+  ]),
+};
+const escalationsOf = (sent: Array<{ type?: string; payload: any }>, incidentId: string) =>
+  sent.filter((m) => m.type === "incident.escalated" && m.payload.incident_id === incidentId).map((m) => m.payload);
+
+describe("the incident escalation sweep (nothing to sign, or open too long)", () => {
+  it("escalates an unacknowledged P0 notice after its 5-minute response SLA to the next level present, once, on the incident and in the audit log", async () => {
+    const id = await seedNotifyOnlyIncident(db, "P0", 6 * MINUTE);
+    const first = await sweepAt(Date.now(), LEVELLED);
+    expect(escalationsOf(first.notify.sent, id)).toEqual([expect.objectContaining({ reason: "unacknowledged", level: 1, role: "L1 expert" })]);
+    const after = await incidents().get(id);
+    expect(after?.escalationLevel).toBe(1);
+    expect(after?.escalations).toEqual([expect.objectContaining({ level: 1, reason: "unacknowledged", reached: ["carol"] })]);
+    expect(escalationsOf((await sweepAt(Date.now() + 1_000, LEVELLED)).notify.sent, id)).toEqual([]);
+    const audit = await db.selectFrom("audit_log").selectAll().where("subject_id", "=", id).where("action", "=", "incident.escalated").execute();
+    expect(audit).toHaveLength(1);
+    const shown = (await (await ops(`/api/v1/incidents/${id}`)).json()) as { escalation: { level: number; steps: unknown[] } };
+    expect(shown.escalation).toMatchObject({ level: 1, steps: [{ level: 1, reason: "unacknowledged", reached: ["carol"] }] });
+  });
+
+  it("stops escalating for a response once acknowledged, but still for the resolution SLA", async () => {
+    const id = await seedNotifyOnlyIncident(db, "P0", 6 * MINUTE);
+    await ackIncident(id, { by: "alice" });
+    expect(escalationsOf((await sweepAt(Date.now(), LEVELLED)).notify.sent, id)).toEqual([]);
+    const late = await sweepAt(Date.now() + 25 * MINUTE, LEVELLED);
+    expect(escalationsOf(late.notify.sent, id)).toEqual([expect.objectContaining({ reason: "unresolved", level: 1 })]);
+  });
+
+  it("never escalates a P3 notice (its ceiling is on-call)", async () => {
+    const id = await seedNotifyOnlyIncident(db, "P3", 10 * 3_600_000);
+    expect(escalationsOf((await sweepAt(Date.now(), LEVELLED)).notify.sent, id)).toEqual([]);
+  });
+
+  it("keeps an approval's escalation steps on its incident too", async () => {
+    const created = Date.now() - 6 * MINUTE;
+    const approval = await seedPendingApproval(db, "high", 2, { priority: "P0", createdAt: new Date(created), expiresAt: new Date(created + 30 * MINUTE) });
+    await sweepAt(Date.now(), LEVELLED);
+    const steps = (await incidents().get(approval.incidentId))?.escalations ?? [];
+    expect(steps.filter((s) => s.reason === "approval_pending")).toEqual([expect.objectContaining({ level: 1, reached: ["carol"] })]);
   });
 });
 
