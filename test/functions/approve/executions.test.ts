@@ -44,7 +44,9 @@ function handOffMessage(executionId: string, approvalId: string, incidentId: str
 
 const dispatch = (env: Record<string, unknown>, message: ExecuteRequestedV1) => deliver(worker, env as unknown as Env, "awoooi-execute", [message]);
 
-async function receivedByExecutor(executionId: string): Promise<Array<{ signatureValid: boolean; body: Record<string, unknown> }>> {
+async function receivedByExecutor(
+  executionId: string,
+): Promise<Array<{ signatureValid: boolean; body: Record<string, unknown>; headers: Record<string, string | undefined> }>> {
   return (await fetch(`${new URL(testEnv.TEST_EXECUTOR_URL!).origin}/?execution_id=${executionId}`)).json();
 }
 
@@ -163,7 +165,7 @@ describe("with an executor", () => {
     expect(published.correlationId).toBe(incident?.correlationId);
     const execution = (await executions().getByApproval(approval.id))!;
     await dispatch(recording.env, handOffMessage(execution.id, approval.id, approval.incidentId));
-    const [received] = (await receivedByExecutor(execution.id)) as Array<{ body: Record<string, unknown>; headers: Record<string, string> }>;
+    const [received] = await receivedByExecutor(execution.id);
     expect(received?.body.correlation_id).toBe(incident?.correlationId);
     expect(received?.headers["x-correlation-id"]).toBe(incident?.correlationId);
   });
