@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { deadLetter as deadLetterEnvelope } from "../contracts/envelopes.ts";
 import { DeadLetterV1 as DeadLetterSchema, type DeadLetterV1 } from "../contracts/queue.ts";
 import { publish, type QueueProducer } from "./publish.ts";
 
@@ -85,14 +86,14 @@ export async function consume<S extends z.ZodType>(messages: readonly QueueMessa
 
 async function deadLetter(options: ConsumeOptions<z.ZodType>, message: QueueMessageLike, reason: string): Promise<void> {
   try {
-    await publish(options.deadLetters, DeadLetterSchema, {
-      type: "dead_letter",
-      version: 1,
-      id: `dlq:${options.queue}:${message.id}`,
-      occurredAt: new Date().toISOString(),
-      correlationId: correlationOf(message.body) ?? message.id,
-      payload: { queue: options.queue, message_id: message.id, reason: reason.slice(0, 2_000), attempts: message.attempts, body: message.body },
-    });
+    await publish(
+      options.deadLetters,
+      DeadLetterSchema,
+      deadLetterEnvelope(
+        { queue: options.queue, message_id: message.id, reason: reason.slice(0, 2_000), attempts: message.attempts, body: message.body },
+        { id: `dlq:${options.queue}:${message.id}`, at: new Date(), correlationId: correlationOf(message.body) ?? message.id },
+      ),
+    );
     message.ack();
   } catch (error) {
     // Parking failed too: keep the message in its queue rather than lose it.

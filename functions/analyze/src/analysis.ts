@@ -1,4 +1,5 @@
 import type { AnalysisAttempt, ProviderOrder, RelayCallback } from "../../../shared/contracts/analysis.ts";
+import { analyzeContinue, classifyRequested } from "../../../shared/contracts/envelopes.ts";
 import type { AnalyzeContinueV1, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import type { Rca, RcaProvider } from "../../../shared/contracts/rca.ts";
 import { parseVerdictText, rcaVerdictJsonSchema } from "../../../shared/domain/rca-parse.ts";
@@ -151,14 +152,12 @@ export async function handOff(
   correlationId: string,
 ): Promise<void> {
   if (!incident.rca || incident.classifySentAt) return;
-  await deps.publishClassify({
-    type: "classify.requested",
-    version: 1,
-    id: `classify:${incident.id}`,
-    occurredAt: deps.now().toISOString(),
-    correlationId,
-    payload: { incident_id: incident.id, fingerprint: incident.fingerprint, alert: incident.alert, rca: incident.rca },
-  });
+  await deps.publishClassify(
+    classifyRequested(
+      { incident_id: incident.id, fingerprint: incident.fingerprint, alert: incident.alert, rca: incident.rca },
+      { id: `classify:${incident.id}`, at: deps.now(), correlationId },
+    ),
+  );
   await deps.incidents.markClassifySent(incident.id, deps.now());
 }
 
@@ -204,12 +203,8 @@ function continueMessage(
   correlationId: string,
   resumeAfter?: number,
 ): AnalyzeContinueV1 {
-  return {
-    type: "analyze.continue",
-    version: 1,
-    id: `continue:${jobId}:${resumeAfter === undefined ? "timeout" : "rejected"}`,
-    occurredAt: deps.now().toISOString(),
-    correlationId,
-    payload: { incident_id: incidentId, job_id: jobId, reason: reason.slice(0, 500), ...(resumeAfter === undefined ? {} : { resume_after: resumeAfter }) },
-  };
+  return analyzeContinue(
+    { incident_id: incidentId, job_id: jobId, reason: reason.slice(0, 500), ...(resumeAfter === undefined ? {} : { resume_after: resumeAfter }) },
+    { id: `continue:${jobId}:${resumeAfter === undefined ? "timeout" : "rejected"}`, at: deps.now(), correlationId },
+  );
 }

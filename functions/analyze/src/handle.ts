@@ -1,3 +1,4 @@
+import { incidentAdmitted, notifyRequested } from "../../../shared/contracts/envelopes.ts";
 import type { AnalyzeContinueV1, AnalyzeRequestedV1, IncidentAdmittedV1, IncidentResolvedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
@@ -39,14 +40,12 @@ export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: 
   if (incident.rca) return handOff(incident, deps, message.correlationId);
   // The fast lane: people hear of a P0/P1 now, not after the providers' timeouts. A redelivery re-sends the same id.
   if (alert.priority === "P0" || alert.priority === "P1") {
-    await deps.announce({
-      type: "incident.admitted",
-      version: 1,
-      id: `notify:${incident.id}:admitted`,
-      occurredAt: deps.now().toISOString(),
-      correlationId: message.correlationId,
-      payload: { incident_id: incident.id, fingerprint: incident.fingerprint, alert },
-    });
+    await deps.announce(
+      incidentAdmitted(
+        { incident_id: incident.id, fingerprint: incident.fingerprint, alert },
+        { id: `notify:${incident.id}:admitted`, at: deps.now(), correlationId: message.correlationId },
+      ),
+    );
   }
   if (incident.pending && incident.pending.until > deps.now()) return;
   await runChain(incident, 0, deps, message.correlationId);
@@ -125,24 +124,22 @@ export async function handleIncidentResolved(message: IncidentResolvedV1, deps: 
     // Whoever was told about the incident (and PagerDuty's open page) hears that it is over.
     if (incident.rca && incident.triage) {
       const approval = await deps.approvals.getByIncident(incident.id);
-      await deps.publishNotify({
-        type: "notify.requested",
-        version: 2,
-        id: `notify:${incident.id}:resolved`,
-        occurredAt: deps.now().toISOString(),
-        correlationId: message.correlationId,
-        payload: {
-          kind: "resolved",
-          incident_id: incident.id,
-          ...(approval ? { approval_id: approval.id, approval_status: approval.status, expires_at: Math.floor(approval.expiresAt.getTime() / 1000) } : {}),
-          fingerprint: incident.fingerprint,
-          alert: incident.alert,
-          rca: incident.rca,
-          required_signatures: approval?.requiredSignatures ?? 0,
-          reasons: [],
-          signatures: approval?.signatures.map((s) => ({ approver: s.approver, decision: s.decision })) ?? [],
-        },
-      });
+      await deps.publishNotify(
+        notifyRequested(
+          {
+            kind: "resolved",
+            incident_id: incident.id,
+            ...(approval ? { approval_id: approval.id, approval_status: approval.status, expires_at: Math.floor(approval.expiresAt.getTime() / 1000) } : {}),
+            fingerprint: incident.fingerprint,
+            alert: incident.alert,
+            rca: incident.rca,
+            required_signatures: approval?.requiredSignatures ?? 0,
+            reasons: [],
+            signatures: approval?.signatures.map((s) => ({ approver: s.approver, decision: s.decision })) ?? [],
+          },
+          { id: `notify:${incident.id}:resolved`, at: deps.now(), correlationId: message.correlationId },
+        ),
+      );
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Approver } from "../../../shared/contracts/approval.ts";
 import { digestMatches, parseChatDecision } from "../../../shared/domain/chat-decision.ts";
 import { type NotificationView, notificationView } from "../../../shared/domain/notify/view.ts";
 import type { ApprovalRecord, DecisionOutcome } from "../../../shared/ports/approval-store.ts";
-import { executeRequested } from "./executions.ts";
+import { handOffOf } from "./executions.ts";
 import { approvalChanged, approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
 
@@ -17,7 +17,7 @@ export async function afterDecision(approval: ApprovalRecord, services: ApproveS
   if (approval.status === "APPROVED" && approval.executionId) {
     await services
       .publishExecute(
-        executeRequested(approval.executionId, approval.id, approval.incidentId, services.now(), incident?.correlationId ?? `incident:${approval.incidentId}`),
+        handOffOf(approval.executionId, approval.id, approval.incidentId, services.now(), incident?.correlationId ?? `incident:${approval.incidentId}`),
       )
       .catch((error) => services.log("hand_off_publish_failed", { approval_id: approval.id, error: String(error) }));
   }

@@ -1,4 +1,5 @@
 import type { ActionPlan } from "../../../shared/contracts/action.ts";
+import { executeRequested } from "../../../shared/contracts/envelopes.ts";
 import type { ExecutionOutcome, ExecutionRequest } from "../../../shared/contracts/execution.ts";
 import type { ExecuteRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { actionDigest, renderAction } from "../../../shared/domain/action.ts";
@@ -8,15 +9,8 @@ import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
 
 /** The hand-off message for an execution row, deduplicated by its id. */
-export function executeRequested(executionId: string, approvalId: string, incidentId: string, at: Date, correlationId: string): ExecuteRequestedV1 {
-  return {
-    type: "execute.requested",
-    version: 1,
-    id: `execute:${executionId}`,
-    occurredAt: at.toISOString(),
-    correlationId,
-    payload: { execution_id: executionId, approval_id: approvalId, incident_id: incidentId },
-  };
+export function handOffOf(executionId: string, approvalId: string, incidentId: string, at: Date, correlationId: string): ExecuteRequestedV1 {
+  return executeRequested({ execution_id: executionId, approval_id: approvalId, incident_id: incidentId }, { id: `execute:${executionId}`, at, correlationId });
 }
 
 /**

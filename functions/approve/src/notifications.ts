@@ -1,3 +1,4 @@
+import { approvalChanged as approvalChangedOf, notifyRequested } from "../../../shared/contracts/envelopes.ts";
 import type { ApprovalChangedV1, NotificationKindV2, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import type { IncidentRecord } from "../../../shared/ports/incident-store.ts";
@@ -18,13 +19,8 @@ export function approvalNotification(
 ): NotifyRequestedV2 | undefined {
   if (!incident.rca) return undefined;
   const step = extra.escalation ? `:L${extra.escalation.level}` : "";
-  return {
-    type: "notify.requested",
-    version: 2,
-    id: `notify:${approval.id}:${kind}${step}`,
-    occurredAt: at.toISOString(),
-    correlationId: incident.correlationId,
-    payload: {
+  return notifyRequested(
+    {
       kind,
       incident_id: incident.id,
       approval_id: approval.id,
@@ -39,7 +35,8 @@ export function approvalNotification(
       signatures: approval.signatures.map((s) => ({ approver: s.approver, decision: s.decision })),
       ...extra,
     },
-  };
+    { id: `notify:${approval.id}:${kind}${step}`, at, correlationId: incident.correlationId },
+  );
 }
 
 /**
@@ -56,12 +53,8 @@ export function approvalChanged(
 ): ApprovalChangedV1 | undefined {
   const notification = approvalNotification("approval_requested", approval, incident, at);
   if (!notification) return undefined;
-  return {
-    type: "approval.changed",
-    version: 1,
-    id: `approval-changed:${approval.id}:${approval.signatures.length}:${change}`,
-    occurredAt: at.toISOString(),
-    correlationId: notification.correlationId,
-    payload: { change, approver, notification: notification.payload },
-  };
+  return approvalChangedOf(
+    { change, approver, notification: notification.payload },
+    { id: `approval-changed:${approval.id}:${approval.signatures.length}:${change}`, at, correlationId: notification.correlationId },
+  );
 }

@@ -1,8 +1,9 @@
+import { incidentEscalated } from "../../../shared/contracts/envelopes.ts";
 import { approversAtStep } from "../../../shared/domain/roster.ts";
 import { ESCALATION_LADDER, escalationLevel, escalationSteps, incidentEscalationTarget } from "../../../shared/domain/sla.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import type { EscalationStep } from "../../../shared/ports/incident-store.ts";
-import { executeRequested } from "./executions.ts";
+import { handOffOf } from "./executions.ts";
 import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
 
@@ -93,23 +94,21 @@ async function escalateIncidents(services: ApproveServices, now: Date): Promise<
     const period = reason === "unacknowledged" ? services.sla.responseSeconds[priority] : services.sla.resolutionSeconds[priority];
     const steps = levels.map((level) => stepOf(level, reason, now, services));
     for (const step of steps) {
-      await services.publishIncidentEscalation({
-        type: "incident.escalated",
-        version: 1,
-        id: `incident-escalated:${incident.id}:L${step.level}`,
-        occurredAt: now.toISOString(),
-        correlationId: incident.correlationId,
-        payload: {
-          incident_id: incident.id,
-          fingerprint: incident.fingerprint,
-          alert: incident.alert,
-          rca: incident.rca ?? null,
-          reason,
-          level: step.level,
-          role: step.role,
-          overdue_seconds: Math.max(0, ageSeconds - period),
-        },
-      });
+      await services.publishIncidentEscalation(
+        incidentEscalated(
+          {
+            incident_id: incident.id,
+            fingerprint: incident.fingerprint,
+            alert: incident.alert,
+            rca: incident.rca ?? null,
+            reason,
+            level: step.level,
+            role: step.role,
+            overdue_seconds: Math.max(0, ageSeconds - period),
+          },
+          { id: `incident-escalated:${incident.id}:L${step.level}`, at: now, correlationId: incident.correlationId },
+        ),
+      );
     }
     if (await services.incidents.escalate(incident.id, target, steps)) escalations += steps.length;
   }
@@ -130,7 +129,7 @@ async function resendStaleHandOffs(services: ApproveServices, now: Date): Promis
   const stale = await services.executions.staleRequested(new Date(now.getTime() - OUTBOX_GRACE_MS), SWEEP_LIMIT);
   for (const execution of stale) {
     // The dispatch reads the incident's correlation id itself; this one only labels the re-sent message.
-    await services.publishExecute(executeRequested(execution.id, execution.approvalId, execution.incidentId, now, `incident:${execution.incidentId}`));
+    await services.publishExecute(handOffOf(execution.id, execution.approvalId, execution.incidentId, now, `incident:${execution.incidentId}`));
   }
   return stale.length;
 }

@@ -1,5 +1,6 @@
 import type { ActionPlan } from "../../../shared/contracts/action.ts";
 import type { Triage } from "../../../shared/contracts/approval.ts";
+import { executeRequested, notifyRequested } from "../../../shared/contracts/envelopes.ts";
 import type { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { type ActionProposal, approvalActionOf, proposeAction } from "../../../shared/domain/action.ts";
 import { type ApprovalPolicy, approvalExpiry } from "../../../shared/domain/approval-policy.ts";
@@ -95,14 +96,12 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
     // Nothing can be approved: people are told, and nothing waits on them.
     if (smokeRun) await deps.smoke.stamp(smokeRun, "classified", now.getTime());
     if (resolved) return;
-    await deps.publishNotify({
-      type: "notify.requested",
-      version: 2,
-      id: `notify:${incidentId}:notify_only`,
-      occurredAt: now.toISOString(),
-      correlationId: message.correlationId,
-      payload: { ...notification, kind: "notify_only", required_signatures: 0 },
-    });
+    await deps.publishNotify(
+      notifyRequested(
+        { ...notification, kind: "notify_only", required_signatures: 0 },
+        { id: `notify:${incidentId}:notify_only`, at: now, correlationId: message.correlationId },
+      ),
+    );
     return;
   }
 
@@ -127,34 +126,30 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
   if (approval.status === "OBSOLETE") return;
   if (approval.autoApproved) {
     if (approval.executionId) {
-      await deps.publishExecute({
-        type: "execute.requested",
-        version: 1,
-        id: `execute:${approval.executionId}`,
-        occurredAt: now.toISOString(),
-        correlationId: message.correlationId,
-        payload: { execution_id: approval.executionId, approval_id: approval.id, incident_id: incidentId },
-      });
+      await deps.publishExecute(
+        executeRequested(
+          { execution_id: approval.executionId, approval_id: approval.id, incident_id: incidentId },
+          { id: `execute:${approval.executionId}`, at: now, correlationId: message.correlationId },
+        ),
+      );
     }
   }
   const kind = approval.autoApproved ? "auto_approved" : "approval_requested";
-  await deps.publishNotify({
-    type: "notify.requested",
-    version: 2,
-    id: `notify:${approval.id}:${kind}`,
-    occurredAt: now.toISOString(),
-    correlationId: message.correlationId,
-    payload: {
-      ...notification,
-      // What the approval holds, should a redelivery have planned differently.
-      action: approval.action,
-      kind,
-      approval_id: approval.id,
-      approval_status: approval.status,
-      required_signatures: approval.requiredSignatures,
-      expires_at: Math.floor(approval.expiresAt.getTime() / 1000),
-    },
-  });
+  await deps.publishNotify(
+    notifyRequested(
+      {
+        ...notification,
+        // What the approval holds, should a redelivery have planned differently.
+        action: approval.action,
+        kind,
+        approval_id: approval.id,
+        approval_status: approval.status,
+        required_signatures: approval.requiredSignatures,
+        expires_at: Math.floor(approval.expiresAt.getTime() / 1000),
+      },
+      { id: `notify:${approval.id}:${kind}`, at: now, correlationId: message.correlationId },
+    ),
+  );
 }
 
 /** Asks the executor for a server dry run of a typed action; nothing to plan for untyped ones. */

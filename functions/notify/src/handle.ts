@@ -1,4 +1,5 @@
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
+import { deadLetter, type EnvelopeMeta, notifyRequested } from "../../../shared/contracts/envelopes.ts";
 import type { ApprovalChangedV1, DeadLetterV1, IncidentAdmittedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { approvalLinkUrl, signLink } from "../../../shared/domain/approval-link.ts";
 import { type Delivery, liveKey, liveKeyOf, type Occasion, planDeliveries } from "../../../shared/domain/notify/live.ts";
@@ -119,14 +120,7 @@ export async function handleNotifyRequested(message: NotifyRequestedV2, deps: No
 export async function handleIncidentAdmitted(message: IncidentAdmittedV1, deps: NotifyDeps): Promise<void> {
   const { incident_id: incidentId, fingerprint, alert } = message.payload;
   if (smokeRunOf(alert)) return;
-  const notice: NotifyRequestedV2 = {
-    type: "notify.requested",
-    version: 2,
-    id: message.id,
-    occurredAt: message.occurredAt,
-    correlationId: message.correlationId,
-    payload: admittedNotification(incidentId, fingerprint, alert),
-  };
+  const notice = notifyRequested(admittedNotification(incidentId, fingerprint, alert), metaOf(message));
   const view = admittedView(notice.payload, await deps.occurrences(incidentId).catch(() => undefined));
   // Sentry gets the analysis, not the announcement.
   const targets = routeNotification(notice.payload, [], deps.approvers, deps.routing).filter((t) => t.channel !== "sentry");
@@ -141,7 +135,7 @@ export async function handleIncidentAdmitted(message: IncidentAdmittedV1, deps: 
 export async function handleApprovalChanged(message: ApprovalChangedV1, deps: NotifyDeps): Promise<void> {
   const { change, notification } = message.payload;
   if (smokeRunOf(notification.alert)) return;
-  const notice: NotifyRequestedV2 = { ...message, type: "notify.requested", version: 2, payload: notification };
+  const notice = notifyRequested(notification, metaOf(message));
   const occasion: Occasion = change === "signed" ? "signed" : "decided";
   const view = notificationView(notification, await deps.occurrences(notification.incident_id).catch(() => undefined));
   const targets = routeNotification(notification, [], deps.approvers, deps.routing).filter((t) =>
@@ -159,7 +153,7 @@ export async function handleIncidentEscalated(message: IncidentEscalatedV1, deps
   if (smokeRunOf(p.alert)) return;
   const base = admittedNotification(p.incident_id, p.fingerprint, p.alert);
   const notification = { ...base, rca: p.rca ?? base.rca };
-  const notice: NotifyRequestedV2 = { ...message, type: "notify.requested", version: 2, payload: notification };
+  const notice = notifyRequested(notification, metaOf(message));
   const minutes = Math.round(p.overdue_seconds / 60);
   const why =
     p.reason === "unacknowledged" ? `nobody acknowledged it, ${minutes} min past the response SLA` : `still unresolved, ${minutes} min past the resolution SLA`;
@@ -384,13 +378,8 @@ async function send(target: Target, message: NotifyRequestedV2, view: Notificati
 const notConfigured = (channel: string): DeliveryOutcome => ({ kind: "permanent", reason: `${channel} is routed but not configured` });
 
 function deadLetterFor(message: NotifyRequestedV2, target: Target, reason: string, at: Date): DeadLetterV1 {
-  return {
-    type: "dead_letter",
-    version: 1,
-    id: `dlq:awoooi-notify:${message.id}:${target.channel}:${target.recipient}`,
-    occurredAt: at.toISOString(),
-    correlationId: message.correlationId,
-    payload: {
+  return deadLetter(
+    {
       queue: "awoooi-notify",
       message_id: `${message.id}:${target.channel}:${target.recipient}`,
       reason: `${target.channel} → ${target.recipient}: ${reason}`.slice(0, 2_000),
@@ -403,5 +392,13 @@ function deadLetterFor(message: NotifyRequestedV2, target: Target, reason: strin
         incident_id: message.payload.incident_id,
       },
     },
-  };
+    { id: `dlq:awoooi-notify:${message.id}:${target.channel}:${target.recipient}`, at, correlationId: message.correlationId },
+  );
 }
+
+/** A notice made from another message keeps its id, time and correlation. */
+const metaOf = (message: { id: string; occurredAt: string; correlationId: string }): EnvelopeMeta => ({
+  id: message.id,
+  at: new Date(message.occurredAt),
+  correlationId: message.correlationId,
+});

@@ -1,3 +1,4 @@
+import { deadLetter } from "../../../shared/contracts/envelopes.ts";
 import { AnalyzeQueueMessage, type DeadLetterV1 } from "../../../shared/contracts/queue.ts";
 import { clip } from "../../../shared/domain/text.ts";
 import type { ParkedEntry, ParkingLot } from "../../../shared/ports/parking-lot.ts";
@@ -86,14 +87,12 @@ async function poison(deps: DrainDeps, entry: ParkedEntry, reason: string): Prom
   const id = (entry.body as { id?: unknown } | null)?.id;
   const messageId = typeof id === "string" ? id : `parked:${entry.raw.length}:${clip(entry.raw, 64)}`;
   try {
-    await deps.deadLetter({
-      type: "dead_letter",
-      version: 1,
-      id: `dlq:awoooi-parked:${messageId}`,
-      occurredAt: deps.now().toISOString(),
-      correlationId: messageId,
-      payload: { queue: "awoooi-parked", message_id: messageId, reason: reason.slice(0, 2_000), attempts: MAX_PARKED_FAILURES, body: clip(entry.raw, 16_000) },
-    });
+    await deps.deadLetter(
+      deadLetter(
+        { queue: "awoooi-parked", message_id: messageId, reason: reason.slice(0, 2_000), attempts: MAX_PARKED_FAILURES, body: clip(entry.raw, 16_000) },
+        { id: `dlq:awoooi-parked:${messageId}`, at: deps.now(), correlationId: messageId },
+      ),
+    );
     await deps.parking.settle([entry]);
     deps.log({ event: "parked_message_dead_lettered", messageId, reason });
     return true;

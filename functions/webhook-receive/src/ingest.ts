@@ -1,4 +1,5 @@
 import type { Fingerprint, IncidentId, NormalizedAlert } from "../../../shared/contracts/alert.ts";
+import { analyzeRequested, incidentResolved } from "../../../shared/contracts/envelopes.ts";
 import type { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { fingerprintOf } from "../../../shared/domain/fingerprint.ts";
 import { scrubAlert } from "../../../shared/domain/normalize/scrub-alert.ts";
@@ -169,15 +170,13 @@ function followUps(
   admissions.forEach((admission, i) => {
     const { alert, fingerprint, stormFingerprint } = prepared[i]!;
     const analyze = (incidentId: IncidentId, fp: Fingerprint, subject: NormalizedAlert) =>
-      messages.push({
-        type: "analyze.requested",
-        version: 1,
-        id: `analyze:${incidentId}`,
-        occurredAt,
-        correlationId: ctx.correlationId,
-        // Trimmed (and flagged) rather than refused by the queue: one huge alert must not fail the request.
-        payload: { incident_id: incidentId, fingerprint: fp, alert: fitAlertToMessage(subject), degraded: ctx.degraded },
-      });
+      messages.push(
+        analyzeRequested(
+          // Trimmed (and flagged) rather than refused by the queue: one huge alert must not fail the request.
+          { incident_id: incidentId, fingerprint: fp, alert: fitAlertToMessage(subject), degraded: ctx.degraded },
+          { id: `analyze:${incidentId}`, at: ctx.now, correlationId: ctx.correlationId },
+        ),
+      );
     const incidentId = admission.incidentId;
     switch (admission.event) {
       case "opened":
@@ -190,14 +189,12 @@ function followUps(
         if (incidentId) analyze(incidentId, ctx.overflowFingerprint, overflowAlert(alert, ctx.policy.rateLimitPerMinute, ctx.now));
         break;
       case "closed":
-        messages.push({
-          type: "incident.resolved",
-          version: 1,
-          id: `resolve:${incidentId ?? fingerprint}:${alert.fired_at}`,
-          occurredAt,
-          correlationId: ctx.correlationId,
-          payload: { incident_id: incidentId ?? null, fingerprint, resolved_at: occurredAt, source: alert.source },
-        });
+        messages.push(
+          incidentResolved(
+            { incident_id: incidentId ?? null, fingerprint, resolved_at: occurredAt, source: alert.source },
+            { id: `resolve:${incidentId ?? fingerprint}:${alert.fired_at}`, at: ctx.now, correlationId: ctx.correlationId },
+          ),
+        );
         break;
       case "none":
         break;
