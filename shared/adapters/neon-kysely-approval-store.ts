@@ -3,6 +3,7 @@ import { type ApprovalAction, ApprovalAction as ApprovalActionSchema } from "../
 import type { Priority } from "../contracts/alert.ts";
 import { tallySignatures } from "../domain/approval-policy.ts";
 import type { ApprovalRecord, ApprovalStore, SignatureRecord } from "../ports/approval-store.ts";
+import { appendAudit } from "./neon-kysely-audit.ts";
 import { type ApprovalSignaturesTable, type ApprovalsTable, type Database, json } from "./neon-kysely-db.ts";
 
 type Reader = Kysely<Database> | Transaction<Database>;
@@ -42,23 +43,19 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
           });
         }
         if (inserted) {
-          await tx
-            .insertInto("audit_log")
-            .values({
-              at: input.createdAt,
-              actor: "classify",
-              action: input.initialStatus === "OBSOLETE" ? "approval.obsolete" : input.autoApproved ? "approval.auto_approved" : "approval.requested",
-              subject_type: "approval",
-              subject_id: input.id,
-              details: json({
-                incident_id: input.incidentId,
-                risk_level: input.riskLevel,
-                required_signatures: input.requiredSignatures,
-                reasons: input.reasons,
-                correlation_id: input.correlationId,
-              }),
-            })
-            .execute();
+          await appendAudit(tx, {
+            at: input.createdAt,
+            actor: "classify",
+            action: input.initialStatus === "OBSOLETE" ? "approval.obsolete" : input.autoApproved ? "approval.auto_approved" : "approval.requested",
+            subject: { type: "approval", id: input.id },
+            details: {
+              incident_id: input.incidentId,
+              risk_level: input.riskLevel,
+              required_signatures: input.requiredSignatures,
+              reasons: input.reasons,
+              correlation_id: input.correlationId,
+            },
+          });
         }
         const approval = await loadByIncident(tx, input.incidentId);
         if (!approval) throw new Error(`approval for incident ${input.incidentId} vanished right after insert`);
@@ -79,17 +76,13 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
           .returning("id")
           .executeTakeFirst();
         if (!changed) return undefined;
-        await tx
-          .insertInto("audit_log")
-          .values({
-            at,
-            actor: "analyze",
-            action: "approval.obsolete",
-            subject_type: "approval",
-            subject_id: changed.id,
-            details: json({ from: "PENDING", to: "OBSOLETE", reason }),
-          })
-          .execute();
+        await appendAudit(tx, {
+          at,
+          actor: "analyze",
+          action: "approval.obsolete",
+          subject: { type: "approval", id: changed.id },
+          details: { from: "PENDING", to: "OBSOLETE", reason },
+        });
         return mustLoad(tx, changed.id);
       });
     },
@@ -133,17 +126,13 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
           .insertInto("approval_signatures")
           .values({ approval_id: approvalId, approver, decision, comment: comment ?? null, signed_at: at, action_digest: locked.action_digest })
           .execute();
-        await tx
-          .insertInto("audit_log")
-          .values({
-            at,
-            actor: approver,
-            action: decision === "approve" ? "approval.signed" : "approval.vetoed",
-            subject_type: "approval",
-            subject_id: approvalId,
-            details: json({ decision, comment: comment ?? null, action_digest: locked.action_digest }),
-          })
-          .execute();
+        await appendAudit(tx, {
+          at,
+          actor: approver,
+          action: decision === "approve" ? "approval.signed" : "approval.vetoed",
+          subject: { type: "approval", id: approvalId },
+          details: { decision, comment: comment ?? null, action_digest: locked.action_digest },
+        });
 
         const signatures = await tx.selectFrom("approval_signatures").select("decision").where("approval_id", "=", approvalId).execute();
         const status = tallySignatures(signatures, locked.required_signatures);
@@ -161,17 +150,13 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
               at,
             });
           }
-          await tx
-            .insertInto("audit_log")
-            .values({
-              at,
-              actor: "approve",
-              action: `approval.${status.toLowerCase()}`,
-              subject_type: "approval",
-              subject_id: approvalId,
-              details: json({ from: "PENDING", to: status, decided_by: approver, signatures: signatures.length }),
-            })
-            .execute();
+          await appendAudit(tx, {
+            at,
+            actor: "approve",
+            action: `approval.${status.toLowerCase()}`,
+            subject: { type: "approval", id: approvalId },
+            details: { from: "PENDING", to: status, decided_by: approver, signatures: signatures.length },
+          });
         }
         return { kind: "recorded", approval: await mustLoad(tx, approvalId), statusChanged } as const;
       });
@@ -191,17 +176,13 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
           .returning(["id", "expires_at"])
           .execute();
         for (const row of expired) {
-          await tx
-            .insertInto("audit_log")
-            .values({
-              at: now,
-              actor: "sweep",
-              action: "approval.expired",
-              subject_type: "approval",
-              subject_id: row.id,
-              details: json({ from: "PENDING", to: "EXPIRED", expires_at: row.expires_at.toISOString() }),
-            })
-            .execute();
+          await appendAudit(tx, {
+            at: now,
+            actor: "sweep",
+            action: "approval.expired",
+            subject: { type: "approval", id: row.id },
+            details: { from: "PENDING", to: "EXPIRED", expires_at: row.expires_at.toISOString() },
+          });
         }
         return Promise.all(expired.map((row) => mustLoad(tx, row.id)));
       });
@@ -237,10 +218,13 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
           .returning("id")
           .executeTakeFirst();
         if (!changed) return false;
-        await tx
-          .insertInto("audit_log")
-          .values({ at, actor: "sweep", action: "approval.escalated", subject_type: "approval", subject_id: approvalId, details: json({ level, ...details }) })
-          .execute();
+        await appendAudit(tx, {
+          at,
+          actor: "sweep",
+          action: "approval.escalated",
+          subject: { type: "approval", id: approvalId },
+          details: { level, ...details },
+        });
         return true;
       });
     },

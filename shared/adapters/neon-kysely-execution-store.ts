@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import { playbookChange } from "../domain/learning.ts";
 import type { ExecutionRecord, ExecutionStore, ExecutionSubject } from "../ports/execution-store.ts";
 import type { LearningHistory } from "../ports/learning.ts";
+import { appendAudit } from "./neon-kysely-audit.ts";
 import { type Database, type ExecutionsTable, json } from "./neon-kysely-db.ts";
 
 type Reader = Kysely<Database> | Transaction<Database>;
@@ -221,11 +222,8 @@ async function refreshPlaybook(tx: Transaction<Database>, subject: ExecutionSubj
   return change;
 }
 
-async function audit(db: Reader, at: Date, actor: string, approvalId: string, action: string, details: Record<string, unknown>): Promise<void> {
-  await db
-    .insertInto("audit_log")
-    .values({ at, actor, action, subject_type: "approval", subject_id: approvalId, details: json(details) })
-    .execute();
+function audit(db: Reader, at: Date, actor: string, approvalId: string, action: string, details: Record<string, unknown>): Promise<void> {
+  return appendAudit(db, { at, actor, action, subject: { type: "approval", id: approvalId }, details });
 }
 
 async function loadSubject(db: Reader, id: string): Promise<ExecutionSubject | undefined> {

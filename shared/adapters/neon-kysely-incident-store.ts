@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { IncidentRecord, IncidentStore } from "../ports/incident-store.ts";
+import { appendAudit } from "./neon-kysely-audit.ts";
 import { type Database, type IncidentsTable, json } from "./neon-kysely-db.ts";
 
 export function createIncidentStore(db: Kysely<Database>): IncidentStore {
@@ -124,17 +125,13 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
           .returning("id")
           .executeTakeFirst();
         if (!changed) return;
-        await tx
-          .insertInto("audit_log")
-          .values({
-            at: new Date(triage.decided_at),
-            actor: "classify",
-            action: `incident.triaged.${triage.decision}`,
-            subject_type: "incident",
-            subject_id: id,
-            details: json(triage),
-          })
-          .execute();
+        await appendAudit(tx, {
+          at: new Date(triage.decided_at),
+          actor: "classify",
+          action: `incident.triaged.${triage.decision}`,
+          subject: { type: "incident", id: id },
+          details: triage,
+        });
       });
     },
 
@@ -149,10 +146,7 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
           .returningAll()
           .executeTakeFirst();
         if (changed) {
-          await tx
-            .insertInto("audit_log")
-            .values({ at, actor: by, action: "incident.acknowledged", subject_type: "incident", subject_id: id, details: json({ by }) })
-            .execute();
+          await appendAudit(tx, { at, actor: by, action: "incident.acknowledged", subject: { type: "incident", id: id }, details: { by } });
           return { incident: toRecord(changed), acknowledged: true };
         }
         const row = await tx.selectFrom("incidents").selectAll().where("id", "=", id).executeTakeFirst();
@@ -199,19 +193,16 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
           .returning("id")
           .executeTakeFirst();
         if (!changed) return false;
-        await tx
-          .insertInto("audit_log")
-          .values(
-            steps.map((step) => ({
-              at: new Date(step.at),
-              actor: "sweep",
-              action: "incident.escalated",
-              subject_type: "incident",
-              subject_id: id,
-              details: json(step),
-            })),
-          )
-          .execute();
+        await appendAudit(
+          tx,
+          ...steps.map((step) => ({
+            at: new Date(step.at),
+            actor: "sweep",
+            action: "incident.escalated",
+            subject: { type: "incident" as const, id },
+            details: step,
+          })),
+        );
         return true;
       });
     },
