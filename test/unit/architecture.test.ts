@@ -53,4 +53,19 @@ describe("layering", () => {
       expect(source).not.toMatch(/\.(send|sendBatch)\(/);
     }
   });
+
+  it("no envelope is built by hand: every message comes from its builder in shared/contracts/envelopes.ts", () => {
+    const builders = join(ROOT, "shared", "contracts", "envelopes.ts");
+    const offenders = [...sources(join(ROOT, "functions")), ...sources(join(ROOT, "shared"))]
+      .filter((file) => file !== builders)
+      .filter((file) => /\btype: "[a-z_.]+",\s*version: \d+,/.test(readFileSync(file, "utf8")) || /\bversion: \d+,\s*id: /.test(readFileSync(file, "utf8")));
+    expect(offenders.map((f) => f.slice(ROOT.length + 1))).toEqual([]);
+  });
+
+  it("the audit log is written in one place (appendAudit)", () => {
+    const writers = [...sources(join(ROOT, "functions")), ...sources(join(ROOT, "shared"))].filter((file) =>
+      readFileSync(file, "utf8").includes('insertInto("audit_log")'),
+    );
+    expect(writers.map((f) => f.slice(ROOT.length + 1))).toEqual(["shared/adapters/neon-kysely-audit.ts"]);
+  });
 });
