@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { postgresReady } from "../../../shared/adapters/postgres-readiness.ts";
 import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
-import { type AppEnv, newApp } from "../../../shared/http/app.ts";
+import { newApp } from "../../../shared/http/app.ts";
 import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { mountDocsRoutes } from "./docs-routes.ts";
 import { configOf, type Env } from "./env.ts";
@@ -10,14 +10,12 @@ import { mountLearningRoutes } from "./learning-routes.ts";
 import { mountLinkRoutes } from "./link-routes.ts";
 import { mountMetricsRoute } from "./metrics-route.ts";
 import { mountOpsRoutes } from "./ops-routes.ts";
-import { type ApproveServices, servicesFor } from "./services.ts";
+import { type ApproveEnv, type ApproveServices, servicesFor } from "./services.ts";
 import { mountSlackRoutes } from "./slack-routes.ts";
 import { mountSmokeRoutes } from "./smoke-routes.ts";
 import { mountStatsRoutes } from "./stats-routes.ts";
 import { mountStatusPage } from "./status-page.ts";
 import { mountTelegramRoutes } from "./telegram-routes.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
 
 export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
   const app = newApp<Env>("approve") as unknown as import("hono").Hono<ApproveEnv>;

@@ -1,12 +1,8 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { openApiDocument } from "../../../shared/http/openapi.ts";
-import type { Env } from "./env.ts";
 import { configOf } from "./env.ts";
-import type { ApproveServices } from "./services.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+import type { ApproveEnv } from "./services.ts";
 
 /** The API description (public: it holds no secrets) and a readable page of it, with no scripts or CDNs. */
 export function mountDocsRoutes(app: Hono<ApproveEnv>): void {

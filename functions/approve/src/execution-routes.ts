@@ -1,16 +1,12 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { ExecutionResult } from "../../../shared/contracts/execution.ts";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { readSignedJson } from "../../../shared/http/signed-body.ts";
 import type { ExecutionRecord } from "../../../shared/ports/execution-store.ts";
-import type { Env } from "./env.ts";
 import { applyResult } from "./executions.ts";
-import type { ApproveServices } from "./services.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+import type { ApproveEnv } from "./services.ts";
 
 export const EXECUTION_RESULT_PATH = "/api/v1/executions/:id/result";
 

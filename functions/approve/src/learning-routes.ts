@@ -1,12 +1,8 @@
 import type { Hono } from "hono";
 import { Fingerprint } from "../../../shared/contracts/alert.ts";
 import { ACTION_TIER, DEFAULT_LEARNING_POLICY, type Recommendation, recommend, type ScoredAction, successRate } from "../../../shared/domain/learning.ts";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import type { Env } from "./env.ts";
-import type { ApproveServices } from "./services.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+import type { ApproveEnv } from "./services.ts";
 
 function fingerprintParam(value: string): string {
   const parsed = Fingerprint.safeParse(value);

@@ -2,15 +2,11 @@ import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { ApproverId, Decision } from "../../../shared/contracts/approval.ts";
 import { type LinkVerdict, verifyLink } from "../../../shared/domain/approval-link.ts";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { afterSignature } from "./decisions.ts";
-import type { Env } from "./env.ts";
 import { applyResult } from "./executions.ts";
 import { confirmPage, type LinkFields, refusalPage } from "./pages.ts";
-import type { ApproveServices } from "./services.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+import type { ApproveEnv, ApproveServices } from "./services.ts";
 
 const LinkQuery = z.object({
   approver: ApproverId,
@@ -107,6 +103,32 @@ async function renderConfirm(c: Context<ApproveEnv>, approvalId: string, link: L
   );
 }
 
+/**
+ * What every form POST behind a signed link does first: a form body (415
+ * otherwise), a complete link (403), the form's own fields (400 naming them),
+ * and a link that verifies (403). Answers the refusal page, or the parsed form.
+ */
+async function readLinkForm<S extends z.ZodType<z.infer<typeof LinkQuery>>>(
+  c: Context<ApproveEnv>,
+  schema: S,
+  words: { sentBy: string; incomplete: string },
+): Promise<Response | { approvalId: string; form: z.infer<S> }> {
+  const approvalId = c.req.param("approvalId") ?? "";
+  const raw = await formFields(c);
+  if (!raw) return c.html(refusalPage("Unsupported request", words.sentBy), 415, PAGE_HEADERS);
+  if (!LinkQuery.safeParse(raw).success || !z.uuid().safeParse(approvalId).success) {
+    return c.html(refusalPage("This link is incomplete", "Open the link exactly as it was sent to you. Nothing was changed."), 403, PAGE_HEADERS);
+  }
+  const form = schema.safeParse(raw);
+  if (!form.success) {
+    const fields = form.error.issues.map((issue) => issue.path.join(".")).join(", ");
+    return c.html(refusalPage(words.incomplete, `The form has a missing or bad ${fields}. Nothing was changed.`), 400, PAGE_HEADERS);
+  }
+  const refusal = await checkLink(approvalId, form.data, c.get("services"));
+  if (refusal) return c.html(refusalPage(...refusal), 403, PAGE_HEADERS);
+  return { approvalId, form: form.data };
+}
+
 export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
   app.get("/approve/:approvalId", async (c) => {
     const approvalId = c.req.param("approvalId");
@@ -121,21 +143,13 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
 
   /** "Mark done / mark failed" after running an approved command by hand; the approver's own link authenticates. */
   app.post("/approve/:approvalId/result", boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
-    const approvalId = c.req.param("approvalId");
-    const raw = await formFields(c);
-    if (!raw) return c.html(refusalPage("Unsupported request", "Results are sent by the approval page's form."), 415, PAGE_HEADERS);
-    if (!LinkQuery.safeParse(raw).success || !z.uuid().safeParse(approvalId).success) {
-      return c.html(refusalPage("This link is incomplete", "Open the link exactly as it was sent to you. Nothing was changed."), 403, PAGE_HEADERS);
-    }
-    const form = ManualResultForm.safeParse(raw);
-    if (!form.success) {
-      const fields = form.error.issues.map((issue) => issue.path.join(".")).join(", ");
-      return c.html(refusalPage("Incomplete result", `The form has a missing or bad ${fields}. Nothing was changed.`), 400, PAGE_HEADERS);
-    }
-    const { outcome, note, ...link } = form.data;
+    const read = await readLinkForm(c, ManualResultForm, { sentBy: "Results are sent by the approval page's form.", incomplete: "Incomplete result" });
+    if (read instanceof Response) return read;
+    const {
+      approvalId,
+      form: { outcome, note, ...link },
+    } = read;
     const services = c.get("services");
-    const refusal = await checkLink(approvalId, link, services);
-    if (refusal) return c.html(refusalPage(...refusal), 403, PAGE_HEADERS);
     const approval = await services.approvals.get(approvalId);
     const execution = approval?.executionId ? await services.executions.get(approval.executionId) : undefined;
     if (!approval || !execution) {
@@ -160,21 +174,13 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
   });
 
   app.post("/approve/:approvalId", boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
-    const approvalId = c.req.param("approvalId");
-    const raw = await formFields(c);
-    if (!raw) return c.html(refusalPage("Unsupported request", "Decisions are sent by the confirm page's form."), 415, PAGE_HEADERS);
-    if (!LinkQuery.safeParse(raw).success || !z.uuid().safeParse(approvalId).success) {
-      return c.html(refusalPage("This link is incomplete", "Open the link exactly as it was sent to you. Nothing was changed."), 403, PAGE_HEADERS);
-    }
-    const form = DecisionForm.safeParse(raw);
-    if (!form.success) {
-      const fields = form.error.issues.map((issue) => issue.path.join(".")).join(", ");
-      return c.html(refusalPage("Incomplete decision", `The form has a missing or bad ${fields}. Nothing was changed.`), 400, PAGE_HEADERS);
-    }
-    const { decision, comment, action_digest: actionDigest, ...link } = form.data;
+    const read = await readLinkForm(c, DecisionForm, { sentBy: "Decisions are sent by the confirm page's form.", incomplete: "Incomplete decision" });
+    if (read instanceof Response) return read;
+    const {
+      approvalId,
+      form: { decision, comment, action_digest: actionDigest, ...link },
+    } = read;
     const services = c.get("services");
-    const refusal = await checkLink(approvalId, link, services);
-    if (refusal) return c.html(refusalPage(...refusal), 403, PAGE_HEADERS);
 
     const outcome = await services.approvals.recordDecision({
       approvalId,

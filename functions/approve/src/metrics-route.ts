@@ -1,13 +1,10 @@
 import type { Hono } from "hono";
 import { METRICS_KEY } from "../../../shared/adapters/upstash-metrics.ts";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { checkToken } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { configOf, type Env } from "./env.ts";
+import { configOf } from "./env.ts";
 import { prometheusText } from "./prometheus.ts";
-import type { ApproveServices } from "./services.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+import type { ApproveEnv } from "./services.ts";
 
 /** Prometheus scrape endpoint: the counters every function keeps in Redis, summed. Bearer `METRICS_TOKEN` (open only with METRICS_PUBLIC). */
 export function mountMetricsRoute(app: Hono<ApproveEnv>): void {

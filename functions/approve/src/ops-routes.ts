@@ -2,7 +2,6 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { Priority } from "../../../shared/contracts/alert.ts";
 import { ApprovalStatus } from "../../../shared/contracts/approval.ts";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { requireBearer } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { fieldIssues, validateJson } from "../../../shared/http/validation.ts";
@@ -10,9 +9,7 @@ import type { IncidentRecord } from "../../../shared/ports/incident-store.ts";
 import { acknowledgeIncident } from "./acknowledgements.ts";
 import { configOf, type Env } from "./env.ts";
 import { executionJson } from "./execution-routes.ts";
-import type { ApproveServices } from "./services.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+import type { ApproveEnv } from "./services.ts";
 
 const Id = z.uuid();
 

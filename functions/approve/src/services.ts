@@ -19,6 +19,7 @@ import type { Priority } from "../../../shared/contracts/alert.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
 import { ApprovalChangedV1, ExecuteRequestedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import type { SlaPolicy } from "../../../shared/domain/sla.ts";
+import type { AppEnv } from "../../../shared/http/app.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { DeadLetterStore } from "../../../shared/ports/dead-letter-store.ts";
@@ -71,6 +72,9 @@ export interface ApproveServices {
   /** Releases per-request resources (the database pool). */
   readonly close: () => Promise<void>;
 }
+
+/** What every approve route sees: its bindings, the request id, and the request's services. */
+export type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
 
 /** Stateless REST clients and config-derived parts: built once per isolate. */
 const statelessFor = perEnv((env: Env) => {

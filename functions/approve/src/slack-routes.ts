@@ -2,17 +2,13 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderSlack } from "../../../shared/domain/notify/slack.ts";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { verifyHexHmacSha256 } from "../../../shared/http/signatures.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import { acknowledgeFromChat } from "./acknowledgements.ts";
 import { approvalMessageNow, decideFromChat } from "./decisions.ts";
-import type { Env } from "./env.ts";
-import type { ApproveServices } from "./services.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+import type { ApproveEnv, ApproveServices } from "./services.ts";
 
 export const SLACK_INTERACTIONS_PATH = "/api/v1/slack/interactions";
 /** Slack's replay window (PROTOCOLS §16). */

@@ -1,11 +1,7 @@
 import type { Hono } from "hono";
 import { judgeSmokeRun, SMOKE_RUN_ID, stageLatencies } from "../../../shared/domain/smoke.ts";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import type { Env } from "./env.ts";
-import type { ApproveServices } from "./services.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+import type { ApproveEnv } from "./services.ts";
 
 /** A smoke run's progress through the chain (bearer OPS_TOKEN): what `npm run smoke` polls. */
 export function mountSmokeRoutes(app: Hono<ApproveEnv>): void {

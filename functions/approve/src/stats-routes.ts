@@ -1,13 +1,9 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { autonomyStats, mttrStats, sloStats, volumeFromHour, volumeStats } from "../../../shared/domain/stats.ts";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { fieldIssues } from "../../../shared/http/validation.ts";
-import type { Env } from "./env.ts";
-import type { ApproveServices } from "./services.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+import type { ApproveEnv } from "./services.ts";
 
 const DAY_MS = 86_400_000;
 const WINDOWS = { "24h": DAY_MS, "7d": 7 * DAY_MS, "30d": 30 * DAY_MS } as const;

@@ -4,13 +4,10 @@ import { verifyWithJwks } from "hono/utils/jwt/jwt";
 import { barChart, lineChart } from "../../../shared/domain/render/svg-chart.ts";
 import { ESCALATION_LADDER } from "../../../shared/domain/sla.ts";
 import { autonomyStats, mttrDaily, volumeFromHour, volumeStats } from "../../../shared/domain/stats.ts";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { checkToken } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { configOf, type Env } from "./env.ts";
-import type { ApproveServices } from "./services.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
+import { configOf } from "./env.ts";
+import type { ApproveEnv } from "./services.ts";
 
 const DAY_MS = 86_400_000;
 

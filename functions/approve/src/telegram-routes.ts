@@ -3,18 +3,14 @@ import { timingSafeEqual } from "hono/utils/buffer";
 import { z } from "zod";
 import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderTelegram } from "../../../shared/domain/notify/telegram.ts";
-import type { AppEnv } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { fieldIssues } from "../../../shared/http/validation.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import { acknowledgeFromChat } from "./acknowledgements.ts";
 import { approvalMessageNow, decideFromChat } from "./decisions.ts";
-import type { Env } from "./env.ts";
-import type { ApproveServices } from "./services.ts";
+import type { ApproveEnv, ApproveServices } from "./services.ts";
 import { answerCommand, parseCommand } from "./telegram-commands.ts";
-
-type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices } };
 
 export const TELEGRAM_WEBHOOK_PATH = "/api/v1/telegram/webhook";
 const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";

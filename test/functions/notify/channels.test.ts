@@ -9,6 +9,7 @@ import { normalizedAlert, queueMessage, recordingQueue } from "../../support/fix
 import { visibleTelegram } from "../../support/fixtures/telegram.ts";
 import { testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
+import { withChatFakes } from "./support.ts";
 
 const FAKE = testEnv.TEST_CHAT_SERVICES_URL!;
 const TEAM_CHAT = "-1001";
@@ -28,11 +29,7 @@ interface Recorded {
 /** Every channel switched on against the fakes; `vars` override any of it. */
 function channelEnv(vars: Record<string, string> = {}) {
   const deadLetters = recordingQueue<DeadLetterV1>();
-  const env = {
-    ...testEnv,
-    DEV_INBOX: "off",
-    TELEGRAM_BOT_TOKEN: FAKE_TELEGRAM_TOKEN,
-    TELEGRAM_API_BASE: FAKE,
+  const env = withChatFakes({
     TELEGRAM_CHAT_ID: TEAM_CHAT,
     TELEGRAM_P0_CHAT_ID: P0_CHAT,
     TELEGRAM_SECURITY_CHAT_ID: SECURITY_CHAT,
@@ -47,7 +44,7 @@ function channelEnv(vars: Record<string, string> = {}) {
     APPROVERS: JSON.stringify([{ id: "alice" }, { id: "bob" }, { id: "carol", telegram_chat_id: "7003", slack: "@carol" }]),
     DEAD_LETTER_QUEUE: deadLetters,
     ...vars,
-  };
+  });
   return { env, deadLetters, run: (bodies: unknown[], attempts = 1) => deliver(worker, env as unknown as Env, "awoooi-notify", bodies, attempts) };
 }
 

@@ -3,10 +3,11 @@ import type { Env } from "../../../functions/notify/src/env.ts";
 import worker from "../../../functions/notify/src/index.ts";
 import type { ApprovalChangedV1, IncidentAdmittedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
-import { FAKE_SLACK_BOT_TOKEN, FAKE_TELEGRAM_TOKEN } from "../../support/fakes/chat-credentials.ts";
+import { FAKE_SLACK_BOT_TOKEN } from "../../support/fakes/chat-credentials.ts";
 import { normalizedAlert, recordingQueue } from "../../support/fixtures/messages.ts";
 import { testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
+import { withChatFakes } from "./support.ts";
 
 const FAKE = testEnv.TEST_CHAT_SERVICES_URL!;
 const TEAM_CHAT = "-1001";
@@ -20,11 +21,7 @@ interface Recorded {
 
 /** Telegram and a Slack app against the fakes; alice and bob sign at level 1 (bob in Slack), carol is level 2 with a Telegram DM. */
 function chatEnv() {
-  const env = {
-    ...testEnv,
-    DEV_INBOX: "off",
-    TELEGRAM_BOT_TOKEN: FAKE_TELEGRAM_TOKEN,
-    TELEGRAM_API_BASE: FAKE,
+  const env = withChatFakes({
     TELEGRAM_CHAT_ID: TEAM_CHAT,
     TELEGRAM_WEBHOOK_SECRET: "tg-webhook-secret-0123456789",
     SLACK_BOT_TOKEN: FAKE_SLACK_BOT_TOKEN,
@@ -36,7 +33,7 @@ function chatEnv() {
       { id: "carol", telegram_chat_id: "7003", level: 2 },
     ]),
     DEAD_LETTER_QUEUE: recordingQueue(),
-  };
+  });
   return (bodies: unknown[]) => deliver(worker, env as unknown as Env, "awoooi-notify", bodies);
 }
 
