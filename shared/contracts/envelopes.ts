@@ -1,5 +1,5 @@
 import type {
-  AnalyzeContinueV1,
+  AnalyzeContinueV2,
   AnalyzeRequestedV1,
   ApprovalChangedV1,
   ClassifyRequestedV1,
@@ -32,7 +32,7 @@ function builder<M extends Envelope>(type: M["type"], version: M["version"]) {
 
 export const analyzeRequested = builder<AnalyzeRequestedV1>("analyze.requested", 1);
 export const incidentResolved = builder<IncidentResolvedV1>("incident.resolved", 1);
-export const analyzeContinue = builder<AnalyzeContinueV1>("analyze.continue", 1);
+export const analyzeContinue = builder<AnalyzeContinueV2>("analyze.continue", 2);
 export const classifyRequested = builder<ClassifyRequestedV1>("classify.requested", 1);
 export const incidentAdmitted = builder<IncidentAdmittedV1>("incident.admitted", 1);
 export const notifyRequested = builder<NotifyRequestedV2>("notify.requested", 2);

@@ -211,6 +211,39 @@ export const AnalyzeContinueV1 = envelope(
 export type AnalyzeContinueV1 = z.infer<typeof AnalyzeContinueV1>;
 
 /**
+ * analyze → analyze, v2: why the analysis carries on is a named `cause` — the
+ * job's deadline passed (`timeout`: the job must still be claimed), or its
+ * answer was unusable (`unusable_answer`: already settled, resume after
+ * `position`) — instead of v1's optional `resume_after` silently switching
+ * the meaning (docs/analyze.md "States").
+ */
+export const AnalyzeContinueV2 = envelope(
+  "analyze.continue",
+  2,
+  z.object({
+    incident_id: IncidentId,
+    job_id: z.uuid(),
+    reason: z.string().min(1).max(500),
+    cause: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("timeout") }),
+      z.object({ kind: z.literal("unusable_answer"), position: z.number().int().min(0).max(10) }),
+    ]),
+  }),
+);
+export type AnalyzeContinueV2 = z.infer<typeof AnalyzeContinueV2>;
+
+/** What analyze reads as a continue message: v1 messages still in flight are read as v2. */
+export const AnalyzeContinueQueueMessage = z.union([AnalyzeContinueV2, AnalyzeContinueV1]).transform((message): AnalyzeContinueV2 => {
+  if (message.version === 2) return message;
+  const { resume_after: resumeAfter, ...rest } = message.payload;
+  return {
+    ...message,
+    version: 2,
+    payload: { ...rest, cause: resumeAfter === undefined ? { kind: "timeout" } : { kind: "unusable_answer", position: resumeAfter } },
+  };
+});
+
+/**
  * analyze → notify: a new P0/P1 incident, announced at admission, before its
  * analysis (seed 001 §6: people must hear of a P0 at once, whatever the model does).
  */
@@ -271,5 +304,5 @@ export const NotifyQueueMessage = z.union([NotifyRequestedQueueMessage, Incident
 export type NotifyQueueMessage = z.infer<typeof NotifyQueueMessage>;
 
 /** Everything the analyze queue carries. */
-export const AnalyzeQueueMessage = z.discriminatedUnion("type", [AnalyzeRequestedV1, IncidentResolvedV1, AnalyzeContinueV1]);
+export const AnalyzeQueueMessage = z.union([AnalyzeRequestedV1, IncidentResolvedV1, AnalyzeContinueQueueMessage]);
 export type AnalyzeQueueMessage = z.infer<typeof AnalyzeQueueMessage>;

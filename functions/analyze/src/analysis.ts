@@ -1,7 +1,8 @@
 import type { AnalysisAttempt, ProviderOrder, RelayCallback } from "../../../shared/contracts/analysis.ts";
 import { analyzeContinue, classifyRequested } from "../../../shared/contracts/envelopes.ts";
-import type { AnalyzeContinueV1, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import type { AnalyzeContinueV2, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import type { Rca, RcaProvider } from "../../../shared/contracts/rca.ts";
+import { type AnalysisEvent, type AnalysisStep, analysisStateOf, nextStep } from "../../../shared/domain/analysis-state.ts";
 import { parseVerdictText, rcaVerdictJsonSchema } from "../../../shared/domain/rca-parse.ts";
 import { composeRcaPrompt } from "../../../shared/domain/rca-prompt.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
@@ -27,7 +28,7 @@ export interface AnalysisDeps {
   /** History for the prompt; analysis goes on without it when Redis is unavailable. */
   readonly alertIndex: AlertIndex | undefined;
   readonly publishClassify: (message: ClassifyRequestedV1) => Promise<void>;
-  readonly publishContinue: (message: AnalyzeContinueV1, delaySeconds: number) => Promise<void>;
+  readonly publishContinue: (message: AnalyzeContinueV2, delaySeconds: number) => Promise<void>;
   readonly metrics: Metrics;
   readonly now: () => Date;
   readonly newId: () => string;
@@ -72,7 +73,10 @@ export async function runChain(incident: IncidentRecord, position: number, deps:
       await deps.incidents.setPending(incident.id, { jobId, provider: name, position: i, until });
       await attempt(deps, incident, { provider: name, outcome: "submitted", duration_ms: Date.now() - started });
       // The timeout: if no usable callback claimed the job by then, this carries on with the next provider.
-      await deps.publishContinue(continueMessage(incident.id, jobId, "timeout", deps, correlationId), deps.relay.timeoutSeconds + TIMEOUT_GRACE_SECONDS);
+      await deps.publishContinue(
+        continueMessage(incident.id, jobId, "timeout", { kind: "timeout" }, deps, correlationId),
+        deps.relay.timeoutSeconds + TIMEOUT_GRACE_SECONDS,
+      );
       return;
     }
     const provider = deps.providers[name];
@@ -99,8 +103,11 @@ export async function runChain(incident: IncidentRecord, position: number, deps:
  */
 export async function acceptRelayAnswer(callback: RelayCallback, deps: AnalysisDeps, correlationId: string): Promise<"used" | "ignored" | "rejected"> {
   const incident = await deps.incidents.get(callback.incident_id);
-  if (!incident || incident.rca || incident.pending?.jobId !== callback.job_id) return "ignored";
+  if (!incident) return "ignored";
+  const step = stepFor(incident, { kind: "relay_answered", jobId: callback.job_id }, deps);
+  if (step.do !== "take_answer") return "ignored";
   const parsed = callback.ok && callback.content !== undefined ? parseVerdictText(callback.content) : undefined;
+  // The claim decides between a racing answer and timeout: only one gets the job.
   const position = await deps.incidents.claimPending(incident.id, callback.job_id);
   if (position === undefined) return "ignored";
   if (parsed?.ok) {
@@ -115,23 +122,45 @@ export async function acceptRelayAnswer(callback: RelayCallback, deps: AnalysisD
   const reason = parsed ? `invalid answer: ${parsed.reason}` : `relay error: ${callback.error ?? "no content"}`;
   await attempt(deps, incident, { provider: "ollama", outcome: "failed", reason });
   // Carry on with the next provider in the consumer, where slow providers may take their time.
-  await deps.publishContinue(continueMessage(incident.id, callback.job_id, reason, deps, correlationId, position), 0);
+  await deps.publishContinue(continueMessage(incident.id, callback.job_id, reason, { kind: "unusable_answer", position }, deps, correlationId), 0);
   return "rejected";
 }
 
-/** A timeout (or an unusable answer) for a job: carry on after it, unless the job was settled meanwhile. */
-export async function continueAfterJob(message: AnalyzeContinueV1, deps: AnalysisDeps): Promise<void> {
+/** A job's timeout, or its unusable answer: carry on after it, unless the job was settled meanwhile. */
+export async function continueAfterJob(message: AnalyzeContinueV2, deps: AnalysisDeps): Promise<void> {
   const incident = await deps.incidents.get(message.payload.incident_id);
-  if (!incident || incident.rca) return;
-  let position = message.payload.resume_after;
-  if (position === undefined) {
-    position = await deps.incidents.claimPending(incident.id, message.payload.job_id);
-    if (position === undefined) return;
+  if (!incident) return;
+  const { cause, job_id: jobId } = message.payload;
+  const event: AnalysisEvent = cause.kind === "timeout" ? { kind: "job_timed_out", jobId } : { kind: "answer_unusable", jobId, position: cause.position };
+  const step = stepFor(incident, event, deps);
+  let position: number;
+  if (step.do === "time_out") {
+    const claimed = await deps.incidents.claimPending(incident.id, jobId);
+    if (claimed === undefined) return;
     await attempt(deps, incident, { provider: incident.pending?.provider ?? "ollama", outcome: "failed", reason: message.payload.reason });
+    position = claimed + 1;
+  } else if (step.do === "run_chain") {
+    position = step.from;
+  } else {
+    return;
   }
   const fresh = (await deps.incidents.get(incident.id)) ?? incident;
-  if (fresh.rca || fresh.pending) return;
-  await runChain(fresh, position + 1, deps, message.correlationId);
+  // Another entry point may have moved it meanwhile: only an open analysis runs the chain.
+  if (analysisStateOf(storedAnalysis(fresh)).name !== "open") return;
+  await runChain(fresh, position, deps, message.correlationId);
+}
+
+/** The incident as the state machine reads it. */
+export function storedAnalysis(incident: IncidentRecord) {
+  return { hasVerdict: incident.rca !== undefined, classifySent: incident.classifySentAt !== undefined, pending: incident.pending };
+}
+
+/** Asks the state machine, and logs what it declined. */
+export function stepFor(incident: IncidentRecord, event: AnalysisEvent, deps: Pick<AnalysisDeps, "now" | "log">): AnalysisStep {
+  const state = analysisStateOf(storedAnalysis(incident));
+  const step = nextStep(state, event, deps.now());
+  if (step.do === "nothing") deps.log({ event: "analysis_step_skipped", incidentId: incident.id, state: state.name, on: event.kind, why: step.why });
+  return step;
 }
 
 /** Stores the verdict (first one wins) and tells classify once. */
@@ -199,12 +228,13 @@ function continueMessage(
   incidentId: string,
   jobId: string,
   reason: string,
+  cause: AnalyzeContinueV2["payload"]["cause"],
   deps: AnalysisDeps,
   correlationId: string,
-  resumeAfter?: number,
-): AnalyzeContinueV1 {
+): AnalyzeContinueV2 {
   return analyzeContinue(
-    { incident_id: incidentId, job_id: jobId, reason: reason.slice(0, 500), ...(resumeAfter === undefined ? {} : { resume_after: resumeAfter }) },
-    { id: `continue:${jobId}:${resumeAfter === undefined ? "timeout" : "rejected"}`, at: deps.now(), correlationId },
+    { incident_id: incidentId, job_id: jobId, reason: reason.slice(0, 500), cause },
+    // The ids v1 used, so a v1 message still in flight and its v2 successor are one message to the queue's consumers.
+    { id: `continue:${jobId}:${cause.kind === "timeout" ? "timeout" : "rejected"}`, at: deps.now(), correlationId },
   );
 }

@@ -1,12 +1,12 @@
 import { incidentAdmitted, notifyRequested } from "../../../shared/contracts/envelopes.ts";
-import type { AnalyzeContinueV1, AnalyzeRequestedV1, IncidentAdmittedV1, IncidentResolvedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { AnalyzeContinueV2, AnalyzeRequestedV1, IncidentAdmittedV1, IncidentResolvedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { IncidentRecord } from "../../../shared/ports/incident-store.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
 import { PermanentError } from "../../../shared/queue/consume.ts";
-import { type AnalysisDeps, conclude, continueAfterJob, handOff, runChain } from "./analysis.ts";
+import { type AnalysisDeps, conclude, continueAfterJob, handOff, runChain, stepFor } from "./analysis.ts";
 
 export interface AnalyzeDeps extends AnalysisDeps {
   readonly approvals: ApprovalStore;
@@ -37,7 +37,9 @@ export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: 
     await deps.smoke?.stamp(smokeRun, "analyzed", deps.now().getTime());
     return;
   }
-  if (incident.rca) return handOff(incident, deps, message.correlationId);
+  const step = stepFor(incident, { kind: "requested" }, deps);
+  if (step.do === "hand_off") return handOff(incident, deps, message.correlationId);
+  if (step.do === "nothing" && incident.rca) return;
   // The fast lane: people hear of a P0/P1 now, not after the providers' timeouts. A redelivery re-sends the same id.
   if (alert.priority === "P0" || alert.priority === "P1") {
     await deps.announce(
@@ -47,8 +49,7 @@ export async function handleAnalyzeRequested(message: AnalyzeRequestedV1, deps: 
       ),
     );
   }
-  if (incident.pending && incident.pending.until > deps.now()) return;
-  await runChain(incident, 0, deps, message.correlationId);
+  if (step.do === "run_chain") await runChain(incident, step.from, deps, message.correlationId);
 }
 
 /** Which delivery of its message this is (1-based), and how many the queue makes before giving up. */
@@ -103,7 +104,7 @@ function isDataRefusal(error: unknown): boolean {
   return typeof code === "string" && code.startsWith("22");
 }
 
-export async function handleAnalyzeContinue(message: AnalyzeContinueV1, deps: AnalyzeDeps): Promise<void> {
+export async function handleAnalyzeContinue(message: AnalyzeContinueV2, deps: AnalyzeDeps): Promise<void> {
   await continueAfterJob(message, deps);
 }
 

@@ -8,7 +8,7 @@ import type { Env } from "../../../functions/analyze/src/env.ts";
 import worker from "../../../functions/analyze/src/index.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { METRICS_KEY } from "../../../shared/adapters/upstash-metrics.ts";
-import { type AnalyzeContinueV1, type AnalyzeQueueMessage, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
+import { type AnalyzeContinueV2, type AnalyzeQueueMessage, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { analyzeRequested, recordingQueue } from "../../support/fixtures/messages.ts";
 import { dbForTests, redisForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
@@ -39,7 +39,7 @@ function harness(vars: Record<string, string>) {
   return {
     env,
     classify,
-    continues: () => self.sent.filter((m): m is AnalyzeContinueV1 => m.type === "analyze.continue"),
+    continues: () => self.sent.filter((m): m is AnalyzeContinueV2 => m.type === "analyze.continue"),
     delays,
     run: (bodies: unknown[]) => deliver(worker, env, "awoooi-analyze", bodies),
   };
@@ -156,7 +156,9 @@ describe("ollama (through the relay) → anthropic → rules", () => {
       return;
     }
     expect(verdict.json.status).toBe("rejected");
-    const handOver = continues().find((m) => m.payload.resume_after !== undefined)!;
+    const handOver = continues().find((m) => m.payload.cause.kind === "unusable_answer")!;
+    expect(handOver.payload.cause).toEqual({ kind: "unusable_answer", position: 0 });
+    expect(timeout!.payload.cause).toEqual({ kind: "timeout" });
     await run([handOver]);
     // The fake Anthropic fails the same way (the behaviour rides on the alert), so rules conclude.
     const incident = await expectOneClassify(classify, request.payload.incident_id, "rules");
