@@ -47,7 +47,7 @@ describe("layering", () => {
   });
 
   it("every producer sends through publish/publishAll, which parses before sending", () => {
-    for (const fn of ["webhook-receive/src/app.ts", "analyze/src/services.ts", "classify/src/index.ts", "approve/src/services.ts"]) {
+    for (const fn of ["webhook-receive/src/services.ts", "analyze/src/services.ts", "classify/src/services.ts", "approve/src/services.ts"]) {
       const source = readFileSync(join(ROOT, "functions", fn), "utf8");
       expect(source).toMatch(new RegExp(`publish(All)?\\(env\\.\\w+_QUEUE, ${VERSIONED.source},`));
       expect(source).not.toMatch(/\.(send|sendBatch)\(/);

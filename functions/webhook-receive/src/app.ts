@@ -1,41 +1,15 @@
 import type { MiddlewareHandler } from "hono";
 import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
-import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
-import { createUpstashParkingLot } from "../../../shared/adapters/upstash-parking-lot.ts";
-import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
-import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
-import { perEnv } from "../../../shared/config/env.ts";
-import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { validateJson } from "../../../shared/http/validation.ts";
-import { publishAll } from "../../../shared/queue/publish.ts";
 import { authenticateSource } from "./auth.ts";
 import { configOf, type Env, SOURCES } from "./env.ts";
 import { HandOffFailed, type IngestDeps, ingest } from "./ingest.ts";
-import { MetricsBuffer } from "./metrics-buffer.ts";
+import { servicesFor } from "./services.ts";
 import { SOURCE_ROUTES, type SourceRoute } from "./sources.ts";
-
-/** Per isolate: what this isolate's requests owe the metrics hash (see metrics-buffer.ts). */
-const metricsBuffer = new MetricsBuffer();
-
-export const depsFor = perEnv((env: Env): IngestDeps => {
-  const config = configOf(env);
-  const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
-  const parking = createUpstashParkingLot(redis);
-  return {
-    index: createUpstashAlertIndex(redis, { dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS }),
-    enqueue: (messages) => publishAll(env.ANALYZE_QUEUE, AnalyzeQueueMessage, messages),
-    park: (messages) => parking.park(messages),
-    now: () => new Date(),
-    newId: () => crypto.randomUUID(),
-    log: (event) => console.log(JSON.stringify({ service: "webhook-receive", ...event })),
-    metrics: metricsBuffer,
-    smoke: createUpstashSmokeLedger(redis),
-  };
-});
 
 /**
  * Times every webhook request and counts the ones refused before admission
@@ -68,7 +42,7 @@ const requireJson: MiddlewareHandler = async (c, next) => {
   await next();
 };
 
-export function createApp(deps: (env: Env) => IngestDeps = depsFor) {
+export function createApp(deps: (env: Env) => IngestDeps = servicesFor) {
   const app = newApp<Env>("webhook-receive");
 
   mountHealthRoutes(app, "webhook-receive", (env) => [...storeChecks(configOf(env)), ...queuesBound(env, ["ANALYZE_QUEUE", "DEAD_LETTER_QUEUE"])]);

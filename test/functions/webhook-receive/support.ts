@@ -1,7 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { createApp, depsFor } from "../../../functions/webhook-receive/src/app.ts";
+import { createApp } from "../../../functions/webhook-receive/src/app.ts";
 import type { Env, SourceName } from "../../../functions/webhook-receive/src/env.ts";
 import type { IngestDeps } from "../../../functions/webhook-receive/src/ingest.ts";
+import { servicesFor } from "../../../functions/webhook-receive/src/services.ts";
 import type { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { recordingQueue } from "../../support/fixtures/messages.ts";
 import { testEnv } from "../../support/worker/env.ts";
@@ -23,7 +24,7 @@ export async function postTo(source: SourceName, body: unknown, options: PostOpt
   const queue = options.queue ?? recordingQueue<AnalyzeQueueMessage>();
   const env = { ...testEnv, ...options.env, ANALYZE_QUEUE: queue } as unknown as Env;
   const ctx = createExecutionContext();
-  const response = await createApp(options.deps ?? depsFor).fetch(
+  const response = await createApp(options.deps ?? servicesFor).fetch(
     new Request(`https://awoooi.test/api/v1/webhooks/${source}`, {
       method: "POST",
       headers: options.headers ?? BEARER,
