@@ -8,6 +8,7 @@ import type { Env } from "../../../functions/analyze/src/env.ts";
 import worker from "../../../functions/analyze/src/index.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { METRICS_KEY } from "../../../shared/adapters/upstash-metrics.ts";
+import { RelayCallbackAnswer } from "../../../shared/contracts/ops-api.ts";
 import { type AnalyzeContinueV2, type AnalyzeQueueMessage, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { analyzeRequested, recordingQueue } from "../../support/fixtures/messages.ts";
 import { dbForTests, redisForTests, testEnv } from "../../support/worker/env.ts";
@@ -151,7 +152,7 @@ describe("ollama (through the relay) → anthropic → rules", () => {
     const [timeout] = continues();
     const verdict = await replay(env, await relayCallback(timeout!.payload.job_id));
     if (behaviour === "fenced") {
-      expect(verdict.json.status).toBe("used");
+      expect(RelayCallbackAnswer.parse(verdict.json).status).toBe("used");
       await expectOneClassify(classify, request.payload.incident_id, "ollama");
       return;
     }

@@ -6,6 +6,7 @@ import { createExecutionStore } from "../../../shared/adapters/neon-kysely-execu
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { METRICS_KEY } from "../../../shared/adapters/upstash-metrics.ts";
 import { trustKeys } from "../../../shared/adapters/upstash-trust-counters.ts";
+import { ExecutionResultAnswer } from "../../../shared/contracts/ops-api.ts";
 import type { ExecuteRequestedV1 } from "../../../shared/contracts/queue.ts";
 import type { SuggestedAction } from "../../../shared/contracts/rca.ts";
 import { signedHeaders } from "../../../shared/http/signatures.ts";
@@ -236,13 +237,14 @@ describe("POST /api/v1/executions/:id/result", () => {
     const { approval, execution } = await dispatchedExecution();
     const response = await postResult(execution.id, { status: "succeeded", duration_ms: 4200, output_excerpt: "pod/api deleted" });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ recorded: true, execution: { id: execution.id, status: "succeeded", duration_ms: 4200 } });
+    const answer = ExecutionResultAnswer.parse(await response.json());
+    expect(answer).toMatchObject({ recorded: true, execution: { id: execution.id, status: "succeeded", duration_ms: 4200 } });
     expect((await approvals().get(approval.id))?.status).toBe("EXECUTED");
     expect((await approvals().auditTrail(approval.id)).map((e) => e.action)).toContain("execution.succeeded");
 
     const repeat = await postResult(execution.id, { status: "succeeded", duration_ms: 4200 });
     expect(repeat.status).toBe(200);
-    expect(await repeat.json()).toMatchObject({ recorded: false });
+    expect(ExecutionResultAnswer.parse(await repeat.json())).toMatchObject({ recorded: false });
     expect(await db.selectFrom("repair_outcomes").select("id").where("execution_id", "=", execution.id).execute()).toHaveLength(1);
   });
 

@@ -22,6 +22,21 @@ describe("the API description", () => {
     expect(doc.paths["/api/v1/stats/autonomy"]?.get.security).toEqual([{ opsBearer: [] }]);
   });
 
+  it("documents the JSON answer of every GET and POST under /api/v1/ as an object with its properties", async () => {
+    const doc = (await (await request("https://awoooi.test/openapi.json")).json()) as { paths: Record<string, Record<string, any>> };
+    const hasProperties = (schema: any): boolean =>
+      schema !== undefined &&
+      (Object.keys(schema.properties ?? {}).length > 0 || (schema.anyOf ?? schema.oneOf ?? []).some((member: any) => hasProperties(member)));
+    const routes = Object.entries(doc.paths).filter(([path]) => path.startsWith("/api/v1/"));
+    expect(routes.length).toBeGreaterThan(20);
+    for (const [path, operations] of routes) {
+      for (const method of ["get", "post"].filter((m) => operations[m])) {
+        const ok = Object.entries(operations[method].responses as Record<string, any>).find(([status]) => status.startsWith("2"))?.[1];
+        expect(hasProperties(ok?.content?.["application/json"]?.schema), `${method.toUpperCase()} ${path}`).toBe(true);
+      }
+    }
+  });
+
   it("lists the same routes the app answers (no documented route 404s)", async () => {
     const doc = (await (await request("https://awoooi.test/openapi.json")).json()) as { paths: Record<string, unknown> };
     for (const path of Object.keys(doc.paths).filter((p) => p.startsWith("/api/v1/stats") || p === "/metrics" || p === "/docs")) {

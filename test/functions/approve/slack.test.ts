@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { ChatAnswer } from "../../../shared/contracts/ops-api.ts";
 import { encodeChatAck, encodeChatDecision } from "../../../shared/domain/chat-decision.ts";
 import { hexHmacSha256 } from "../../../shared/http/signatures.ts";
 import { FAKE_SLACK_BOT_TOKEN, FAKE_SLACK_SIGNING_SECRET } from "../../support/fakes/chat-credentials.ts";
@@ -53,7 +54,7 @@ describe("Slack interactions", () => {
     const approval = await seedPendingApproval(db, "high", 2);
     const response = await click("U0ALICE", encodeChatDecision(approval.id, "approve", approval.action.digest), env, { ts: "1700000001.000777" });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ outcome: "recorded" });
+    expect(ChatAnswer.parse(await response.json())).toMatchObject({ outcome: "recorded" });
     expect((await store().get(approval.id))?.signatures).toEqual([expect.objectContaining({ approver: "alice", decision: "approve" })]);
     const url = new URL("/_requests", FAKE);
     url.searchParams.set("channel", "slack");
