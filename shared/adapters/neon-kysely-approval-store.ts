@@ -1,13 +1,14 @@
-import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
-import { type ApprovalAction, ApprovalAction as ApprovalActionSchema } from "../contracts/action.ts";
+import type { Kysely } from "kysely";
 import type { Priority } from "../contracts/alert.ts";
-import { tallySignatures } from "../domain/approval-policy.ts";
-import type { ApprovalRecord, ApprovalStore, SignatureRecord } from "../ports/approval-store.ts";
+import type { ApprovalStore } from "../ports/approval-store.ts";
+import { approvalDecisions } from "./neon-kysely-approval-decisions.ts";
+import { load, loadByIncident, mustLoad, withSignaturesAll } from "./neon-kysely-approval-rows.ts";
+import { approvalSweeps } from "./neon-kysely-approval-sweeps.ts";
 import { appendAudit } from "./neon-kysely-audit.ts";
-import { type ApprovalSignaturesTable, type ApprovalsTable, type Database, json } from "./neon-kysely-db.ts";
+import { type Database, json } from "./neon-kysely-db.ts";
+import { insertExecution } from "./neon-kysely-execution-outbox.ts";
 
-type Reader = Kysely<Database> | Transaction<Database>;
-
+/** Approvals in Postgres: the rows and their reads here; signatures, sweeps and the outbox each in their own module. */
 export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
   return {
     async createForIncident(input) {
@@ -98,137 +99,6 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
       return rows.map((row) => ({ at: row.at, actor: row.actor, action: row.action, details: row.details }));
     },
 
-    async recordDecision({ approvalId, approver, decision, comment, actionDigest, dryRun, at }) {
-      return db.transaction().execute(async (tx) => {
-        // The row lock serialises signers of one approval: each sees the others' signatures.
-        const locked = await tx
-          .selectFrom("approvals")
-          .select(["id", "status", "required_signatures", "action_digest"])
-          .where("id", "=", approvalId)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!locked) return { kind: "not_found" } as const;
-
-        const existing = await tx
-          .selectFrom("approval_signatures")
-          .select("approver")
-          .where("approval_id", "=", approvalId)
-          .where("approver", "=", approver)
-          .executeTakeFirst();
-        if (existing) return { kind: "repeat", approval: await mustLoad(tx, approvalId) } as const;
-        if (locked.status !== "PENDING") return { kind: "closed", approval: await mustLoad(tx, approvalId) } as const;
-        // A signature is for exactly the action the signer saw.
-        if (locked.action_digest !== null && locked.action_digest !== actionDigest) {
-          return { kind: "digest_mismatch", approval: await mustLoad(tx, approvalId) } as const;
-        }
-
-        await tx
-          .insertInto("approval_signatures")
-          .values({ approval_id: approvalId, approver, decision, comment: comment ?? null, signed_at: at, action_digest: locked.action_digest })
-          .execute();
-        await appendAudit(tx, {
-          at,
-          actor: approver,
-          action: decision === "approve" ? "approval.signed" : "approval.vetoed",
-          subject: { type: "approval", id: approvalId },
-          details: { decision, comment: comment ?? null, action_digest: locked.action_digest },
-        });
-
-        const signatures = await tx.selectFrom("approval_signatures").select("decision").where("approval_id", "=", approvalId).execute();
-        const status = tallySignatures(signatures, locked.required_signatures);
-        const statusChanged = status !== "PENDING";
-        if (statusChanged) {
-          await tx.updateTable("approvals").set({ status, decided_at: at, updated_at: at }).where("id", "=", approvalId).execute();
-          if (status === "APPROVED") {
-            const approval = await tx.selectFrom("approvals").select(["incident_id", "action"]).where("id", "=", approvalId).executeTakeFirstOrThrow();
-            await insertExecution(tx, {
-              approvalId,
-              incidentId: approval.incident_id,
-              action: ApprovalActionSchema.parse(approval.action),
-              automatic: false,
-              dryRun,
-              at,
-            });
-          }
-          await appendAudit(tx, {
-            at,
-            actor: "approve",
-            action: `approval.${status.toLowerCase()}`,
-            subject: { type: "approval", id: approvalId },
-            details: { from: "PENDING", to: status, decided_by: approver, signatures: signatures.length },
-          });
-        }
-        return { kind: "recorded", approval: await mustLoad(tx, approvalId), statusChanged } as const;
-      });
-    },
-
-    async expireDue(now, limit) {
-      return db.transaction().execute(async (tx) => {
-        const expired = await tx
-          .updateTable("approvals")
-          .set({ status: "EXPIRED", decided_at: now, updated_at: now })
-          .where(
-            "id",
-            "in",
-            tx.selectFrom("approvals").select("id").where("status", "=", "PENDING").where("expires_at", "<=", now).orderBy("expires_at").limit(limit),
-          )
-          .where("status", "=", "PENDING")
-          .returning(["id", "expires_at"])
-          .execute();
-        for (const row of expired) {
-          await appendAudit(tx, {
-            at: now,
-            actor: "sweep",
-            action: "approval.expired",
-            subject: { type: "approval", id: row.id },
-            details: { from: "PENDING", to: "EXPIRED", expires_at: row.expires_at.toISOString() },
-          });
-        }
-        return Promise.all(expired.map((row) => mustLoad(tx, row.id)));
-      });
-    },
-
-    async dueForEscalation(now, responseSeconds, ceiling, limit) {
-      const top = sql<number>`case incidents.priority when 'P0' then ${ceiling.P0}::int when 'P1' then ${ceiling.P1}::int when 'P2' then ${ceiling.P2}::int else ${ceiling.P3}::int end`;
-      const sla = sql<number>`case incidents.priority when 'P0' then ${responseSeconds.P0}::int when 'P1' then ${responseSeconds.P1}::int when 'P2' then ${responseSeconds.P2}::int else ${responseSeconds.P3}::int end`;
-      const rows = await db
-        .selectFrom("approvals")
-        .innerJoin("incidents", "incidents.id", "approvals.incident_id")
-        .selectAll("approvals")
-        .select("incidents.priority")
-        .where("approvals.status", "=", "PENDING")
-        .where("approvals.expires_at", ">", now)
-        .where(sql<boolean>`approvals.escalation_level < ${top}`)
-        .where(sql<boolean>`approvals.created_at + (approvals.escalation_level + 1) * ${sla} * interval '1 second' <= ${now}`)
-        .orderBy("approvals.created_at")
-        .limit(limit)
-        .execute();
-      const records = await withSignaturesAll(db, rows);
-      return records.map((approval, i) => ({ approval, priority: rows[i]!.priority as Priority }));
-    },
-
-    async escalate(approvalId, level, at, details) {
-      return db.transaction().execute(async (tx) => {
-        const changed = await tx
-          .updateTable("approvals")
-          .set({ escalation_level: level, escalated_at: at, updated_at: at })
-          .where("id", "=", approvalId)
-          .where("status", "=", "PENDING")
-          .where("escalation_level", "<", level)
-          .returning("id")
-          .executeTakeFirst();
-        if (!changed) return false;
-        await appendAudit(tx, {
-          at,
-          actor: "sweep",
-          action: "approval.escalated",
-          subject: { type: "approval", id: approvalId },
-          details: { level, ...details },
-        });
-        return true;
-      });
-    },
-
     async list(filter) {
       let query = db
         .selectFrom("approvals")
@@ -249,88 +119,7 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
       const records = await withSignaturesAll(db, rows);
       return records.map((record, i) => ({ ...record, priority: rows[i]!.priority as Priority }));
     },
-  };
-}
-
-/** The hand-off outbox row, written in the transaction that approves the action. */
-async function insertExecution(
-  tx: Transaction<Database>,
-  input: { approvalId: string; incidentId: string; action: ApprovalAction; automatic: boolean; dryRun: boolean; at: Date },
-): Promise<void> {
-  await tx
-    .insertInto("executions")
-    .values({
-      id: crypto.randomUUID(),
-      approval_id: input.approvalId,
-      incident_id: input.incidentId,
-      status: "requested",
-      automatic: input.automatic,
-      operation: input.action.operation,
-      command: input.action.command,
-      action: input.action.typed ? json(input.action.typed) : null,
-      argv: input.action.argv ? json(input.action.argv) : null,
-      action_digest: input.action.digest,
-      // A person runs an untyped action for real: only typed actions can be dry runs.
-      dry_run: input.action.typed ? input.dryRun : false,
-      requested_at: input.at,
-    })
-    .onConflict((oc) => oc.column("approval_id").doNothing())
-    .execute();
-}
-
-async function load(db: Reader, id: string): Promise<ApprovalRecord | undefined> {
-  const row = await db.selectFrom("approvals").selectAll().where("id", "=", id).executeTakeFirst();
-  return row ? withSignatures(db, row) : undefined;
-}
-
-async function loadByIncident(db: Reader, incidentId: string): Promise<ApprovalRecord | undefined> {
-  const row = await db.selectFrom("approvals").selectAll().where("incident_id", "=", incidentId).executeTakeFirst();
-  return row ? withSignatures(db, row) : undefined;
-}
-
-async function mustLoad(db: Reader, id: string): Promise<ApprovalRecord> {
-  const approval = await load(db, id);
-  if (!approval) throw new Error(`approval ${id} not found`);
-  return approval;
-}
-
-async function withSignatures(db: Reader, row: Selectable<ApprovalsTable>): Promise<ApprovalRecord> {
-  const [record] = await withSignaturesAll(db, [row]);
-  return record!;
-}
-
-/** Signatures and execution ids for a page of approvals in two queries, not two per row. */
-async function withSignaturesAll(db: Reader, rows: readonly Selectable<ApprovalsTable>[]): Promise<ApprovalRecord[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((row) => row.id);
-  const [signatures, executions] = await Promise.all([
-    db.selectFrom("approval_signatures").selectAll().where("approval_id", "in", ids).orderBy("signed_at").orderBy("approver").execute(),
-    db.selectFrom("executions").select(["id", "approval_id"]).where("approval_id", "in", ids).execute(),
-  ]);
-  return rows.map((row) => ({
-    id: row.id,
-    incidentId: row.incident_id,
-    status: row.status,
-    riskLevel: row.risk_level,
-    requiredSignatures: row.required_signatures,
-    autoApproved: row.auto_approved,
-    reasons: row.reasons,
-    action: ApprovalActionSchema.parse(row.action),
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-    decidedAt: row.decided_at ?? undefined,
-    escalationLevel: row.escalation_level,
-    signatures: signatures.filter((s) => s.approval_id === row.id).map(toSignature),
-    executionId: executions.find((e) => e.approval_id === row.id)?.id,
-  }));
-}
-
-function toSignature(row: Selectable<ApprovalSignaturesTable>): SignatureRecord {
-  return {
-    approver: row.approver,
-    decision: row.decision,
-    comment: row.comment ?? undefined,
-    signedAt: row.signed_at,
-    actionDigest: row.action_digest ?? undefined,
+    ...approvalDecisions(db),
+    ...approvalSweeps(db),
   };
 }
