@@ -82,3 +82,13 @@ export function parseSampleKey(key: string): { name: string; labels: Record<stri
   if (consumed !== body.length) return undefined;
   return { name: match[1]!, labels };
 }
+
+/**
+ * A catalogued metric's name, for code that cannot call the metrics port (the
+ * ingest Lua script writes its counters itself): a name not in the catalog
+ * fails at module load, not silently at scrape time.
+ */
+export function catalogued(name: string): string {
+  if (!METRIC_BY_NAME.has(name)) throw new Error(`metric ${name} is not in the catalog (shared/domain/metrics-catalog.ts)`);
+  return name;
+}
