@@ -4,13 +4,11 @@
 // queues. Used by `npm run dev` and by the end-to-end tests.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
-import { serve } from "@hono/node-server";
 import { type BackingServices, startBackingServices } from "../../infra/local/backing-services.ts";
-import { createRelayApp } from "../../infra/ollama-relay/src/app.ts";
+import { serveOnLoopback } from "../../infra/local/serve-loopback.ts";
 import { loadRelayConfig } from "../../infra/ollama-relay/src/config.ts";
-import { JobRunner } from "../../infra/ollama-relay/src/jobs.ts";
+import { relayServices } from "../../infra/ollama-relay/src/services.ts";
 import { FUNCTIONS, GATEWAY } from "../workers.ts";
 import { DEV_DEFAULTS, DEV_RELAY_SECRET, PASS_THROUGH } from "./dev-defaults.ts";
 import { startDevExecutor } from "./dev-executor.ts";
@@ -213,17 +211,15 @@ function pipeLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void
 /** The Ollama relay, in this process, in front of the given Ollama. */
 async function startDevRelay(ollamaUrl: string, log: (line: string) => void) {
   const config = loadRelayConfig({ ...process.env, OLLAMA_URL: ollamaUrl, RELAY_HMAC_SECRET: process.env.RELAY_HMAC_SECRET ?? DEV_RELAY_SECRET });
-  const runner = new JobRunner(config, (event) => log(`relay     ${JSON.stringify(event)}`));
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: createRelayApp(config, runner).fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { runner, app } = relayServices(config, (event) => log(`relay     ${JSON.stringify(event)}`));
+  const server = await serveOnLoopback(app.fetch);
+  const url = server.url;
   log(`relay     ${url} → Ollama ${ollamaUrl} (model ${config.OLLAMA_MODEL})`);
   return {
     vars: { OLLAMA_RELAY_URL: url, RELAY_HMAC_SECRET: config.RELAY_HMAC_SECRET },
     stop: async () => {
       await runner.drain(1_000);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }

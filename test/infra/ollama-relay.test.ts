@@ -2,9 +2,8 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../infra/local/backing-services.ts";
-import { createRelayApp } from "../../infra/ollama-relay/src/app.ts";
 import { loadRelayConfig } from "../../infra/ollama-relay/src/config.ts";
-import { JobRunner } from "../../infra/ollama-relay/src/jobs.ts";
+import { relayServices } from "../../infra/ollama-relay/src/services.ts";
 import type { RelayJob } from "../../shared/contracts/analysis.ts";
 import { rcaVerdictJsonSchema } from "../../shared/domain/rca-parse.ts";
 import { signedHeaders, verifySignedRequest } from "../../shared/http/signatures.ts";
@@ -26,8 +25,7 @@ afterAll(async () => {
 
 function relay(overrides: Record<string, string> = {}) {
   const config = loadRelayConfig({ OLLAMA_URL: ollama.url, RELAY_HMAC_SECRET: SECRET, RELAY_CALLBACK_BACKOFF_MS: "10", ...overrides });
-  const runner = new JobRunner(config, () => {});
-  return { runner, app: createRelayApp(config, runner) };
+  return relayServices(config, () => {});
 }
 
 function job(behaviour: string, overrides: Partial<RelayJob> = {}): RelayJob {

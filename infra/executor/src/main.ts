@@ -1,19 +1,14 @@
 // The reference executor, next to the cluster: `node infra/executor/src/main.ts`
 // (Node ≥ 22.18), or the bundle built by `npm run executor:build`.
 import { serve } from "@hono/node-server";
-import { createExecutorApp } from "./app.ts";
 import { loadExecutorConfig } from "./config.ts";
-import { Journal } from "./journal.ts";
-import { kubectlAt } from "./kubectl.ts";
-import { ExecutionRunner } from "./runner.ts";
+import { executorServices } from "./services.ts";
 
 const config = loadExecutorConfig(process.env);
 const log = (event: Record<string, unknown>) => console.log(JSON.stringify({ service: "executor", at: new Date().toISOString(), ...event }));
-const journal = new Journal(config.EXECUTOR_JOURNAL);
-const kubectl = kubectlAt(config.EXECUTOR_KUBECTL, config.EXECUTOR_KUBE_CONTEXT);
-const runner = new ExecutionRunner(config, journal, kubectl, log);
+const { runner, app } = executorServices(config, log);
 runner.recover();
-const server = serve({ fetch: createExecutorApp(config, runner, journal, kubectl).fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
   log({
     event: "listening",
     port: info.port,

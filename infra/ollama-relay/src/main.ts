@@ -1,14 +1,13 @@
 // The Ollama relay on the GPU host: `node infra/ollama-relay/src/main.ts`
 // (Node ≥ 22.18), or the bundle built by `npm run relay:build`.
 import { serve } from "@hono/node-server";
-import { createRelayApp } from "./app.ts";
 import { loadRelayConfig } from "./config.ts";
-import { JobRunner } from "./jobs.ts";
+import { relayServices } from "./services.ts";
 
 const config = loadRelayConfig(process.env);
 const log = (event: Record<string, unknown>) => console.log(JSON.stringify({ service: "ollama-relay", at: new Date().toISOString(), ...event }));
-const runner = new JobRunner(config, log);
-const server = serve({ fetch: createRelayApp(config, runner).fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+const { runner, app } = relayServices(config, log);
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
   log({ event: "listening", port: info.port, ollama: config.OLLAMA_URL, model: config.OLLAMA_MODEL, slots: config.RELAY_CONCURRENCY }),
 );
 

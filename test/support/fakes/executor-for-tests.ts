@@ -2,15 +2,11 @@
 // executable, for tests inside workerd: classify asks it for plans. It runs
 // in the global-setup process; kubectl is spawned as a real process.
 import { mkdtempSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
-import { createExecutorApp } from "../../../infra/executor/src/app.ts";
 import { loadExecutorConfig } from "../../../infra/executor/src/config.ts";
-import { Journal } from "../../../infra/executor/src/journal.ts";
-import { kubectlAt } from "../../../infra/executor/src/kubectl.ts";
-import { ExecutionRunner } from "../../../infra/executor/src/runner.ts";
+import { executorServices } from "../../../infra/executor/src/services.ts";
+import { serveOnLoopback } from "../../../infra/local/serve-loopback.ts";
 
 export const TEST_REFERENCE_EXECUTOR_SECRET = "test-reference-executor-secret-0123";
 export const FAKE_KUBECTL = join(import.meta.dirname, "bin", "kubectl");
@@ -25,20 +21,16 @@ export async function startReferenceExecutor(namespaces = "production,staging,sh
     EXECUTOR_JOURNAL: join(dir, "journal.jsonl"),
     EXECUTOR_CALLBACK_ATTEMPTS: "1",
   });
-  const journal = new Journal(config.EXECUTOR_JOURNAL);
-  const kubectl = kubectlAt(config.EXECUTOR_KUBECTL, undefined);
-  const runner = new ExecutionRunner(config, journal, kubectl, () => {});
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: createExecutorApp(config, runner, journal, kubectl).fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
+  const { runner, app } = executorServices(config, () => {});
+  const server = await serveOnLoopback(app.fetch);
   return {
     env: {
-      TEST_REFERENCE_EXECUTOR_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      TEST_REFERENCE_EXECUTOR_URL: server.url,
       TEST_REFERENCE_EXECUTOR_SECRET,
     },
     close: async () => {
       await runner.drain(2_000);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }

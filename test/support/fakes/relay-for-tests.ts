@@ -2,11 +2,9 @@
 // callback catcher standing in for analyze's public callback URL (tests inside
 // workerd have no URL of their own; they read the callback and replay it).
 
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
-import { createRelayApp } from "../../../infra/ollama-relay/src/app.ts";
+import { serveOnLoopback } from "../../../infra/local/serve-loopback.ts";
 import { loadRelayConfig } from "../../../infra/ollama-relay/src/config.ts";
-import { JobRunner } from "../../../infra/ollama-relay/src/jobs.ts";
+import { relayServices } from "../../../infra/ollama-relay/src/services.ts";
 import { startCallbackCatcher } from "./callback-catcher.ts";
 import { startFakeAnthropic } from "./fake-anthropic.ts";
 import { startFakeOllama } from "./fake-ollama.ts";
@@ -24,11 +22,9 @@ export async function startRelay() {
     RELAY_QUEUE_LIMIT: "64",
     RELAY_CALLBACK_BACKOFF_MS: "50",
   });
-  const runner = new JobRunner(config, () => {});
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: createRelayApp(config, runner).fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  const relayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { runner, app } = relayServices(config, () => {});
+  const server = await serveOnLoopback(app.fetch);
+  const relayUrl = server.url;
   return {
     /** Variables the analyze tests opt into (the defaults keep LLM providers off). */
     env: {
@@ -39,7 +35,7 @@ export async function startRelay() {
     },
     stop: async () => {
       await runner.drain(2_000);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await Promise.all([ollama.close(), anthropic.close(), catcher.close()]);
     },
   };

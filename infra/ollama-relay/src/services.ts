@@ -1,0 +1,15 @@
+import type { Hono } from "hono";
+import { createRelayApp } from "./app.ts";
+import type { RelayConfig } from "./config.ts";
+import { JobRunner } from "./jobs.ts";
+
+export interface RelayServices {
+  readonly runner: JobRunner;
+  readonly app: Hono;
+}
+
+/** The relay's composition root: what `main.ts`, the dev stack and the tests all run. */
+export function relayServices(config: RelayConfig, log: (event: Record<string, unknown>) => void): RelayServices {
+  const runner = new JobRunner(config, log);
+  return { runner, app: createRelayApp(config, runner) };
+}
