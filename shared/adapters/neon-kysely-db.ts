@@ -46,6 +46,12 @@ export interface IncidentsTable {
   updated_at: DefaultTimestamp;
 }
 
+export interface IncidentAliasesTable {
+  alias_id: string;
+  incident_id: string;
+  created_at: DefaultTimestamp;
+}
+
 export interface ApprovalsTable {
   id: string;
   incident_id: string;
@@ -138,6 +144,7 @@ export interface DeadLettersTable {
 
 export interface Database {
   incidents: IncidentsTable;
+  incident_aliases: IncidentAliasesTable;
   approvals: ApprovalsTable;
   approval_signatures: ApprovalSignaturesTable;
   audit_log: AuditLogTable;

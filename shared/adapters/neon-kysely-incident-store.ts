@@ -52,7 +52,15 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
           .where("created_at", ">=", since)
           .orderBy("created_at", "desc")
           .executeTakeFirst();
-        if (open && open.id !== input.id) return { incident: toRecord(open), created: false };
+        if (open && open.id !== input.id) {
+          // The id a webhook answer already named stays readable: it answers the incident that absorbed it.
+          await tx
+            .insertInto("incident_aliases")
+            .values({ alias_id: input.id, incident_id: open.id })
+            .onConflict((oc) => oc.column("alias_id").doNothing())
+            .execute();
+          return { incident: toRecord(open), created: false };
+        }
         await insert(tx, input);
         const row = await tx.selectFrom("incidents").selectAll().where("id", "=", input.id).executeTakeFirstOrThrow();
         return { incident: toRecord(row), created: open === undefined };
@@ -133,6 +141,13 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
           details: triage,
         });
       });
+    },
+
+    async getOrAbsorber(id) {
+      const incident = await get(id);
+      if (incident) return incident;
+      const alias = await db.selectFrom("incident_aliases").select("incident_id").where("alias_id", "=", id).executeTakeFirst();
+      return alias ? get(alias.incident_id) : undefined;
     },
 
     async acknowledge(id, by, at) {

@@ -90,6 +90,12 @@ export interface IncidentStore {
   claimPending(id: IncidentId, jobId: string): Promise<number | undefined>;
   markClassifySent(id: IncidentId, at: Date): Promise<void>;
   get(id: IncidentId): Promise<IncidentRecord | undefined>;
+  /**
+   * The incident, or — for an id analyze folded into an incident already open
+   * for its fingerprint — the incident that absorbed it. For readers only: the
+   * analysis itself works on real ids.
+   */
+  getOrAbsorber(id: IncidentId): Promise<IncidentRecord | undefined>;
   /** Keeps the trust decision (first one wins) with an audit row. */
   recordTriage(id: IncidentId, triage: Triage): Promise<void>;
   list(filter: ListFilter<IncidentStatus>): Promise<IncidentRecord[]>;

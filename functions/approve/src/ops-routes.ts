@@ -165,9 +165,13 @@ export function mountOpsRoutes(app: Hono<ApproveEnv>): void {
   app.get("/api/v1/incidents/:id", async (c) => {
     const id = idParam(c.req.param("id"), "incident");
     const services = c.get("services");
-    const incident = await services.incidents.get(id);
+    // An id analyze folded into an open incident of the same fingerprint answers that incident (its own id in `id`).
+    const incident = await services.incidents.getOrAbsorber(id);
     if (!incident) throw new AppError("not_found", `incident ${id} not found`);
-    const [approval, counters] = await Promise.all([services.approvals.getByIncident(id), services.alertIndex.counters(id).catch(() => undefined)]);
+    const [approval, counters] = await Promise.all([
+      services.approvals.getByIncident(incident.id),
+      services.alertIndex.counters(incident.id).catch(() => undefined),
+    ]);
     return c.json({
       ...incidentIdentity(incident),
       // The ingest request's X-Request-Id: every message, log line and executor request about the incident carries it.

@@ -139,6 +139,23 @@ describe("alerts ingested without Redis (degraded)", () => {
     expect(classify.sent.map((m) => m.payload.incident_id)).toEqual([rows[0]!.id]);
   });
 
+  it("keep every id a webhook answer named readable: a folded id answers the incident that absorbed it", async () => {
+    const { run } = harness();
+    const fingerprint = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
+    const deliveries = Array.from({ length: 3 }, () => analyzeRequested({ fingerprint }));
+    // Redis forgot the fingerprint (a flush, an outage): each delivery names its own id; Postgres keeps one incident.
+    for (const delivery of deliveries) await run([delivery]);
+    const incidents = createIncidentStore(db);
+    const [kept] = await db.selectFrom("incidents").select("id").where("fingerprint", "=", fingerprint).execute();
+    for (const delivery of deliveries) {
+      expect((await incidents.getOrAbsorber(delivery.payload.incident_id))?.id, delivery.payload.incident_id).toBe(kept!.id);
+    }
+    // The analysis works on real ids only: a folded id is not an incident of its own.
+    const folded = deliveries.find((d) => d.payload.incident_id !== kept!.id)!;
+    expect(await incidents.get(folded.payload.incident_id)).toBeUndefined();
+    expect(await incidents.getOrAbsorber(crypto.randomUUID())).toBeUndefined();
+  });
+
   it("open a new incident once the previous one of the fingerprint resolved", async () => {
     const { run } = harness();
     const fingerprint = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
