@@ -1,13 +1,9 @@
 import { clip } from "../domain/text.ts";
+import type { Log } from "../logging.ts";
 import type { TelegramBot } from "../ports/telegram-bot.ts";
 
 /** answerCallbackQuery and editMessageText over the Bot API; failures are logged, not thrown (a press is already recorded). */
-export function createTelegramBot(options: {
-  token: string;
-  apiBase: string;
-  fetch?: typeof fetch;
-  log: (event: string, details: Record<string, unknown>) => void;
-}): TelegramBot {
+export function createTelegramBot(options: { token: string; apiBase: string; fetch?: typeof fetch; log: Log }): TelegramBot {
   const fetchImpl = options.fetch ?? fetch;
   const call = async (method: string, body: Record<string, unknown>) => {
     try {

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "../config/env.ts";
+import { createLog } from "../logging.ts";
 import { AppError, type ErrorCode, errorBody } from "./errors.ts";
 
 export type AppEnv<Bindings extends object> = { Bindings: Bindings; Variables: { requestId: string } };
@@ -31,16 +32,17 @@ export function newApp<Bindings extends object>(service: string): Hono<AppEnv<Bi
 
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, c.get("requestId")), 404));
 
+  const log = createLog(service);
   app.onError((err, c) => {
     const id = c.get("requestId") ?? "unknown";
     if (err instanceof AppError) {
-      if (err.status >= 500) console.error(JSON.stringify({ service, requestId: id, code: err.code, error: String(err.cause ?? err.message) }));
+      if (err.status >= 500) log("request_failed", { requestId: id, code: err.code, error: String(err.cause ?? err.message) });
       const message = err.status >= 500 ? "the service could not handle this request; retry later" : err.message;
       return c.json(errorBody(err.code, message, id, err.fields), err.status, err.headers);
     }
     if (err instanceof ConfigError) {
       // Named, not an opaque 500: the message lists each bad variable and what is wrong (never a value).
-      console.error(JSON.stringify({ service, requestId: id, code: "misconfigured", error: err.message }));
+      log("request_failed", { requestId: id, code: "misconfigured", error: err.message });
       return c.json(errorBody("misconfigured", err.message, id), 503);
     }
     if (err instanceof HTTPException) {
@@ -50,7 +52,7 @@ export function newApp<Bindings extends object>(service: string): Hono<AppEnv<Bi
       if (challenge) headers["WWW-Authenticate"] = challenge;
       return c.json(errorBody(code, err.message || defaultMessage(code), id), err.status as ContentfulStatusCode, headers);
     }
-    console.error(JSON.stringify({ service, requestId: id, code: "internal", error: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
+    log("request_failed", { requestId: id, code: "internal", error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     return c.json(errorBody("internal", "the service could not handle this request; retry later", id), 500);
   });
   return app;

@@ -1,7 +1,10 @@
 import type { z } from "zod";
 import { deadLetter as deadLetterEnvelope } from "../contracts/envelopes.ts";
 import { DeadLetterV1 as DeadLetterSchema, type DeadLetterV1 } from "../contracts/queue.ts";
+import { createLog } from "../logging.ts";
 import { publish, type QueueProducer } from "./publish.ts";
+
+const log = createLog("queue-consumer");
 
 /** A failure that no retry can fix (bad data, 4xx from a peer): the message goes to the dead-letter queue. */
 export class PermanentError extends Error {
@@ -97,7 +100,7 @@ async function deadLetter(options: ConsumeOptions<z.ZodType>, message: QueueMess
     message.ack();
   } catch (error) {
     // Parking failed too: keep the message in its queue rather than lose it.
-    console.error(JSON.stringify({ queue: options.queue, messageId: message.id, deadLetterFailed: String(error) }));
+    log("dead_letter_failed", { queue: options.queue, messageId: message.id, error: String(error) });
     message.retry({ delaySeconds: 30 });
   }
 }

@@ -68,4 +68,16 @@ describe("layering", () => {
     );
     expect(writers.map((f) => f.slice(ROOT.length + 1))).toEqual(["shared/adapters/neon-kysely-audit.ts"]);
   });
+
+  it("every log line goes through the one Log (shared/logging.ts): no hand-made JSON lines", () => {
+    const writers = [
+      ...sources(join(ROOT, "functions")),
+      ...sources(join(ROOT, "shared")),
+      ...sources(join(ROOT, "infra", "executor")),
+      ...sources(join(ROOT, "infra", "ollama-relay")),
+    ]
+      .filter((file) => /console\.(log|error)\(JSON\.stringify/.test(readFileSync(file, "utf8")))
+      .map((f) => f.slice(ROOT.length + 1));
+    expect(writers).toEqual(["shared/logging.ts"]);
+  });
 });

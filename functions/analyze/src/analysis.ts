@@ -5,6 +5,7 @@ import type { Rca, RcaProvider } from "../../../shared/contracts/rca.ts";
 import { type AnalysisEvent, type AnalysisStep, analysisStateOf, nextStep } from "../../../shared/domain/analysis-state.ts";
 import { parseVerdictText, rcaVerdictJsonSchema } from "../../../shared/domain/rca-parse.ts";
 import { composeRcaPrompt } from "../../../shared/domain/rca-prompt.ts";
+import type { Log } from "../../../shared/logging.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
 import type { IncidentRecord, IncidentStore } from "../../../shared/ports/incident-store.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
@@ -32,7 +33,7 @@ export interface AnalysisDeps {
   readonly metrics: Metrics;
   readonly now: () => Date;
   readonly newId: () => string;
-  readonly log: (event: Record<string, unknown>) => void;
+  readonly log: Log;
 }
 
 /** Extra time beyond the relay's own timeout before analyze gives up on a job. */
@@ -159,7 +160,7 @@ export function storedAnalysis(incident: IncidentRecord) {
 export function stepFor(incident: IncidentRecord, event: AnalysisEvent, deps: Pick<AnalysisDeps, "now" | "log">): AnalysisStep {
   const state = analysisStateOf(storedAnalysis(incident));
   const step = nextStep(state, event, deps.now());
-  if (step.do === "nothing") deps.log({ event: "analysis_step_skipped", incidentId: incident.id, state: state.name, on: event.kind, why: step.why });
+  if (step.do === "nothing") deps.log("analysis_step_skipped", { incidentId: incident.id, state: state.name, on: event.kind, why: step.why });
   return step;
 }
 
@@ -204,7 +205,7 @@ async function attempt(deps: AnalysisDeps, incident: IncidentRecord, entry: Omit
   const record = { ...entry, at: deps.now().toISOString() };
   await deps.incidents.recordAttempt(incident.id, record);
   if (entry.outcome === "failed" || entry.outcome === "skipped") {
-    deps.log({ event: "provider_passed_over", incidentId: incident.id, ...entry });
+    deps.log("provider_passed_over", { incidentId: incident.id, ...entry });
     await deps.metrics.increment("awoooi_ollama_fallback_total", { provider: entry.provider, reason: reasonClass(entry) });
   }
   if (entry.outcome === "verdict" && entry.duration_ms !== undefined) {

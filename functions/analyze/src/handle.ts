@@ -77,7 +77,7 @@ async function openIncident(message: AnalyzeRequestedV1, deps: AnalyzeDeps, deli
     const since = new Date(deps.now().getTime() - deps.dedupWindowSeconds * 1000);
     const result = await deps.incidents.openUnlessOpen(input, since);
     if (!result.created && result.incident.id !== incidentId) {
-      deps.log({ event: degraded ? "degraded_duplicate_absorbed" : "duplicate_absorbed", fingerprint, incidentId, openIncidentId: result.incident.id });
+      deps.log(degraded ? "degraded_duplicate_absorbed" : "duplicate_absorbed", { fingerprint, incidentId, openIncidentId: result.incident.id });
       if (!degraded) await deps.alertIndex?.adopt(fingerprint, incidentId, result.incident.id).catch(() => undefined);
       return undefined;
     }
@@ -90,7 +90,7 @@ async function openIncident(message: AnalyzeRequestedV1, deps: AnalyzeDeps, deli
       ?.release([{ fingerprint, value: incidentId }], [incidentId])
       .then(() => true)
       .catch(() => false);
-    deps.log({ event: "incident_unstorable", incidentId, fingerprint, attempts: delivery.attempts, released: released ?? false, error: String(error) });
+    deps.log("incident_unstorable", { incidentId, fingerprint, attempts: delivery.attempts, released: released ?? false, error: String(error) });
     throw new PermanentError(
       `incident ${incidentId} could not be stored after ${delivery.attempts} deliveries${refused ? " (Postgres refused the data)" : ""}: ${String(error).slice(0, 300)}; ` +
         (released ? `fingerprint ${fingerprint} released, so its next sighting opens a new incident` : `fingerprint ${fingerprint} could not be released`),
@@ -121,7 +121,7 @@ export async function handleIncidentResolved(message: IncidentResolvedV1, deps: 
   for (const incident of closed) {
     if (!incident) continue;
     await deps.approvals.markObsolete(incident.id, at, `the ${message.payload.source} alert resolved`);
-    deps.log({ event: "incident_resolved", incidentId: incident.id, fingerprint });
+    deps.log("incident_resolved", { incidentId: incident.id, fingerprint });
     // Whoever was told about the incident (and PagerDuty's open page) hears that it is over.
     if (incident.rca && incident.triage) {
       const approval = await deps.approvals.getByIncident(incident.id);

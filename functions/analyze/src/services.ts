@@ -10,6 +10,7 @@ import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { AnalyzeQueueMessage, ClassifyRequestedV1, IncidentAdmittedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { rulesProvider } from "../../../shared/domain/rules-provider.ts";
+import { createLog } from "../../../shared/logging.ts";
 import { noMetrics } from "../../../shared/ports/metrics.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import type { AnalysisDeps } from "./analysis.ts";
@@ -21,7 +22,7 @@ let announced = false;
 /** The composition root of analyze, per invocation (the database handle must not outlive it). */
 export function analyzeDeps(env: Env, db: Kysely<Database>): AnalyzeDeps {
   const config = configOf(env);
-  const log = (event: Record<string, unknown>) => console.log(JSON.stringify({ service: "analyze", ...event }));
+  const log = createLog("analyze");
   const callbackUrl = callbackUrlOf(config);
   const relay =
     config.OLLAMA_RELAY_URL && config.RELAY_HMAC_SECRET && callbackUrl
@@ -43,12 +44,7 @@ export function analyzeDeps(env: Env, db: Kysely<Database>): AnalyzeDeps {
   if (!announced) {
     announced = true;
     const active = config.AI_FALLBACK_ORDER.filter((name) => name === "rules" || (name === "ollama" ? relay : anthropic));
-    log({
-      event: "providers",
-      order: config.AI_FALLBACK_ORDER,
-      active,
-      note: active.length === 1 ? "no LLM configured: verdicts come from rules only" : undefined,
-    });
+    log("providers", { order: config.AI_FALLBACK_ORDER, active, note: active.length === 1 ? "no LLM configured: verdicts come from rules only" : undefined });
   }
   const redis =
     config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
@@ -60,7 +56,7 @@ export function analyzeDeps(env: Env, db: Kysely<Database>): AnalyzeDeps {
     providers: { rules: rulesProvider, ...(anthropic ? { anthropic } : {}) },
     relay,
     alertIndex: redis ? createUpstashAlertIndex(redis) : undefined,
-    metrics: redis ? createUpstashMetrics(redis, (error) => log({ event: "metrics_failed", error: String(error) })) : noMetrics,
+    metrics: redis ? createUpstashMetrics(redis, (error) => log("metrics_failed", { error: String(error) })) : noMetrics,
     publishClassify: (message) => publish(env.CLASSIFY_QUEUE, ClassifyRequestedV1, message),
     publishContinue: (message, delaySeconds) => publish(env.ANALYZE_QUEUE, AnalyzeQueueMessage, message, { delaySeconds }),
     now: () => new Date(),

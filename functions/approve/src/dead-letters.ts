@@ -1,4 +1,5 @@
 import { DeadLetterV1 } from "../../../shared/contracts/queue.ts";
+import { createLog } from "../../../shared/logging.ts";
 import type { DeadLetterEntry, DeadLetterStore } from "../../../shared/ports/dead-letter-store.ts";
 import { type Metrics, noMetrics } from "../../../shared/ports/metrics.ts";
 import type { QueueMessageLike } from "../../../shared/queue/consume.ts";
@@ -8,27 +9,29 @@ import type { QueueMessageLike } from "../../../shared/queue/consume.ts";
  * consumer with a reason) and raw messages that exhausted their retries.
  * Each is acked only once stored; a storage failure retries the message.
  */
+const log = createLog("approve");
+
 export async function recordDeadLetters(messages: readonly QueueMessageLike[], store: DeadLetterStore, metrics: Metrics = noMetrics): Promise<void> {
   const entries = messages.map(entryOf);
   try {
     // One statement for the batch: a dead-letter flood is exactly when per-row round trips hurt.
     await store.recordAll(entries);
   } catch (error) {
-    console.error(JSON.stringify({ deadLetterBatchFailed: String(error), messages: messages.length }));
+    log("dead_letter_batch_failed", { error: String(error), messages: messages.length });
     // One row may be the reason: store the rest one by one, retrying only what fails.
     for (const [i, message] of messages.entries()) {
       try {
         await store.record(entries[i]!);
         await settle(message, entries[i]!, metrics);
       } catch (rowError) {
-        console.error(JSON.stringify({ deadLetterStoreFailed: String(rowError), messageId: message.id }));
+        log("dead_letter_store_failed", { error: String(rowError), messageId: message.id });
         message.retry({ delaySeconds: 30 });
       }
     }
     return;
   }
   for (const message of messages) message.ack();
-  console.error(JSON.stringify({ deadLetters: entries.map(({ queue, messageId, reason }) => ({ queue, messageId, reason: reason.slice(0, 200) })) }));
+  log("dead_letters_recorded", { entries: entries.map(({ queue, messageId, reason }) => ({ queue, messageId, reason: reason.slice(0, 200) })) });
   await Promise.all(
     Object.entries(Object.groupBy(entries, (entry) => entry.queue)).map(([queue, group]) =>
       metrics.increment("awoooi_dead_letters_total", { queue }, group!.length),
@@ -51,6 +54,6 @@ function entryOf(message: QueueMessageLike): DeadLetterEntry {
 
 async function settle(message: QueueMessageLike, entry: DeadLetterEntry, metrics: Metrics): Promise<void> {
   await metrics.increment("awoooi_dead_letters_total", { queue: entry.queue });
-  console.error(JSON.stringify({ deadLetter: { queue: entry.queue, messageId: entry.messageId, reason: entry.reason } }));
+  log("dead_letter_recorded", { queue: entry.queue, messageId: entry.messageId, reason: entry.reason });
   message.ack();
 }

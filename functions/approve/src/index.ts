@@ -14,8 +14,7 @@ async function sweep(env: Env, scheduledTime: number): Promise<SweepReport> {
   const services = servicesFor(env);
   try {
     const report = await runSweeps(services, new Date(scheduledTime));
-    if (report.expired + report.escalations + report.incidentEscalations + report.handOffsResent > 0)
-      console.log(JSON.stringify({ service: "approve", event: "sweep", ...report }));
+    if (report.expired + report.escalations + report.incidentEscalations + report.handOffsResent > 0) services.log("sweep", { ...report });
     return report;
   } finally {
     await services.close();

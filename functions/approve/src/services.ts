@@ -20,6 +20,8 @@ import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
 import { ApprovalChangedV1, ExecuteRequestedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import type { SlaPolicy } from "../../../shared/domain/sla.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
+import type { Log } from "../../../shared/logging.ts";
+import { createLog } from "../../../shared/logging.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { DeadLetterStore } from "../../../shared/ports/dead-letter-store.ts";
@@ -67,7 +69,7 @@ export interface ApproveServices {
   readonly publishApprovalChange: (message: ApprovalChangedV1) => Promise<void>;
   readonly publishIncidentEscalation: (message: IncidentEscalatedV1) => Promise<void>;
   readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
-  readonly log: (event: string, details: Record<string, unknown>) => void;
+  readonly log: Log;
   readonly now: () => Date;
   /** Releases per-request resources (the database pool). */
   readonly close: () => Promise<void>;
@@ -80,7 +82,7 @@ export type ApproveEnv = AppEnv<Env> & { Variables: { services: ApproveServices 
 const statelessFor = perEnv((env: Env) => {
   const config = configOf(env);
   const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
-  const log = (event: string, details: Record<string, unknown>) => console.error(JSON.stringify({ service: "approve", event, ...details }));
+  const log = createLog("approve");
   return {
     config,
     log,

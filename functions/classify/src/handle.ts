@@ -6,6 +6,7 @@ import { type ActionProposal, approvalActionOf, proposeAction } from "../../../s
 import { type ApprovalPolicy, approvalExpiry } from "../../../shared/domain/approval-policy.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import { decideTrust, type TrustDecision, type TrustPolicy, withoutBudget } from "../../../shared/domain/trust-engine.ts";
+import type { Log } from "../../../shared/logging.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { Executor } from "../../../shared/ports/executor.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
@@ -25,7 +26,7 @@ export interface ClassifyDeps {
   readonly executor: Executor | undefined;
   /** Whether executions written here (automatic approvals) are dry runs (`EXECUTOR_DRY_RUN`). */
   readonly dryRun: boolean;
-  readonly log: (event: string, details: Record<string, unknown>) => void;
+  readonly log: Log;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
   readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
   readonly now: () => Date;

@@ -8,6 +8,7 @@ import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { createUpstashTrustCounters } from "../../../shared/adapters/upstash-trust-counters.ts";
 import { ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import { createLog } from "../../../shared/logging.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env, trustPolicyOf } from "./env.ts";
 import type { ClassifyDeps } from "./handle.ts";
@@ -16,19 +17,18 @@ import type { ClassifyDeps } from "./handle.ts";
 export function servicesOn(env: Env, db: Kysely<Database>): ClassifyDeps {
   const config = configOf(env);
   const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
+  const log = createLog("classify");
   return {
     approvals: createApprovalStore(db),
     incidents: createIncidentStore(db),
-    counters: createUpstashTrustCounters(redis, (error) =>
-      console.error(JSON.stringify({ service: "classify", event: "trust_counters_unavailable", error: String(error) })),
-    ),
+    counters: createUpstashTrustCounters(redis, (error) => log("trust_counters_unavailable", { error: String(error) })),
     smoke: createUpstashSmokeLedger(redis),
-    metrics: createUpstashMetrics(redis, (error) => console.error(JSON.stringify({ service: "classify", event: "metrics_unavailable", error: String(error) }))),
+    metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),
     policy: trustPolicyOf(config),
     approvalPolicy: { expirySeconds: config.APPROVAL_EXPIRY },
     executor: config.EXECUTOR_URL && config.EXECUTOR_SECRET ? createHttpExecutor({ url: config.EXECUTOR_URL, secret: config.EXECUTOR_SECRET }) : undefined,
     dryRun: config.EXECUTOR_DRY_RUN,
-    log: (event: string, details: Record<string, unknown>) => console.error(JSON.stringify({ service: "classify", event, ...details })),
+    log,
     publishNotify: (message: NotifyRequestedV2) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
     publishExecute: (message: ExecuteRequestedV1) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),
     now: () => new Date(),

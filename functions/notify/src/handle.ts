@@ -19,6 +19,7 @@ import {
 import { renderPlainText } from "../../../shared/domain/render/plain-text.ts";
 import { approversAtStep } from "../../../shared/domain/roster.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
+import type { Log } from "../../../shared/logging.ts";
 import type { DeliveryOutcome } from "../../../shared/ports/channel-sender.ts";
 import type { DevInbox } from "../../../shared/ports/dev-inbox.ts";
 import type { LiveMessage, LiveMessageLog } from "../../../shared/ports/live-messages.ts";
@@ -56,7 +57,7 @@ export interface NotifyDeps {
   readonly ledger: NotificationLedger;
   /** The chat messages already sent per incident, edited as it moves. */
   readonly live: LiveMessageLog;
-  readonly log: (event: string, details: Record<string, unknown>) => void;
+  readonly log: Log;
   /** Present in local dev only. */
   readonly inbox: DevInbox | undefined;
   readonly occurrences: (incidentId: string) => Promise<Occurrences | undefined>;

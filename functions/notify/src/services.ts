@@ -13,6 +13,7 @@ import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { perEnv } from "../../../shared/config/env.ts";
 import { DeadLetterV1 } from "../../../shared/contracts/queue.ts";
+import { createLog } from "../../../shared/logging.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env, routingOf } from "./env.ts";
 import type { Channels, NotifyDeps } from "./handle.ts";
@@ -22,7 +23,7 @@ export const servicesFor = perEnv((env: Env): NotifyDeps => {
   const config = configOf(env);
   const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
   const alertIndex = createUpstashAlertIndex(redis);
-  const log = (event: string, details: Record<string, unknown>) => console.error(JSON.stringify({ service: "notify", event, ...details }));
+  const log = createLog("notify");
   const channels: Channels = {
     ...(config.TELEGRAM_BOT_TOKEN ? { telegram: createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiBase: config.TELEGRAM_API_BASE }) } : {}),
     slack: createSlackSender(),

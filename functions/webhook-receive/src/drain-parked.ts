@@ -1,6 +1,7 @@
 import { deadLetter } from "../../../shared/contracts/envelopes.ts";
 import { AnalyzeQueueMessage, type DeadLetterV1 } from "../../../shared/contracts/queue.ts";
 import { clip } from "../../../shared/domain/text.ts";
+import type { Log } from "../../../shared/logging.ts";
 import type { ParkedEntry, ParkingLot } from "../../../shared/ports/parking-lot.ts";
 import { MessageTooLargeError } from "../../../shared/queue/publish.ts";
 
@@ -9,7 +10,7 @@ export interface DrainDeps {
   readonly enqueue: (messages: readonly AnalyzeQueueMessage[]) => Promise<void>;
   /** Where a message that can never be enqueued goes, with its reason. */
   readonly deadLetter: (message: DeadLetterV1) => Promise<void>;
-  readonly log: (event: Record<string, unknown>) => void;
+  readonly log: Log;
   readonly now: () => Date;
 }
 
@@ -43,7 +44,7 @@ export async function drainParked(deps: DrainDeps, maxBatches = 20, batchSize = 
         enqueued += valid.length;
         continue;
       } catch (error) {
-        deps.log({ event: "parked_batch_refused", messages: valid.length, error: String(error) });
+        deps.log("parked_batch_refused", { messages: valid.length, error: String(error) });
       }
       const one = await oneByOne(deps, valid);
       enqueued += one.enqueued;
@@ -54,7 +55,7 @@ export async function drainParked(deps: DrainDeps, maxBatches = 20, batchSize = 
     await deps.parking.endDrain().catch(() => undefined);
   }
   const remaining = await deps.parking.size();
-  if (enqueued > 0 || deadLettered > 0 || remaining > 0) deps.log({ event: "parked_drained", enqueued, deadLettered, remaining });
+  if (enqueued > 0 || deadLettered > 0 || remaining > 0) deps.log("parked_drained", { enqueued, deadLettered, remaining });
   return { enqueued, deadLettered, remaining };
 }
 
@@ -75,7 +76,7 @@ async function oneByOne(deps: DrainDeps, batch: ReadonlyArray<{ entry: ParkedEnt
       }
       // The queue refuses even a single ordinary message: it is down. Keep the rest for the next tick.
       await deps.parking.release(batch.slice(i).map((b) => b.entry));
-      deps.log({ event: "parked_drain_failed", error: String(error) });
+      deps.log("parked_drain_failed", { error: String(error) });
       return { enqueued, deadLettered, stopped: true };
     }
   }
@@ -94,11 +95,11 @@ async function poison(deps: DrainDeps, entry: ParkedEntry, reason: string): Prom
       ),
     );
     await deps.parking.settle([entry]);
-    deps.log({ event: "parked_message_dead_lettered", messageId, reason });
+    deps.log("parked_message_dead_lettered", { messageId, reason });
     return true;
   } catch (error) {
     await deps.parking.release([entry]);
-    deps.log({ event: "parked_dead_letter_failed", messageId, error: String(error) });
+    deps.log("parked_dead_letter_failed", { messageId, error: String(error) });
     return false;
   }
 }

@@ -6,6 +6,7 @@ import { createUpstashParkingLot } from "../../../shared/adapters/upstash-parkin
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { AnalyzeQueueMessage, DeadLetterV1 } from "../../../shared/contracts/queue.ts";
+import { createLog } from "../../../shared/logging.ts";
 import { publish, publishAll } from "../../../shared/queue/publish.ts";
 import { createApp } from "./app.ts";
 import { drainParked } from "./drain-parked.ts";
@@ -13,7 +14,7 @@ import { configOf, type Env } from "./env.ts";
 import { type SmokeTick, smokeTick } from "./smoke.ts";
 
 const app = createApp();
-const log = (event: Record<string, unknown>) => console.log(JSON.stringify({ service: "webhook-receive", ...event }));
+const log = createLog("webhook-receive");
 
 /** Re-enqueues alerts parked while the queue was unavailable. */
 function drain(env: Env) {
@@ -77,6 +78,6 @@ export default {
   /** Every minute: re-enqueue parked alerts, and run the chain smoke test when its interval has passed. */
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(drain(env));
-    ctx.waitUntil(smoke(env, ctx, controller.scheduledTime).then((tick) => log({ event: "smoke_tick", ...tick })));
+    ctx.waitUntil(smoke(env, ctx, controller.scheduledTime).then((tick) => log("smoke_tick", { ...tick })));
   },
 } satisfies ExportedHandler<Env>;

@@ -6,6 +6,7 @@ import { scrubAlert } from "../../../shared/domain/normalize/scrub-alert.ts";
 import { fitAlertToMessage } from "../../../shared/domain/queue-fit.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import { overflowAlert, overflowIdentity, stormAlert, stormIdentity } from "../../../shared/domain/synthetic-incidents.ts";
+import type { Log } from "../../../shared/logging.ts";
 import { type Admission, type AdmissionPolicy, type AlertIndex, memberValue, type Release } from "../../../shared/ports/alert-index.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
 import type { MetricsBuffer } from "./metrics-buffer.ts";
@@ -33,7 +34,7 @@ export interface IngestDeps {
   readonly park: (messages: readonly AnalyzeQueueMessage[]) => Promise<void>;
   readonly now: () => Date;
   readonly newId: () => string;
-  readonly log: (event: Record<string, unknown>) => void;
+  readonly log: Log;
   /** Samples owed to the metrics hash; they travel with this request's admission. */
   readonly metrics: MetricsBuffer;
   /** Stamps synthetic smoke runs as received. */
@@ -94,7 +95,7 @@ export async function ingest(rawAlerts: readonly NormalizedAlert[], deps: Ingest
   } catch (error) {
     deps.metrics.restore(metricDeltas);
     deps.metrics.increment("awoooi_alerts_received_total", { source: policy.source, status: "degraded" }, prepared.length);
-    deps.log({ event: "alert_index_unavailable", degraded: true, error: String(error) });
+    deps.log("alert_index_unavailable", { degraded: true, error: String(error) });
     degraded = true;
     admissions = prepared.map((p) =>
       p.alert.status === "firing"
@@ -115,7 +116,7 @@ export async function ingest(rawAlerts: readonly NormalizedAlert[], deps: Ingest
         (await deps.park(messages).then(
           () => true,
           (parkError: unknown) => {
-            deps.log({ event: "park_failed", error: String(parkError) });
+            deps.log("park_failed", { error: String(parkError) });
             return false;
           },
         ));
@@ -123,7 +124,7 @@ export async function ingest(rawAlerts: readonly NormalizedAlert[], deps: Ingest
         if (!degraded) await undo(admissions, prepared, deps, overflowFingerprint, { nowMs: now.getTime(), source: policy.source });
         throw new HandOffFailed(error);
       }
-      deps.log({ event: "alerts_parked", messages: messages.length, error: String(error) });
+      deps.log("alerts_parked", { messages: messages.length, error: String(error) });
     }
   }
 
@@ -229,5 +230,5 @@ async function undo(
     }
   });
   const counts = { ...counting, opened: admissions.filter((a) => a.status === "accepted").length, stormGroups };
-  await deps.index.release([...keys.values()], [...opened], counts).catch((error: unknown) => deps.log({ event: "release_failed", error: String(error) }));
+  await deps.index.release([...keys.values()], [...opened], counts).catch((error: unknown) => deps.log("release_failed", { error: String(error) }));
 }

@@ -4,6 +4,7 @@ import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { perEnv } from "../../../shared/config/env.ts";
 import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
+import { createLog } from "../../../shared/logging.ts";
 import { publishAll } from "../../../shared/queue/publish.ts";
 import { configOf, type Env } from "./env.ts";
 import type { IngestDeps } from "./ingest.ts";
@@ -23,7 +24,7 @@ export const servicesFor = perEnv((env: Env): IngestDeps => {
     park: (messages) => parking.park(messages),
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
-    log: (event) => console.log(JSON.stringify({ service: "webhook-receive", ...event })),
+    log: createLog("webhook-receive"),
     metrics: metricsBuffer,
     smoke: createUpstashSmokeLedger(redis),
   };

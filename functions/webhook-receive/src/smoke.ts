@@ -1,6 +1,7 @@
 import type { CanonicalAlertInput } from "../../../shared/contracts/sources/canonical.ts";
 import { smokeAlarmSlack, smokeAlarmTelegram } from "../../../shared/domain/notify/smoke-alarm.ts";
 import { judgeSmokeRun, newSmokeRunId, smokeAlert } from "../../../shared/domain/smoke.ts";
+import type { Log } from "../../../shared/logging.ts";
 import type { DeliveryOutcome } from "../../../shared/ports/channel-sender.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
@@ -18,7 +19,7 @@ export interface SmokeDeps {
   readonly intervalMs: number;
   readonly deadlineMs: number;
   readonly randomHex: () => string;
-  readonly log: (event: Record<string, unknown>) => void;
+  readonly log: Log;
 }
 
 export type SmokeTick =
@@ -62,17 +63,17 @@ export async function smokeTick(deps: SmokeDeps, nowMs: number): Promise<SmokeTi
   await deps.ledger.setLatest(runId);
   await deps.ledger.stamp(runId, "sent", nowMs);
   const status = await deps.postAlert(smokeAlert(runId, "firing", new Date(nowMs))).catch((error: unknown) => {
-    deps.log({ event: "smoke_send_failed", runId, error: String(error) });
+    deps.log("smoke_send_failed", { runId, error: String(error) });
     return 0;
   });
-  if (status !== 202) deps.log({ event: "smoke_send_refused", runId, status });
+  if (status !== 202) deps.log("smoke_send_refused", { runId, status });
   return { action: "started", runId, previous };
 }
 
 async function raiseAlarm(deps: SmokeDeps, alarm: Parameters<typeof smokeAlarmTelegram>[0]): Promise<void> {
-  deps.log({ event: "smoke_failed", runId: alarm.runId, missing: alarm.missing, reached: alarm.reached ?? null });
+  deps.log("smoke_failed", { runId: alarm.runId, missing: alarm.missing, reached: alarm.reached ?? null });
   const outcomes = await Promise.all([deps.alarm.telegram?.(smokeAlarmTelegram(alarm)), deps.alarm.slack?.(smokeAlarmSlack(alarm))]);
   for (const outcome of outcomes) {
-    if (outcome && outcome.kind !== "sent") deps.log({ event: "smoke_alarm_failed", runId: alarm.runId, reason: outcome.reason });
+    if (outcome && outcome.kind !== "sent") deps.log("smoke_alarm_failed", { runId: alarm.runId, reason: outcome.reason });
   }
 }

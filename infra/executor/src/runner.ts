@@ -1,12 +1,11 @@
 import type { ExecutionRequest, ExecutionResult } from "../../../shared/contracts/execution.ts";
 import { clip } from "../../../shared/domain/text.ts";
 import { postSigned } from "../../../shared/http/signed-delivery.ts";
+import type { Log } from "../../../shared/logging.ts";
 import type { ExecutorConfig } from "./config.ts";
 import type { Journal } from "./journal.ts";
 import type { Kubectl } from "./kubectl.ts";
 import { planAction } from "./plan.ts";
-
-type Log = (event: Record<string, unknown>) => void;
 
 export interface RunnerStats {
   readonly running: number;
@@ -53,7 +52,7 @@ export class ExecutionRunner {
         output_excerpt: "interrupted: the executor stopped while this ran; its effect is unknown and it is not run again — check the cluster",
       };
       this.#journal.finish(result);
-      this.#log({ event: "execution_interrupted", executionId: request.execution_id });
+      this.#log("execution_interrupted", { executionId: request.execution_id });
       this.#track(this.#report(request, result));
     }
   }
@@ -131,8 +130,7 @@ export class ExecutionRunner {
     }
     result = { ...result, duration_ms: Date.now() - started };
     this.#journal.finish(result);
-    this.#log({
-      event: "execution_finished",
+    this.#log("execution_finished", {
       executionId: request.execution_id,
       correlationId: request.correlation_id,
       argv: request.argv,
@@ -153,7 +151,7 @@ export class ExecutionRunner {
       backoffMs: this.#config.EXECUTOR_CALLBACK_BACKOFF_MS,
       headers: request.correlation_id ? { "X-Correlation-Id": request.correlation_id } : {},
       fetch: this.#fetch,
-      log: (event, details) => this.#log({ event: `result_${event}`, executionId: request.execution_id, ...details }),
+      log: (event, details) => this.#log(`result_${event}`, { executionId: request.execution_id, ...details }),
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import type { Log } from "../../../shared/logging.ts";
 import { createExecutorApp } from "./app.ts";
 import type { ExecutorConfig } from "./config.ts";
 import { Journal } from "./journal.ts";
@@ -13,7 +14,7 @@ export interface ExecutorServices {
 }
 
 /** The executor's composition root: what `main.ts`, the dev stack and the tests all run. */
-export function executorServices(config: ExecutorConfig, log: (event: Record<string, unknown>) => void): ExecutorServices {
+export function executorServices(config: ExecutorConfig, log: Log): ExecutorServices {
   const journal = new Journal(config.EXECUTOR_JOURNAL);
   const kubectl = kubectlAt(config.EXECUTOR_KUBECTL, config.EXECUTOR_KUBE_CONTEXT);
   const runner = new ExecutionRunner(config, journal, kubectl, log);

@@ -1,6 +1,7 @@
 import { Ollama } from "ollama/browser";
 import type { RelayCallback, RelayJob } from "../../../shared/contracts/analysis.ts";
 import { postSigned } from "../../../shared/http/signed-delivery.ts";
+import type { Log } from "../../../shared/logging.ts";
 import type { RelayConfig } from "./config.ts";
 
 export interface JobRunnerStats {
@@ -10,8 +11,6 @@ export interface JobRunnerStats {
   readonly queueLimit: number;
   readonly accepting: boolean;
 }
-
-type Log = (event: Record<string, unknown>) => void;
 
 /**
  * Runs analysis jobs against Ollama with bounded concurrency (GPU slots) and a
@@ -111,8 +110,7 @@ export class JobRunner {
           : String(error instanceof Error ? error.message : error);
       callback = { job_id: job.job_id, incident_id: job.incident_id, ok: false, error: reason.slice(0, 2_000), model, duration_ms: Date.now() - started };
     }
-    this.#log({
-      event: "job_finished",
+    this.#log("job_finished", {
       jobId: job.job_id,
       ...(job.correlation_id ? { correlationId: job.correlation_id } : {}),
       ok: callback.ok,
@@ -158,7 +156,7 @@ export class JobRunner {
       attempts: this.#config.RELAY_CALLBACK_ATTEMPTS,
       backoffMs: this.#config.RELAY_CALLBACK_BACKOFF_MS,
       fetch: this.#fetch,
-      log: (event, details) => this.#log({ event: `callback_${event}`, jobId: callback.job_id, ...details }),
+      log: (event, details) => this.#log(`callback_${event}`, { jobId: callback.job_id, ...details }),
     });
   }
 }
