@@ -5,6 +5,7 @@ import type {
   ClassifyRequestedV1,
   DeadLetterV1,
   ExecuteRequestedV1,
+  IncidentAcknowledgedV1,
   IncidentAdmittedV1,
   IncidentEscalatedV1,
   IncidentResolvedV1,
@@ -38,5 +39,6 @@ export const incidentAdmitted = builder<IncidentAdmittedV1>("incident.admitted",
 export const notifyRequested = builder<NotifyRequestedV2>("notify.requested", 2);
 export const approvalChanged = builder<ApprovalChangedV1>("approval.changed", 1);
 export const incidentEscalated = builder<IncidentEscalatedV1>("incident.escalated", 1);
+export const incidentAcknowledged = builder<IncidentAcknowledgedV1>("incident.acknowledged", 1);
 export const executeRequested = builder<ExecuteRequestedV1>("execute.requested", 1);
 export const deadLetter = builder<DeadLetterV1>("dead_letter", 1);

@@ -299,8 +299,27 @@ export const IncidentEscalatedV1 = envelope(
 );
 export type IncidentEscalatedV1 = z.infer<typeof IncidentEscalatedV1>;
 
+/**
+ * approve → notify: somebody acknowledged an incident with nothing to sign
+ * ("I am on it"): notify edits its live messages to say who, without the
+ * Acknowledge button.
+ */
+export const IncidentAcknowledgedV1 = envelope(
+  "incident.acknowledged",
+  1,
+  z.object({
+    incident_id: IncidentId,
+    fingerprint: Fingerprint,
+    alert: NormalizedAlert,
+    rca: Rca.nullable(),
+    by: z.string().min(1).max(64),
+    at: z.iso.datetime({ offset: true }),
+  }),
+);
+export type IncidentAcknowledgedV1 = z.infer<typeof IncidentAcknowledgedV1>;
+
 /** Everything the notify queue carries. */
-export const NotifyQueueMessage = z.union([NotifyRequestedQueueMessage, IncidentAdmittedV1, ApprovalChangedV1, IncidentEscalatedV1]);
+export const NotifyQueueMessage = z.union([NotifyRequestedQueueMessage, IncidentAdmittedV1, ApprovalChangedV1, IncidentEscalatedV1, IncidentAcknowledgedV1]);
 export type NotifyQueueMessage = z.infer<typeof NotifyQueueMessage>;
 
 /** Everything the analyze queue carries. */

@@ -1,4 +1,5 @@
 import type { Approver } from "../../../shared/contracts/approval.ts";
+import { incidentAcknowledged } from "../../../shared/contracts/envelopes.ts";
 import type { IncidentRecord } from "../../../shared/ports/incident-store.ts";
 import type { ApproveServices } from "./services.ts";
 
@@ -17,11 +18,32 @@ export async function acknowledgeIncident(services: ApproveServices, incidentId:
   const result = await services.incidents.acknowledge(incidentId, by, services.now());
   if (!result) return { outcome: "refused", text: `There is no incident ${incidentId}; nothing was changed.` };
   const { incident, acknowledged } = result;
-  if (acknowledged) return { outcome: "acknowledged", text: `Acknowledged by ${by}: escalation for a response stops.`, incident };
+  if (acknowledged) {
+    await announce(incident, by, services);
+    return { outcome: "acknowledged", text: `Acknowledged by ${by}: escalation for a response stops.`, incident };
+  }
   if (incident.acknowledged) {
     return { outcome: "repeat", text: `Already acknowledged by ${incident.acknowledged.by} at ${incident.acknowledged.at.toISOString()}.`, incident };
   }
   return { outcome: "closed", text: `The incident is ${incident.status}; nothing to acknowledge.`, incident };
+}
+
+/**
+ * Tells notify, so the chats show who is on it. Only for an incident with
+ * nothing to sign: an approval's messages keep their buttons. Best effort —
+ * the acknowledgement is recorded and the API shows it either way.
+ */
+async function announce(incident: IncidentRecord, by: string, services: ApproveServices): Promise<void> {
+  if (await services.approvals.getByIncident(incident.id)) return;
+  const at = incident.acknowledged?.at ?? services.now();
+  await services
+    .publishAcknowledgement(
+      incidentAcknowledged(
+        { incident_id: incident.id, fingerprint: incident.fingerprint, alert: incident.alert, rca: incident.rca ?? null, by, at: at.toISOString() },
+        { id: `incident-acknowledged:${incident.id}`, at, correlationId: incident.correlationId },
+      ),
+    )
+    .catch((error) => services.log("acknowledgement_publish_failed", { incident_id: incident.id, error: String(error) }));
 }
 
 /** A press of an Acknowledge button: by whoever the platform identified, if they are on the roster. */

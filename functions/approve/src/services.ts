@@ -17,7 +17,7 @@ import { createUpstashVolumeSource } from "../../../shared/adapters/upstash-volu
 import { perEnv } from "../../../shared/config/env.ts";
 import type { Priority } from "../../../shared/contracts/alert.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
-import { ApprovalChangedV1, ExecuteRequestedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import { ApprovalChangedV1, ExecuteRequestedV1, IncidentAcknowledgedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import type { SlaPolicy } from "../../../shared/domain/sla.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import type { Log } from "../../../shared/logging.ts";
@@ -68,6 +68,7 @@ export interface ApproveServices {
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
   readonly publishApprovalChange: (message: ApprovalChangedV1) => Promise<void>;
   readonly publishIncidentEscalation: (message: IncidentEscalatedV1) => Promise<void>;
+  readonly publishAcknowledgement: (message: IncidentAcknowledgedV1) => Promise<void>;
   readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
   readonly log: Log;
   readonly now: () => Date;
@@ -147,6 +148,7 @@ export function servicesOn(env: Env, db: Kysely<Database>, close: () => Promise<
     publishNotify: (message) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
     publishApprovalChange: (message) => publish(env.NOTIFY_QUEUE, ApprovalChangedV1, message),
     publishIncidentEscalation: (message) => publish(env.NOTIFY_QUEUE, IncidentEscalatedV1, message),
+    publishAcknowledgement: (message) => publish(env.NOTIFY_QUEUE, IncidentAcknowledgedV1, message),
     publishExecute: (message) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),
     log,
     now: () => new Date(),

@@ -1,6 +1,13 @@
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
 import { deadLetter, type EnvelopeMeta, notifyRequested } from "../../../shared/contracts/envelopes.ts";
-import type { ApprovalChangedV1, DeadLetterV1, IncidentAdmittedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type {
+  ApprovalChangedV1,
+  DeadLetterV1,
+  IncidentAcknowledgedV1,
+  IncidentAdmittedV1,
+  IncidentEscalatedV1,
+  NotifyRequestedV2,
+} from "../../../shared/contracts/queue.ts";
 import { approvalLinkUrl, signLink } from "../../../shared/domain/approval-link.ts";
 import { type Delivery, liveKey, liveKeyOf, type Occasion, planDeliveries } from "../../../shared/domain/notify/live.ts";
 import { type PagerDutyEvent, renderPagerDuty } from "../../../shared/domain/notify/pagerduty.ts";
@@ -165,6 +172,24 @@ export async function handleIncidentEscalated(message: IncidentEscalatedV1, deps
   const reach = approversAtStep(deps.approvers, p.level).map((a) => a.id);
   const targets = routeNotification(notification, [], deps.approvers, deps.routing, reach).filter((t) => t.channel !== "pagerduty" && t.channel !== "sentry");
   await deliverAll(notice, view, planDeliveries("incident_escalated", message.id, targets, []), deps, "incident_escalated");
+}
+
+/**
+ * Somebody is on an incident with nothing to sign: its live messages say who,
+ * and lose the Acknowledge button. Nothing new is sent to the chats.
+ */
+export async function handleIncidentAcknowledged(message: IncidentAcknowledgedV1, deps: NotifyDeps): Promise<void> {
+  const p = message.payload;
+  if (smokeRunOf(p.alert)) return;
+  const base = admittedNotification(p.incident_id, p.fingerprint, p.alert);
+  const notification = { ...base, rca: p.rca ?? base.rca };
+  const notice = notifyRequested(notification, metaOf(message));
+  const view = {
+    ...(p.rca ? notificationView(notification, undefined) : admittedView(notification, undefined)),
+    headline: `Acknowledged by ${p.by} at ${p.at}: they are on it.`,
+  };
+  const targets = routeNotification(notification, [], deps.approvers, deps.routing).filter((t) => t.channel === "dev-inbox");
+  await deliverAll(notice, view, planDeliveries("acknowledged", message.id, targets, await liveMessages(p.incident_id, deps)), deps, "acknowledged");
 }
 
 /** The live messages of an incident; without Redis's answer, nothing is edited and everything is sent new. */

@@ -4,7 +4,7 @@ import { newApp } from "../../../shared/http/app.ts";
 import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { configOf, type Env } from "./env.ts";
-import { handleApprovalChanged, handleIncidentAdmitted, handleIncidentEscalated, handleNotifyRequested } from "./handle.ts";
+import { handleApprovalChanged, handleIncidentAcknowledged, handleIncidentAdmitted, handleIncidentEscalated, handleNotifyRequested } from "./handle.ts";
 import { servicesFor } from "./services.ts";
 
 const app = newApp<Env>("notify");
@@ -35,6 +35,8 @@ export default {
             return handleApprovalChanged(message, deps);
           case "incident.escalated":
             return handleIncidentEscalated(message, deps);
+          case "incident.acknowledged":
+            return handleIncidentAcknowledged(message, deps);
           default:
             return handleNotifyRequested(message, deps);
         }

@@ -7,7 +7,7 @@ import type { Notification } from "./view.ts";
  * are not notifications of their own — an admission (P0/P1 before the
  * verdict), a signature or decision on an approval, an incident's escalation.
  */
-export type Occasion = Notification["kind"] | "admitted" | "signed" | "decided" | "incident_escalated";
+export type Occasion = Notification["kind"] | "admitted" | "signed" | "decided" | "incident_escalated" | "acknowledged";
 
 /** One delivery: a new message, a short notice under a live message, or an edit of a live one. */
 export type Delivery =
@@ -65,7 +65,8 @@ export function planDeliveries(occasion: Occasion, messageId: string, targets: r
 
   const edits: Delivery[] = live.map((message) => ({ mode: "edit", message }));
   if (VERDICT.has(occasion)) return [...edits, ...targets.filter((t) => !hasLive(t)).map((target): Delivery => ({ mode: "send", target }))];
-  if (occasion === "signed") return [...edits, ...targets.filter((t) => t.channel === "dev-inbox").map((target): Delivery => ({ mode: "notice", target }))];
+  if (occasion === "signed" || occasion === "acknowledged")
+    return [...edits, ...targets.filter((t) => t.channel === "dev-inbox").map((target): Delivery => ({ mode: "notice", target }))];
   if (FOLLOW_UP.has(occasion)) {
     const rest = targets.flatMap((target): Delivery[] => {
       if (!hasLive(target)) return [{ mode: "send", target }];

@@ -72,6 +72,23 @@ describe("POST /api/v1/incidents/:id/ack", () => {
     expect((await incidents().get(id))?.acknowledged).toBeUndefined();
   });
 
+  it("tells notify who is on an incident with nothing to sign, and leaves an approval's messages alone", async () => {
+    const recording = recordingEnv();
+    const id = await notifyOnlyIncident();
+    await ack(id, { by: "alice" }, testEnv.OPS_TOKEN ?? null, recording.env);
+    const sent = recording.notify.sent.filter((m) => (m as { type: string }).type === "incident.acknowledged") as unknown as Array<{
+      payload: { incident_id: string; by: string };
+    }>;
+    expect(sent.map((m) => [m.payload.incident_id, m.payload.by])).toEqual([[id, "alice"]]);
+    await ack(id, { by: "bob" }, testEnv.OPS_TOKEN ?? null, recording.env);
+    expect(recording.notify.sent.filter((m) => (m as { type: string }).type === "incident.acknowledged")).toHaveLength(1);
+
+    const withApproval = recordingEnv();
+    const approval = await seedPendingApproval(db, "high", 2, { priority: "P3" });
+    await ack(approval.incidentId, { by: "alice" }, testEnv.OPS_TOKEN ?? null, withApproval.env);
+    expect(withApproval.notify.sent.filter((m) => (m as { type: string }).type === "incident.acknowledged")).toEqual([]);
+  });
+
   it("defaults the acknowledger to ops", async () => {
     const id = await notifyOnlyIncident();
     expect(await (await ack(id, {})).json()).toMatchObject({ acknowledged: true, acknowledged_by: "ops" });

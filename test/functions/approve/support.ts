@@ -150,9 +150,13 @@ export async function seedNotifyOnlyIncident(db: Kysely<Database>, priority: "P0
 }
 
 /** `POST /api/v1/incidents/:id/ack` with the ops token (or `token`, or none for null). */
-export const ackIncident = (incidentId: string, body: unknown, token: string | null = testEnv.OPS_TOKEN ?? null) =>
-  request(`https://awoooi.test/api/v1/incidents/${incidentId}/ack`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
+export const ackIncident = (incidentId: string, body: unknown, token: string | null = testEnv.OPS_TOKEN ?? null, env?: Record<string, unknown>) =>
+  request(
+    `https://awoooi.test/api/v1/incidents/${incidentId}/ack`,
+    {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    },
+    env,
+  );

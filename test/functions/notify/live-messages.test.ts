@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../../functions/notify/src/env.ts";
 import worker from "../../../functions/notify/src/index.ts";
-import type { ApprovalChangedV1, IncidentAdmittedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { ApprovalChangedV1, IncidentAcknowledgedV1, IncidentAdmittedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
 import { FAKE_SLACK_BOT_TOKEN } from "../../support/fakes/chat-credentials.ts";
 import { normalizedAlert, recordingQueue } from "../../support/fixtures/messages.ts";
@@ -179,6 +179,36 @@ describe("live messages: one message per chat and incident, edited as it moves",
     expect(notices[0]?.body.text).toContain("APPROVED");
     const bobFinal = (await calls("slack", i.incidentId)).filter((c) => c.path.endsWith("chat.update") && c.body.channel === "D0BOB").at(-1)!;
     expect(JSON.stringify(bobFinal.body)).not.toContain("sig=");
+  });
+
+  it("shows who acknowledged an incident by editing its messages, without the Acknowledge button", async () => {
+    const run = chatEnv();
+    const i = incident();
+    await run([i.admitted]);
+    const [announcement] = sends(await calls("telegram", i.incidentId));
+    await run([
+      {
+        type: "incident.acknowledged",
+        version: 1,
+        id: `incident-acknowledged:${i.incidentId}`,
+        occurredAt: new Date().toISOString(),
+        correlationId: "corr",
+        payload: {
+          incident_id: i.incidentId,
+          fingerprint: "f".repeat(16),
+          alert: i.admitted.payload.alert,
+          rca: null,
+          by: "alice",
+          at: new Date().toISOString(),
+        },
+      } satisfies IncidentAcknowledgedV1,
+    ]);
+    const telegram = await calls("telegram", i.incidentId);
+    expect(sends(telegram)).toHaveLength(1);
+    const [edit] = edits(telegram);
+    expect(edit?.body).toMatchObject({ chat_id: TEAM_CHAT, message_id: announcement!.answer.result.message_id });
+    expect(edit?.body.text).toContain("Acknowledged by alice");
+    expect(edit?.body.reply_markup).toBeUndefined();
   });
 
   it("escalates an unacknowledged incident as new messages with an Acknowledge button, reaching the next level's own chats", async () => {
