@@ -3,6 +3,7 @@
 // through every stage. Prints per-stage latency; exits 0 when it reached
 // notify in time, 1 otherwise (naming the stage it stopped at).
 import { parseArgs } from "node:util";
+import { answerOf, OpsApiError, opsClient } from "../shared/client/index.ts";
 import { newSmokeRunId, SMOKE_STAGES, smokeAlert } from "../shared/domain/smoke.ts";
 import { DEV_DEFAULTS } from "./lib/dev-defaults.ts";
 
@@ -19,12 +20,8 @@ const base = values.url!.replace(/\/+$/, "");
 const timeoutMs = Number(values.timeout) * 1000;
 const runId = newSmokeRunId(Date.now(), crypto.randomUUID().replaceAll("-", ""));
 
-interface RunState {
-  state: "passed" | "running" | "failed";
-  missing?: string;
-  total_ms?: number;
-  stages: Array<{ stage: string; at: string | null; ms_from_previous: number | null }>;
-}
+const ops = opsClient(base, values["ops-token"]!);
+type RunState = Awaited<ReturnType<typeof readRun>>;
 
 async function postAlert(status: "firing" | "resolved"): Promise<Response> {
   return fetch(`${base}/api/v1/webhooks/alerts`, {
@@ -35,14 +32,16 @@ async function postAlert(status: "firing" | "resolved"): Promise<Response> {
   });
 }
 
-async function readRun(): Promise<RunState | undefined> {
-  const response = await fetch(`${base}/api/v1/smoke/${runId}?deadline_seconds=${values.timeout}`, {
-    headers: { Authorization: `Bearer ${values["ops-token"]}` },
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`GET /api/v1/smoke answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as RunState;
+/** The run as the ops API reports it; undefined until its first stamp exists. */
+async function readRun() {
+  try {
+    return await answerOf(
+      ops.api.v1.smoke[":run"].$get({ param: { run: runId }, query: { deadline_seconds: values.timeout } }, { init: { signal: AbortSignal.timeout(10_000) } }),
+    );
+  } catch (error) {
+    if (error instanceof OpsApiError && error.status === 404) return undefined;
+    throw error;
+  }
 }
 
 function print(run: RunState | undefined): void {

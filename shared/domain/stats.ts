@@ -2,6 +2,9 @@ import type { Priority } from "../contracts/alert.ts";
 import type { SlaPolicy } from "./sla.ts";
 
 const PRIORITIES: readonly Priority[] = ["P0", "P1", "P2", "P3"];
+
+/** One figure per priority, every priority present. */
+const byPriority = <T>(figure: (priority: Priority) => T) => Object.fromEntries(PRIORITIES.map((p) => [p, figure(p)])) as Record<Priority, T>;
 const DAY_MS = 86_400_000;
 
 /** A settled incident for autonomy: settled automatically (real, successful auto-run) or by a human decision. */
@@ -64,7 +67,7 @@ export function mttrStats(resolutions: readonly Resolution[]) {
     auto: mttrOf(list.filter((r) => r.mode === "auto")),
     human: mttrOf(list.filter((r) => r.mode === "human")),
   });
-  return { ...split(resolutions), by_priority: Object.fromEntries(PRIORITIES.map((p) => [p, split(resolutions.filter((r) => r.priority === p))])) };
+  return { ...split(resolutions), by_priority: byPriority((p) => split(resolutions.filter((r) => r.priority === p))) };
 }
 
 /** An approval that needed people: when it opened, and when (if ever) someone decided. */
@@ -135,11 +138,11 @@ export function sloStats(approvals: readonly HumanApproval[], incidents: readonl
   return {
     approvals_answered_within_sla: {
       ...response(approvals),
-      by_priority: Object.fromEntries(PRIORITIES.map((p) => [p, response(approvals.filter((a) => a.priority === p))])),
+      by_priority: byPriority((p) => response(approvals.filter((a) => a.priority === p))),
     },
     incidents_resolved_within_sla: {
       ...resolution(incidents),
-      by_priority: Object.fromEntries(PRIORITIES.map((p) => [p, resolution(incidents.filter((i) => i.priority === p))])),
+      by_priority: byPriority((p) => resolution(incidents.filter((i) => i.priority === p))),
     },
   };
 }

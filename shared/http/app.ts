@@ -24,9 +24,12 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
 /**
  * A Hono app with the shared request id, JSON 404 and one error envelope. 5xx
  * answers carry a generic message; the detail goes to the log with the request id.
+ * `app` is a plain Hono unless the function serves typed routes (an OpenAPIHono).
  */
-export function newApp<Bindings extends object>(service: string): Hono<AppEnv<Bindings>> {
-  const app = new Hono<AppEnv<Bindings>>();
+export function newApp<Bindings extends object>(service: string): Hono<AppEnv<Bindings>>;
+/** `app`: a Hono with more Variables than requestId (approve's OpenAPIHono). */
+export function newApp<App extends Hono<any, any, any>>(service: string, app: App): App;
+export function newApp(service: string, app: Hono<AppEnv<object>> = new Hono<AppEnv<object>>()): Hono<AppEnv<object>> {
   // A caller's id (letters, digits, _ - =) becomes the correlation id of what it starts; queue envelopes hold at most 200 characters.
   app.use(requestId({ headerName: "X-Request-Id", limitLength: 200 }));
 

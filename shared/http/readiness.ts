@@ -1,7 +1,38 @@
 import type { Hono } from "hono";
+import { z } from "zod";
 import { ConfigError } from "../config/env.ts";
 import { buildInfo } from "../version.ts";
 import type { AppEnv } from "./app.ts";
+import { describeRoute, jsonAnswer } from "./route-docs.ts";
+
+const Build = { service: z.string(), version: z.string(), commit: z.string().describe("GIT_COMMIT at deploy, dev otherwise") };
+export type HealthAnswer = z.infer<typeof HealthAnswer>;
+export const HealthAnswer = z.strictObject({ ...Build, ok: z.literal(true) });
+export const ReadyAnswer = z.strictObject({
+  ...Build,
+  ok: z.boolean(),
+  failed: z.string().optional().describe("the first check that failed"),
+  checks: z.record(z.string(), z.string()).describe("each check: ok, or why it failed"),
+  error: z.strictObject({ code: z.enum(["misconfigured", "unavailable"]), message: z.string() }).optional(),
+});
+
+/** Every function answers these two. */
+export const HEALTH_ROUTES = [
+  describeRoute({
+    method: "get",
+    path: "/health",
+    summary: "Liveness of a function (the dev gateway: of all five)",
+    tags: ["operations"],
+    responses: { 200: jsonAnswer("the isolate answers", HealthAnswer) },
+  }),
+  describeRoute({
+    method: "get",
+    path: "/ready",
+    summary: "Readiness: the configuration parses and every dependency answers",
+    tags: ["operations"],
+    responses: { 200: jsonAnswer("ready", ReadyAnswer), 503: jsonAnswer("not ready: `failed` names the first failure", ReadyAnswer) },
+  }),
+];
 
 /** One dependency a function needs to do its work: its name and a probe that throws when it is unusable. */
 export interface ReadinessCheck {
@@ -23,7 +54,7 @@ export function mountHealthRoutes<Bindings extends object>(
   service: string,
   checks: (env: Bindings) => readonly ReadinessCheck[],
 ): void {
-  app.get("/health", (c) => c.json({ service, ok: true, ...buildInfo(c.env) }));
+  app.get("/health", (c) => c.json({ service, ok: true, ...buildInfo(c.env) } satisfies HealthAnswer));
   app.get("/ready", async (c) => {
     const info = { service, ...buildInfo(c.env) };
     let list: readonly ReadinessCheck[];

@@ -25,3 +25,19 @@ export function validateJson<S extends z.ZodType>(schema: S) {
     if (!result.success) throw invalidBody(result.error as unknown as z.ZodError);
   });
 }
+
+const PART_NAMES: Record<string, string> = { query: "query", param: "path", header: "header", cookie: "cookie" };
+
+/**
+ * The hook an OpenAPIHono app validates every described route with: the
+ * same 400 as `validateJson` for bodies, `invalid query — field: message`
+ * (or path, header) for the rest.
+ */
+export function refuseInvalid(result: { success: boolean; target: string; error?: unknown }): void {
+  if (result.success) return;
+  const error = result.error as z.ZodError;
+  if (result.target === "json" || result.target === "form") throw invalidBody(error);
+  const fields = fieldIssues(error);
+  const part = PART_NAMES[result.target] ?? result.target;
+  throw new AppError("invalid_request", `invalid ${part} — ${fields[0]?.field}: ${fields[0]?.message}`, { fields });
+}

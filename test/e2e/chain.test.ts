@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../infra/local/backing-services.ts";
 import { sampleAlertmanagerBody } from "../../scripts/lib/dev-defaults.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
+import { answerOf, opsClient } from "../../shared/client/index.ts";
 import { runSmokeCli } from "./support.ts";
 
 let stack: Stack;
@@ -41,11 +42,10 @@ const webhook = (body: unknown, token = stack.vars.WEBHOOK_TOKEN, extraHeaders: 
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 
-const ops = async (path: string) => {
-  const response = await fetch(`${stack.baseUrl}${path}`, { headers: { Authorization: `Bearer ${stack.vars.OPS_TOKEN}` } });
-  expect(response.status).toBe(200);
-  return (await response.json()) as Record<string, any>;
-};
+/** The ops API through its typed client (shared/client): a non-2xx answer throws. */
+const api = () => opsClient(stack.baseUrl, stack.vars.OPS_TOKEN!).api.v1;
+const approvalOf = (approvalId: string) => answerOf(api().approvals[":approvalId"].$get({ param: { approvalId } }));
+const incidentOf = (incidentId: string) => answerOf(api().incidents[":incidentId"].$get({ param: { incidentId } }));
 
 const inboxFor = async (incidentId: string): Promise<InboxMessage[]> => {
   const { messages } = (await (await fetch(`${stack.baseUrl}/dev/inbox`)).json()) as { messages: InboxMessage[] };
@@ -77,7 +77,7 @@ describe("one alert through all five functions", () => {
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ status: "accepted", fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
     incidentId = results[0]!.incident_id;
-    await expect.poll(async () => (await ops(`/api/v1/incidents/${incidentId}`)).correlation_id, { timeout: 30_000, interval: 250 }).toBe(requestId);
+    await expect.poll(async () => (await incidentOf(incidentId)).correlation_id, { timeout: 30_000, interval: 250 }).toBe(requestId);
   });
 
   it("announces the P0 at admission, then puts one approval request with a link per approver in the dev inbox", async () => {
@@ -98,7 +98,7 @@ describe("one alert through all five functions", () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('id="status">PENDING');
     }
-    const approval = await ops(`/api/v1/approvals/${message.approval_id}`);
+    const approval = await approvalOf(message.approval_id);
     expect(approval).toMatchObject({ status: "PENDING", risk_level: "high", required_signatures: 2, signatures: [] });
   });
 
@@ -106,15 +106,15 @@ describe("one alert through all five functions", () => {
     const forged = message.links[0]!.url.replace(/sig=[^&]+/, "sig=forgedforgedforgedforgedforgedforgedforged");
     expect((await fetch(forged)).status).toBe(403);
     expect((await postDecision(forged, "approve")).status).toBe(403);
-    expect((await ops(`/api/v1/approvals/${message.approval_id}`)).signatures).toEqual([]);
+    expect((await approvalOf(message.approval_id)).signatures).toEqual([]);
   });
 
   it("approves once both approvers POST, with two signatures and audit rows", async () => {
     expect((await postDecision(message.links[0]!.url, "approve")).status).toBe(200);
-    expect((await ops(`/api/v1/approvals/${message.approval_id}`)).status).toBe("PENDING");
+    expect((await approvalOf(message.approval_id)).status).toBe("PENDING");
     expect((await postDecision(message.links[1]!.url, "approve")).status).toBe(200);
 
-    const approval = await ops(`/api/v1/approvals/${message.approval_id}`);
+    const approval = await approvalOf(message.approval_id);
     expect(approval.status).toBe("APPROVED");
     expect(approval.signatures.map((s: { approver: string }) => s.approver).sort()).toEqual(["alice", "bob"]);
     expect(approval.audit.map((a: { action: string }) => a.action).filter((action: string) => action.startsWith("approval."))).toEqual([
@@ -124,13 +124,13 @@ describe("one alert through all five functions", () => {
       "approval.approved",
     ]);
 
-    const incident = await ops(`/api/v1/incidents/${incidentId}`);
+    const incident = await incidentOf(incidentId);
     expect(incident).toMatchObject({ status: "analyzed", hit_count: 1, approval_id: message.approval_id, approval_status: "APPROVED" });
     expect(incident.rca).toMatchObject({ provider: "rules", suggested_action: { operation: "ROLLBACK_DEPLOYMENT" } });
   });
 
   it("hands the approved action to a human (no executor configured) and records their 'mark done'", async () => {
-    await expect.poll(async () => (await ops(`/api/v1/approvals/${message.approval_id}`)).execution?.status, { timeout: 30_000, interval: 250 }).toBe("manual");
+    await expect.poll(async () => (await approvalOf(message.approval_id)).execution?.status, { timeout: 30_000, interval: 250 }).toBe("manual");
     const page = await (await fetch(message.links[0]!.url)).text();
     expect(page).toContain("Run the command above by hand");
     const url = new URL(message.links[1]!.url);
@@ -140,10 +140,11 @@ describe("one alert through all five functions", () => {
       body: new URLSearchParams({ ...Object.fromEntries(url.searchParams), outcome: "succeeded", note: "rolled back by hand" }).toString(),
     });
     expect(response.status).toBe(200);
-    const approval = await ops(`/api/v1/approvals/${message.approval_id}`);
+    const approval = await approvalOf(message.approval_id);
     expect(approval).toMatchObject({ status: "EXECUTED", execution: { status: "succeeded", reported_by: "bob", dry_run: false } });
     await expect.poll(async () => (await inboxFor(incidentId)).map((m) => m.kind)).toContain("execution_result");
-    const learned = await ops(`/api/v1/learning/summary/${(await ops(`/api/v1/incidents/${incidentId}`)).fingerprint}`);
+    const { fingerprint } = await incidentOf(incidentId);
+    const learned = await answerOf(api().learning.summary[":fingerprint"].$get({ param: { fingerprint } }));
     expect(learned.actions).toEqual([expect.objectContaining({ action: "ROLLBACK_DEPLOYMENT", samples: 1, successes: 1 })]);
   });
 
@@ -151,7 +152,7 @@ describe("one alert through all five functions", () => {
     const response = await webhook(sampleAlertmanagerBody());
     expect(response.status).toBe(202);
     expect(((await response.json()) as { results: unknown[] }).results).toEqual([expect.objectContaining({ incident_id: incidentId, status: "aggregated" })]);
-    expect((await ops(`/api/v1/incidents/${incidentId}`)).hit_count).toBe(2);
+    expect((await incidentOf(incidentId)).hit_count).toBe(2);
     // A wrongly enqueued analysis would travel ahead of a new alert sent after it: once the new
     // alert's approval request is in the inbox, the repeat has had every chance to produce one.
     const sentinel = sampleAlertmanagerBody() as { alerts: Array<{ labels: Record<string, string>; fingerprint: string }> };
@@ -247,7 +248,7 @@ describe("alerts no queue message could hold as sent", () => {
         )
         .toBe(200);
     }
-    const huge = await ops(`/api/v1/incidents/${answers[0]![0]!.incident_id}`);
+    const huge = await incidentOf(answers[0]![0]!.incident_id);
     expect(huge.hit_count).toBe(2);
     expect(huge.trimmed).toEqual(expect.arrayContaining(["raw_payload", "labels"]));
   });
@@ -299,7 +300,9 @@ describe("cron work in the local stack", () => {
 
     // The run travels the chain, the next tick judges it, and the chain metric moves.
     const runId = report["webhook-receive"].smoke.runId;
-    await expect.poll(async () => (await ops(`/api/v1/smoke/${runId}`)).state, { timeout: 30_000, interval: 250 }).toBe("passed");
+    await expect
+      .poll(async () => (await answerOf(api().smoke[":run"].$get({ param: { run: runId }, query: {} }))).state, { timeout: 30_000, interval: 250 })
+      .toBe("passed");
     const next = (await stack.runCrons()) as typeof report;
     expect(next["webhook-receive"].smoke).toMatchObject({ action: "waiting", runId });
     const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();

@@ -1,14 +1,17 @@
+import type { z } from "zod";
 import { createDb, databaseConnectionOf } from "../../../shared/adapters/neon-kysely-db.ts";
 import { postgresReady } from "../../../shared/adapters/postgres-readiness.ts";
 import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { RelayCallback } from "../../../shared/contracts/analysis.ts";
+import type { RelayCallbackAnswer } from "../../../shared/contracts/ops-api.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { readSignedJson } from "../../../shared/http/signed-body.ts";
 import { acceptRelayAnswer } from "./analysis.ts";
-import { CALLBACK_PATH, configOf, type Env } from "./env.ts";
+import { configOf, type Env } from "./env.ts";
+import { RELAY_CALLBACK_ROUTE } from "./routes.ts";
 import { analyzeDeps } from "./services.ts";
 
 export function createApp() {
@@ -20,14 +23,14 @@ export function createApp() {
   ]);
 
   /** The Ollama relay's answer to a job, HMAC-signed over `timestamp.body`. */
-  app.post(CALLBACK_PATH, boundedBody(BODY_LIMITS.relayCallback, "relay callback"), async (c) => {
+  app.post(RELAY_CALLBACK_ROUTE.path, boundedBody(BODY_LIMITS.relayCallback, "relay callback"), async (c) => {
     const config = configOf(c.env);
     if (!config.RELAY_HMAC_SECRET) throw new AppError("not_found", "no relay is configured");
     const callback = await readSignedJson(c, { secret: config.RELAY_HMAC_SECRET, schema: RelayCallback, who: "relay" });
     const db = createDb(databaseConnectionOf(config));
     try {
       const outcome = await acceptRelayAnswer(callback, analyzeDeps(c.env, db), c.get("requestId"));
-      return c.json({ status: outcome });
+      return c.json({ status: outcome } satisfies z.infer<typeof RelayCallbackAnswer>);
     } finally {
       c.executionCtx.waitUntil(db.destroy());
     }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DatabaseEnv, DedupWindowSeconds, parseEnv } from "../../../shared/config/env.ts";
 import { ProviderOrder } from "../../../shared/contracts/analysis.ts";
+import { CALLBACK_PATH } from "./routes.ts";
 
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
 export type Env = AnalyzeBindings;
@@ -34,8 +35,6 @@ export const AnalyzeConfig = DatabaseEnv.extend({
 export type AnalyzeConfig = z.infer<typeof AnalyzeConfig>;
 
 export const configOf = (env: Env): AnalyzeConfig => parseEnv("analyze", AnalyzeConfig, env);
-
-export const CALLBACK_PATH = "/api/v1/analyze/callback";
 
 export function callbackUrlOf(config: AnalyzeConfig): string | undefined {
   return config.ANALYZE_CALLBACK_URL ?? (config.PUBLIC_BASE_URL ? new URL(CALLBACK_PATH, config.PUBLIC_BASE_URL).toString() : undefined);

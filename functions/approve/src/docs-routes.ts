@@ -1,15 +1,58 @@
-import type { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { html } from "hono/html";
-import { openApiDocument } from "../../../shared/http/openapi.ts";
+import { z } from "zod";
+import { apiDocument } from "../../../shared/http/openapi.ts";
+import { HEALTH_ROUTES } from "../../../shared/http/readiness.ts";
+import { describeRoute, jsonAnswer, textAnswer } from "../../../shared/http/route-docs.ts";
+import { ANALYZE_ROUTES } from "../../analyze/src/routes.ts";
+import { NOTIFY_ROUTES } from "../../notify/src/routes.ts";
+import { WEBHOOK_ROUTES } from "../../webhook-receive/src/routes.ts";
 import { configOf } from "./env.ts";
 import type { ApproveEnv } from "./services.ts";
 
-/** The API description (public: it holds no secrets) and a readable page of it, with no scripts or CDNs. */
-export function mountDocsRoutes(app: Hono<ApproveEnv>): void {
-  app.get("/openapi.json", (c) => c.json(openApiDocument(configOf(c.env).PUBLIC_BASE_URL), 200, { "Cache-Control": "public, max-age=300" }));
+const OPENAPI_ROUTE = describeRoute({
+  method: "get",
+  path: "/openapi.json",
+  summary: "This description (OpenAPI 3.0), generated from the routes of all five functions",
+  tags: ["operations"],
+  responses: { 200: jsonAnswer("the document", z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) })) },
+});
+const DOCS_ROUTE = describeRoute({
+  method: "get",
+  path: "/docs",
+  summary: "A readable page of this description (no scripts)",
+  tags: ["operations"],
+  responses: { 200: textAnswer("HTML page", "text/html") },
+});
 
-  app.get("/docs", (c) => {
-    const doc = openApiDocument(configOf(c.env).PUBLIC_BASE_URL);
+/**
+ * Routes described next to handlers on plain Hono apps: the other functions'
+ * behind the same domain (shared/http/routes.ts), so approve's document is the
+ * gateway's, and every function's /health and /ready.
+ */
+const PLAIN_HONO_ROUTES = [...WEBHOOK_ROUTES, ...ANALYZE_ROUTES, ...NOTIFY_ROUTES, ...HEALTH_ROUTES];
+
+/**
+ * The API description (public: it holds no secrets), generated from every
+ * described route of the five functions, and a readable page of it with no
+ * scripts or CDNs. Call after every other route is mounted.
+ */
+export function mountDocsRoutes(app: OpenAPIHono<ApproveEnv>): void {
+  for (const route of [OPENAPI_ROUTE, DOCS_ROUTE]) app.openAPIRegistry.registerPath(route);
+  const documents = new Map<string | undefined, ReturnType<typeof apiDocument>>();
+  const documentFor = (serverUrl: string | undefined) => {
+    let doc = documents.get(serverUrl);
+    if (!doc) {
+      doc = apiDocument({ definitions: app.openAPIRegistry.definitions, routes: PLAIN_HONO_ROUTES }, serverUrl);
+      documents.set(serverUrl, doc);
+    }
+    return doc;
+  };
+
+  app.get(OPENAPI_ROUTE.path, (c) => c.json(documentFor(configOf(c.env).PUBLIC_BASE_URL), 200, { "Cache-Control": "public, max-age=300" }));
+
+  app.get(DOCS_ROUTE.path, (c) => {
+    const doc = documentFor(configOf(c.env).PUBLIC_BASE_URL);
     const rows = Object.entries(doc.paths).flatMap(([path, operations]) =>
       Object.entries(operations as Record<string, { summary: string; security?: Array<Record<string, unknown>>; responses: Record<string, unknown> }>).map(
         ([method, op]) => ({

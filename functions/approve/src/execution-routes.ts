@@ -1,14 +1,24 @@
-import type { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { ExecutionResult } from "../../../shared/contracts/execution.ts";
+import { ExecutionResultAnswer } from "../../../shared/contracts/ops-api.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
+import { describeRoute, honoPath, jsonAnswer, jsonBody, refusals, SECURITY } from "../../../shared/http/route-docs.ts";
 import { readSignedJson } from "../../../shared/http/signed-body.ts";
 import type { ExecutionRecord } from "../../../shared/ports/execution-store.ts";
 import { applyResult } from "./executions.ts";
 import type { ApproveEnv } from "./services.ts";
 
-export const EXECUTION_RESULT_PATH = "/api/v1/executions/:id/result";
+export const EXECUTION_RESULT_ROUTE = describeRoute({
+  method: "post",
+  path: "/api/v1/executions/{executionId}/result",
+  summary: "The executor's report (HMAC-signed with EXECUTOR_SECRET)",
+  tags: ["executions"],
+  security: SECURITY.signed,
+  request: { params: z.object({ executionId: z.string().describe("the execution's id (a UUID)") }), body: jsonBody(ExecutionResult) },
+  responses: { 200: jsonAnswer("recorded (or the same result again)", ExecutionResultAnswer), ...refusals(400, 401, 404, 409, 413) },
+});
 
 const iso = (date: Date | undefined) => date?.toISOString() ?? null;
 
@@ -23,7 +33,7 @@ export function executionJson(execution: ExecutionRecord) {
     operation: execution.operation,
     command: execution.command,
     action: execution.action ?? null,
-    argv: execution.argv ?? null,
+    argv: execution.argv ? [...execution.argv] : null,
     digest: execution.digest ?? null,
     plan: execution.plan ?? null,
     requested_at: iso(execution.requestedAt),
@@ -36,11 +46,12 @@ export function executionJson(execution: ExecutionRecord) {
 }
 
 /** The executor's report, signed with EXECUTOR_SECRET like the hand-off it answers. */
-export function mountExecutionRoutes(app: Hono<ApproveEnv>): void {
-  app.post(EXECUTION_RESULT_PATH, boundedBody(BODY_LIMITS.executionResult, "execution result"), async (c) => {
+export function mountExecutionRoutes(app: OpenAPIHono<ApproveEnv>): void {
+  app.openAPIRegistry.registerPath(EXECUTION_RESULT_ROUTE);
+  app.post(honoPath(EXECUTION_RESULT_ROUTE), boundedBody(BODY_LIMITS.executionResult, "execution result"), async (c) => {
     const services = c.get("services");
     if (!services.executorSecret) throw new AppError("not_found", "no executor is configured (EXECUTOR_SECRET is unset)");
-    const id = z.uuid().safeParse(c.req.param("id"));
+    const id = z.uuid().safeParse(c.req.param("executionId"));
     if (!id.success) throw new AppError("invalid_request", "execution id must be a UUID", { fields: [{ field: "id", message: "must be a UUID" }] });
     const result = await readSignedJson(c, { secret: services.executorSecret, schema: ExecutionResult, who: "executor" });
     // A signed report names its execution: one for another id cannot be replayed here.
@@ -60,9 +71,11 @@ export function mountExecutionRoutes(app: Hono<ApproveEnv>): void {
       case "digest_mismatch":
         throw new AppError("conflict", `the report's digest is not the approved action's (${outcome.execution.digest ?? "none"})`);
       case "repeat":
-        return c.json({ recorded: false, execution: executionJson(outcome.subject.execution) });
+        return c.json({ recorded: false, execution: executionJson(outcome.subject.execution) } satisfies z.input<typeof ExecutionResultAnswer>);
       case "recorded":
-        return c.json({ recorded: true, execution: executionJson(outcome.subject.execution), playbook: outcome.playbook });
+        return c.json({ recorded: true, execution: executionJson(outcome.subject.execution), playbook: outcome.playbook } satisfies z.input<
+          typeof ExecutionResultAnswer
+        >);
     }
   });
 }

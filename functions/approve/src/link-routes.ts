@@ -1,8 +1,10 @@
-import type { Context, Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { z } from "zod";
 import { ApproverId, Decision } from "../../../shared/contracts/approval.ts";
 import { type LinkVerdict, verifyLink } from "../../../shared/domain/approval-link.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
+import { describeRoute, formBody, honoPath, SECURITY, textAnswer } from "../../../shared/http/route-docs.ts";
 import { afterSignature } from "./decisions.ts";
 import { applyResult } from "./executions.ts";
 import { confirmPage, type LinkFields, refusalPage } from "./pages.ts";
@@ -129,9 +131,52 @@ async function readLinkForm<S extends z.ZodType<z.infer<typeof LinkQuery>>>(
   return { approvalId, form: form.data };
 }
 
-export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
-  app.get("/approve/:approvalId", async (c) => {
-    const approvalId = c.req.param("approvalId");
+const ApprovalIdParam = z.object({ approvalId: z.uuid() });
+
+/** What a link page answers: the page itself, or a refusal page saying why nothing changed. */
+const pageAnswers = (ok: string) => ({
+  200: textAnswer(ok, "text/html"),
+  400: textAnswer("a form field is missing or bad (named on the page)", "text/html"),
+  403: textAnswer("the link is incomplete, altered, expired, or not an approver's", "text/html"),
+  404: textAnswer("no such approval", "text/html"),
+  409: textAnswer("the approval's state no longer allows this (the page shows it)", "text/html"),
+  415: textAnswer("not a form post", "text/html"),
+});
+
+const CONFIRM_PAGE_ROUTE = describeRoute({
+  method: "get",
+  path: "/approve/{approvalId}",
+  summary: "Confirm page behind an approver's signed link (never changes anything)",
+  tags: ["approvals"],
+  security: SECURITY.link,
+  request: { params: ApprovalIdParam, query: LinkQuery },
+  responses: pageAnswers("the approval, its action and the decision form"),
+});
+const DECISION_ROUTE = describeRoute({
+  method: "post",
+  path: "/approve/{approvalId}",
+  summary: "Approve or reject (the confirm page's form)",
+  tags: ["approvals"],
+  security: SECURITY.link,
+  request: { params: ApprovalIdParam, body: formBody(DecisionForm) },
+  responses: pageAnswers("the approval's new state"),
+});
+const MANUAL_RESULT_ROUTE = describeRoute({
+  method: "post",
+  path: "/approve/{approvalId}/result",
+  summary: "Mark an approved action done or failed, after running it by hand",
+  tags: ["approvals"],
+  security: SECURITY.link,
+  request: { params: ApprovalIdParam, body: formBody(ManualResultForm) },
+  responses: pageAnswers("the recorded result"),
+});
+
+/** The pages behind approvers' signed links: HTML, never the JSON API. */
+export function mountLinkRoutes(app: OpenAPIHono<ApproveEnv>): void {
+  for (const route of [CONFIRM_PAGE_ROUTE, DECISION_ROUTE, MANUAL_RESULT_ROUTE]) app.openAPIRegistry.registerPath(route);
+
+  app.get(honoPath(CONFIRM_PAGE_ROUTE), async (c) => {
+    const approvalId = c.req.param("approvalId") ?? "";
     const query = LinkQuery.safeParse(c.req.query());
     if (!query.success || !z.uuid().safeParse(approvalId).success) {
       return c.html(refusalPage("This link is incomplete", "Open the link exactly as it was sent to you. Nothing was changed."), 403, PAGE_HEADERS);
@@ -142,7 +187,7 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
   });
 
   /** "Mark done / mark failed" after running an approved command by hand; the approver's own link authenticates. */
-  app.post("/approve/:approvalId/result", boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
+  app.post(honoPath(MANUAL_RESULT_ROUTE), boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
     const read = await readLinkForm(c, ManualResultForm, { sentBy: "Results are sent by the approval page's form.", incomplete: "Incomplete result" });
     if (read instanceof Response) return read;
     const {
@@ -173,7 +218,7 @@ export function mountLinkRoutes(app: Hono<ApproveEnv>): void {
     }
   });
 
-  app.post("/approve/:approvalId", boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
+  app.post(honoPath(DECISION_ROUTE), boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
     const read = await readLinkForm(c, DecisionForm, { sentBy: "Decisions are sent by the confirm page's form.", incomplete: "Incomplete decision" });
     if (read instanceof Response) return read;
     const {

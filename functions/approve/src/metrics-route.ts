@@ -1,14 +1,25 @@
-import type { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { METRICS_KEY } from "../../../shared/adapters/upstash-metrics.ts";
 import { checkToken } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
+import { describeRoute, refusals, SECURITY, textAnswer } from "../../../shared/http/route-docs.ts";
 import { configOf } from "./env.ts";
 import { prometheusText } from "./prometheus.ts";
 import type { ApproveEnv } from "./services.ts";
 
 /** Prometheus scrape endpoint: the counters every function keeps in Redis, summed. Bearer `METRICS_TOKEN` (open only with METRICS_PUBLIC). */
-export function mountMetricsRoute(app: Hono<ApproveEnv>): void {
-  app.get("/metrics", async (c) => {
+const METRICS_ROUTE = describeRoute({
+  method: "get",
+  path: "/metrics",
+  summary: "Prometheus scrape (bearer METRICS_TOKEN when set)",
+  tags: ["operations"],
+  security: SECURITY.metrics,
+  responses: { 200: textAnswer("Prometheus text format", "text/plain"), ...refusals(401, 503) },
+});
+
+export function mountMetricsRoute(app: OpenAPIHono<ApproveEnv>): void {
+  app.openAPIRegistry.registerPath(METRICS_ROUTE);
+  app.get(METRICS_ROUTE.path, async (c) => {
     const token = configOf(c.env).METRICS_TOKEN;
     if (token) await checkToken(c.req.header("Authorization"), token, { realm: "metrics", allowBasic: true });
     let stored: Record<string, string>;

@@ -1,16 +1,17 @@
-import type { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import { ChatAnswer } from "../../../shared/contracts/ops-api.ts";
 import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderSlack } from "../../../shared/domain/notify/slack.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
+import { describeRoute, formBody, jsonAnswer, refusals, SECURITY } from "../../../shared/http/route-docs.ts";
 import { verifyHexHmacSha256 } from "../../../shared/http/signatures.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import { acknowledgeFromChat } from "./acknowledgements.ts";
 import { approvalMessageNow, decideFromChat } from "./decisions.ts";
 import type { ApproveEnv, ApproveServices } from "./services.ts";
 
-export const SLACK_INTERACTIONS_PATH = "/api/v1/slack/interactions";
 /** Slack's replay window (PROTOCOLS §16). */
 const MAX_SKEW_SECONDS = 300;
 
@@ -41,8 +42,19 @@ async function verifySlack(
  * Approve/Reject is a signature by the Slack user who clicked (`user.id`,
  * mapped through the roster's `slack_user_id`), on a request Slack signed.
  */
-export function mountSlackRoutes(app: Hono<ApproveEnv>): void {
-  app.post(SLACK_INTERACTIONS_PATH, boundedBody(BODY_LIMITS.chatUpdate, "Slack interaction"), async (c) => {
+export const SLACK_INTERACTIONS_ROUTE = describeRoute({
+  method: "post",
+  path: "/api/v1/slack/interactions",
+  summary: "Slack block actions: Approve/Reject/Acknowledge clicks (v0-signed with SLACK_SIGNING_SECRET)",
+  tags: ["chatops"],
+  security: SECURITY.slack,
+  request: { body: formBody(z.object({ payload: z.string().describe("the interaction, JSON (a block_actions payload is acted on)") })) },
+  responses: { 200: jsonAnswer("handled (or acknowledged and left alone)", ChatAnswer), ...refusals(400, 401, 404, 413) },
+});
+
+export function mountSlackRoutes(app: OpenAPIHono<ApproveEnv>): void {
+  app.openAPIRegistry.registerPath(SLACK_INTERACTIONS_ROUTE);
+  app.post(SLACK_INTERACTIONS_ROUTE.path, boundedBody(BODY_LIMITS.chatUpdate, "Slack interaction"), async (c) => {
     const services = c.get("services");
     const slack = services.slack;
     if (!slack) throw new AppError("not_found", "Slack interactions are not configured (SLACK_SIGNING_SECRET is unset)");

@@ -1,4 +1,5 @@
-import type { Context, Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import { verifyWithJwks } from "hono/utils/jwt/jwt";
 import { barChart, lineChart } from "../../../shared/domain/render/svg-chart.ts";
@@ -6,6 +7,7 @@ import { ESCALATION_LADDER } from "../../../shared/domain/sla.ts";
 import { autonomyStats, mttrDaily, volumeFromHour, volumeStats } from "../../../shared/domain/stats.ts";
 import { checkToken } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
+import { describeRoute, refusals, SECURITY, textAnswer } from "../../../shared/http/route-docs.ts";
 import { configOf } from "./env.ts";
 import type { ApproveEnv } from "./services.ts";
 
@@ -68,8 +70,18 @@ const ago = (from: Date, now: Date) => {
 };
 
 /** GET /status: the autonomy index first, what waits on people, and 7 days of volume, dedup and MTTR. */
-export function mountStatusPage(app: Hono<ApproveEnv>): void {
-  app.get("/status", async (c) => {
+const STATUS_PAGE_ROUTE = describeRoute({
+  method: "get",
+  path: "/status",
+  summary: "Status page: autonomy index, pending decisions, 7-day charts (ops token or Cloudflare Access)",
+  tags: ["operations"],
+  security: SECURITY.ops,
+  responses: { 200: textAnswer("HTML page", "text/html"), ...refusals(401) },
+});
+
+export function mountStatusPage(app: OpenAPIHono<ApproveEnv>): void {
+  app.openAPIRegistry.registerPath(STATUS_PAGE_ROUTE);
+  app.get(STATUS_PAGE_ROUTE.path, async (c) => {
     const viewer = await authorize(c);
     const services = c.get("services");
     const at = new Date();

@@ -1,10 +1,12 @@
-import type { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { z } from "zod";
+import { TelegramWebhookAnswer } from "../../../shared/contracts/ops-api.ts";
 import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderTelegram } from "../../../shared/domain/notify/telegram.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
+import { describeRoute, jsonAnswer, jsonBody, refusals, SECURITY } from "../../../shared/http/route-docs.ts";
 import { fieldIssues } from "../../../shared/http/validation.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import { acknowledgeFromChat } from "./acknowledgements.ts";
@@ -12,7 +14,6 @@ import { approvalMessageNow, decideFromChat } from "./decisions.ts";
 import type { ApproveEnv, ApproveServices } from "./services.ts";
 import { answerCommand, parseCommand } from "./telegram-commands.ts";
 
-export const TELEGRAM_WEBHOOK_PATH = "/api/v1/telegram/webhook";
 const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
 
 /** The parts of a Telegram `Update` a button press needs; other update kinds pass through unread. */
@@ -42,8 +43,19 @@ const TelegramUpdate = z.looseObject({
  * Every press is answered (the client shows a spinner until then), and the
  * message is re-rendered in place with the approval's new state.
  */
-export function mountTelegramRoutes(app: Hono<ApproveEnv>): void {
-  app.post(TELEGRAM_WEBHOOK_PATH, boundedBody(BODY_LIMITS.chatUpdate, "Telegram update"), async (c) => {
+export const TELEGRAM_WEBHOOK_ROUTE = describeRoute({
+  method: "post",
+  path: "/api/v1/telegram/webhook",
+  summary: "Telegram updates: Approve/Reject/Acknowledge presses and commands",
+  tags: ["chatops"],
+  security: SECURITY.telegram,
+  request: { body: jsonBody(TelegramUpdate) },
+  responses: { 200: jsonAnswer("handled, or a Bot API method answering a command", TelegramWebhookAnswer), ...refusals(400, 401, 404, 413) },
+});
+
+export function mountTelegramRoutes(app: OpenAPIHono<ApproveEnv>): void {
+  app.openAPIRegistry.registerPath(TELEGRAM_WEBHOOK_ROUTE);
+  app.post(TELEGRAM_WEBHOOK_ROUTE.path, boundedBody(BODY_LIMITS.chatUpdate, "Telegram update"), async (c) => {
     const services = c.get("services");
     const telegram = services.telegram;
     if (!telegram) throw new AppError("not_found", "Telegram callbacks are not configured (TELEGRAM_WEBHOOK_SECRET is unset)");

@@ -1,22 +1,11 @@
-import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { NotifyQueueMessage } from "../../../shared/contracts/queue.ts";
-import { newApp } from "../../../shared/http/app.ts";
-import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { consume } from "../../../shared/queue/consume.ts";
-import { configOf, type Env } from "./env.ts";
+import { createApp } from "./app.ts";
+import type { Env } from "./env.ts";
 import { handleApprovalChanged, handleIncidentAcknowledged, handleIncidentAdmitted, handleIncidentEscalated, handleNotifyRequested } from "./handle.ts";
 import { servicesFor } from "./services.ts";
 
-const app = newApp<Env>("notify");
-mountHealthRoutes(app, "notify", (env) => [...storeChecks(configOf(env)), ...queuesBound(env, ["DEAD_LETTER_QUEUE"])]);
-
-/** Local dev only: what notify would have sent, newest first. Absent unless DEV_INBOX is on. */
-app.get("/dev/inbox", async (c) => {
-  const { inbox } = servicesFor(c.env);
-  if (!inbox) return c.notFound();
-  const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 50) || 50, 1), 500);
-  return c.json({ messages: await inbox.list(limit) });
-});
+const app = createApp();
 
 export default {
   fetch: app.fetch,

@@ -8,6 +8,7 @@ import { validateJson } from "../../../shared/http/validation.ts";
 import { authenticateSource } from "./auth.ts";
 import { configOf, type Env, SOURCES } from "./env.ts";
 import { HandOffFailed, type IngestDeps, ingest } from "./ingest.ts";
+import { type IngestAnswer, webhookPath } from "./routes.ts";
 import { servicesFor } from "./services.ts";
 import { SOURCE_ROUTES, type SourceRoute } from "./sources.ts";
 
@@ -49,49 +50,39 @@ export function createApp(deps: (env: Env) => IngestDeps = servicesFor) {
 
   for (const source of SOURCES) {
     const route = SOURCE_ROUTES[source];
-    app.post(
-      `/api/v1/webhooks/${source}`,
-      measure(source, deps),
-      limitBody(route),
-      requireJson,
-      authenticateSource(source),
-      validateJson(route.schema),
-      async (c) => {
-        const config = configOf(c.env);
-        const { alerts, truncated } = route.toAlerts(c.req.valid("json"), { now: new Date(), header: (name) => c.req.header(name) });
-        const policy = {
-          source,
-          rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-          overLimit: route.overLimit,
-          stormThreshold: config.STORM_THRESHOLD,
-          queueFailure: route.queueFailure,
-        };
-        let outcome: Awaited<ReturnType<typeof ingest>>;
-        try {
-          outcome = await ingest(alerts, deps(c.env), policy, c.get("requestId"));
-        } catch (error) {
-          // 503 makes Alertmanager, SigNoz and our own clients retry; nothing of this request was kept.
-          throw new AppError("unavailable", error instanceof HandOffFailed ? error.message : "alert intake unavailable", { cause: error });
-        }
-        if (outcome.kind === "refused") {
-          throw new AppError(
-            "rate_limited",
-            `more than ${config.RATE_LIMIT_PER_MINUTE} new incidents per minute from ${source}; retry after ${outcome.retryAfterSeconds}s`,
-            {
-              headers: { "Retry-After": String(outcome.retryAfterSeconds) },
-            },
-          );
-        }
-        return c.json(
+    app.post(webhookPath(source), measure(source, deps), limitBody(route), requireJson, authenticateSource(source), validateJson(route.schema), async (c) => {
+      const config = configOf(c.env);
+      const { alerts, truncated } = route.toAlerts(c.req.valid("json"), { now: new Date(), header: (name) => c.req.header(name) });
+      const policy = {
+        source,
+        rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+        overLimit: route.overLimit,
+        stormThreshold: config.STORM_THRESHOLD,
+        queueFailure: route.queueFailure,
+      };
+      let outcome: Awaited<ReturnType<typeof ingest>>;
+      try {
+        outcome = await ingest(alerts, deps(c.env), policy, c.get("requestId"));
+      } catch (error) {
+        // 503 makes Alertmanager, SigNoz and our own clients retry; nothing of this request was kept.
+        throw new AppError("unavailable", error instanceof HandOffFailed ? error.message : "alert intake unavailable", { cause: error });
+      }
+      if (outcome.kind === "refused") {
+        throw new AppError(
+          "rate_limited",
+          `more than ${config.RATE_LIMIT_PER_MINUTE} new incidents per minute from ${source}; retry after ${outcome.retryAfterSeconds}s`,
           {
-            results: outcome.results,
-            ...(outcome.degraded ? { degraded: true } : {}),
-            ...(truncated ? { truncated_alerts: truncated } : {}),
+            headers: { "Retry-After": String(outcome.retryAfterSeconds) },
           },
-          202,
         );
-      },
-    );
+      }
+      const answer: IngestAnswer = {
+        results: [...outcome.results],
+        ...(outcome.degraded ? { degraded: true } : {}),
+        ...(truncated ? { truncated_alerts: truncated } : {}),
+      };
+      return c.json(answer, 202);
+    });
   }
 
   return app;

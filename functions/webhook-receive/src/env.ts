@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { DedupWindowSeconds, parseEnv, RedisEnv, Token } from "../../../shared/config/env.ts";
+import { SOURCES, type SourceName } from "./sources.ts";
+
+export { SOURCES, type SourceName };
 
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
 export type Env = WebhookReceiveBindings;
-
-export const SOURCES = ["alertmanager", "grafana", "signoz", "sentry", "scanner", "alerts"] as const;
-export type SourceName = (typeof SOURCES)[number];
 
 export const WebhookReceiveConfig = RedisEnv.extend({
   /** Token every source may use (`Authorization: Bearer <token>`, or Basic with the token as password). */

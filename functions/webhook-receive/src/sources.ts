@@ -11,10 +11,12 @@ import { normalizeGrafanaAlert } from "../../../shared/domain/normalize/grafana.
 import { normalizeScannerFinding } from "../../../shared/domain/normalize/scanner.ts";
 import { normalizeSentryEventAlert, normalizeSentryIssue } from "../../../shared/domain/normalize/sentry.ts";
 import { invalidBody } from "../../../shared/http/validation.ts";
-import type { SourceName } from "./env.ts";
 import type { IngestPolicy } from "./ingest.ts";
 
 const MiB = 1024 * 1024;
+
+export const SOURCES = ["alertmanager", "grafana", "signoz", "sentry", "scanner", "alerts"] as const;
+export type SourceName = (typeof SOURCES)[number];
 
 export interface SourceContext {
   readonly now: Date;
@@ -24,10 +26,14 @@ export interface SourceContext {
 /** How one alert source is received: its body, its limits, and what to do when things fail. */
 export interface SourceRoute<S extends z.ZodType = z.ZodType> {
   readonly source: SourceName;
+  /** What /openapi.json says the route is. */
+  readonly summary: string;
   /** Largest body accepted (413 above). */
   readonly maxBytes: number;
   /** The body's schema; a violation is a 400 naming each bad field. */
   readonly schema: S;
+  /** The bodies documented, where the schema is only an envelope whose content a header decides (Sentry). */
+  readonly documentedBody?: z.ZodType;
   readonly toAlerts: (body: z.infer<S>, ctx: SourceContext) => { alerts: NormalizedAlert[]; truncated?: number };
   readonly overLimit: IngestPolicy["overLimit"];
   readonly queueFailure: IngestPolicy["queueFailure"];
@@ -55,6 +61,7 @@ const SentryEnvelope = z.looseObject({ action: z.string().max(64), data: z.loose
 export const SOURCE_ROUTES: Readonly<Record<SourceName, SourceRoute>> = {
   alertmanager: route({
     source: "alertmanager",
+    summary: "Ingest Prometheus Alertmanager alerts (webhook v4)",
     maxBytes: 2 * MiB,
     overLimit: "absorb",
     queueFailure: "retry",
@@ -63,6 +70,7 @@ export const SOURCE_ROUTES: Readonly<Record<SourceName, SourceRoute>> = {
   }),
   signoz: route({
     source: "signoz",
+    summary: "Ingest SigNoz alerts (Alertmanager format)",
     maxBytes: 2 * MiB,
     overLimit: "absorb",
     queueFailure: "retry",
@@ -71,6 +79,7 @@ export const SOURCE_ROUTES: Readonly<Record<SourceName, SourceRoute>> = {
   }),
   grafana: route({
     source: "grafana",
+    summary: "Ingest Grafana unified-alerting alerts; HMAC-signed when GRAFANA_WEBHOOK_SECRET is set",
     maxBytes: 2 * MiB,
     overLimit: "refuse",
     queueFailure: "park",
@@ -79,10 +88,12 @@ export const SOURCE_ROUTES: Readonly<Record<SourceName, SourceRoute>> = {
   }),
   sentry: route({
     source: "sentry",
+    summary: "Ingest Sentry integration-platform alerts; `Sentry-Hook-Signature` verified when SENTRY_CLIENT_SECRET is set",
     maxBytes: 1 * MiB,
     overLimit: "refuse",
     queueFailure: "park",
     schema: SentryEnvelope,
+    documentedBody: z.union([SentryEventAlert, SentryIssueWebhook]),
     toAlerts: (body, ctx) => {
       switch (ctx.header("Sentry-Hook-Resource")) {
         case "event_alert":
@@ -99,6 +110,7 @@ export const SOURCE_ROUTES: Readonly<Record<SourceName, SourceRoute>> = {
   }),
   scanner: route({
     source: "scanner",
+    summary: "Ingest a security-scanner report",
     maxBytes: 4 * MiB,
     overLimit: "refuse",
     queueFailure: "retry",
@@ -107,6 +119,7 @@ export const SOURCE_ROUTES: Readonly<Record<SourceName, SourceRoute>> = {
   }),
   alerts: route({
     source: "alerts",
+    summary: "Ingest canonical alerts (our own clients)",
     maxBytes: 2 * MiB,
     overLimit: "refuse",
     queueFailure: "retry",

@@ -313,5 +313,6 @@ describe("property: no automatic approval breaks a guardrail, and what is approv
       }),
       { numRuns: 10_000 },
     );
-  });
+    // Bounded by the case count, not the clock: ~2 s idle, several times that on a loaded CI machine.
+  }, 120_000);
 });
