@@ -42,7 +42,7 @@ async function consume(worker: { queue?: unknown }, env: object, queue: string, 
   return getQueueResult(batch, ctx);
 }
 
-const approveApp = createApproveApp((env) => servicesOn(env, db));
+const approveApp = createApproveApp((env, work) => work(servicesOn(env, db)));
 const ERROR_SHAPE = { error: { code: expect.any(String), message: expect.any(String), requestId: expect.any(String) } };
 
 function post(source: SourceName, raw: string) {

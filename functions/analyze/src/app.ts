@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import { createDb, databaseConnectionOf } from "../../../shared/adapters/neon-kysely-db.ts";
 import { postgresReady } from "../../../shared/adapters/postgres-readiness.ts";
 import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { RelayCallback } from "../../../shared/contracts/analysis.ts";
@@ -12,7 +11,7 @@ import { readSignedJson } from "../../../shared/http/signed-body.ts";
 import { acceptRelayAnswer } from "./analysis.ts";
 import { configOf, type Env } from "./env.ts";
 import { RELAY_CALLBACK_ROUTE } from "./routes.ts";
-import { analyzeDeps } from "./services.ts";
+import { withServices } from "./services.ts";
 
 export function createApp() {
   const app = newApp<Env>("analyze");
@@ -27,13 +26,8 @@ export function createApp() {
     const config = configOf(c.env);
     if (!config.RELAY_HMAC_SECRET) throw new AppError("not_found", "no relay is configured");
     const callback = await readSignedJson(c, { secret: config.RELAY_HMAC_SECRET, schema: RelayCallback, who: "relay" });
-    const db = createDb(databaseConnectionOf(config));
-    try {
-      const outcome = await acceptRelayAnswer(callback, analyzeDeps(c.env, db), c.get("requestId"));
-      return c.json({ status: outcome } satisfies z.infer<typeof RelayCallbackAnswer>);
-    } finally {
-      c.executionCtx.waitUntil(db.destroy());
-    }
+    const outcome = await withServices(c.env, (services) => acceptRelayAnswer(callback, services, c.get("requestId")));
+    return c.json({ status: outcome } satisfies z.infer<typeof RelayCallbackAnswer>);
   });
 
   return app;

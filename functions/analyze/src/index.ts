@@ -1,11 +1,10 @@
-import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { consume } from "../../../shared/queue/consume.ts";
 import { createApp } from "./app.ts";
 import { ANALYZE_MAX_DELIVERIES } from "./deliveries.ts";
-import { configOf, type Env } from "./env.ts";
+import type { Env } from "./env.ts";
 import { handleAnalyzeContinue, handleAnalyzeRequested, handleIncidentResolved } from "./handle.ts";
-import { analyzeDeps } from "./services.ts";
+import { withServices } from "./services.ts";
 
 const app = createApp();
 
@@ -13,8 +12,7 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env) {
-    await withDb(databaseConnectionOf(configOf(env)), async (db) => {
-      const deps = analyzeDeps(env, db);
+    await withServices(env, async (deps) => {
       await consume(batch.messages, {
         queue: batch.queue,
         schema: AnalyzeQueueMessage,

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { createAnthropicProvider } from "../../../shared/adapters/anthropic-rca-provider.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
-import type { Database } from "../../../shared/adapters/neon-kysely-db.ts";
+import { type Database, databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createRelayClient } from "../../../shared/adapters/ollama-relay-client.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
@@ -19,8 +19,17 @@ import type { AnalyzeDeps } from "./handle.ts";
 
 let announced = false;
 
-/** The composition root of analyze, per invocation (the database handle must not outlive it). */
-export function analyzeDeps(env: Env, db: Kysely<Database>): AnalyzeDeps {
+/**
+ * The one database lifetime: `work` runs with analyze's services over a
+ * database handle that lives exactly as long as it (Workers: a WebSocket pool
+ * must not outlive its request or batch).
+ */
+export function withServices<T>(env: Env, work: (services: AnalyzeDeps) => Promise<T>): Promise<T> {
+  return withDb(databaseConnectionOf(configOf(env)), (db) => work(servicesOn(env, db)));
+}
+
+/** The composition root of analyze over a database handle someone else owns and closes. */
+export function servicesOn(env: Env, db: Kysely<Database>): AnalyzeDeps {
   const config = configOf(env);
   const log = createLog("analyze");
   const callbackUrl = callbackUrlOf(config);

@@ -12,7 +12,7 @@ import { learningRoutes } from "./learning-routes.ts";
 import { mountLinkRoutes } from "./link-routes.ts";
 import { mountMetricsRoute } from "./metrics-route.ts";
 import { opsRoutes, requireOpsToken } from "./ops-routes.ts";
-import { type ApproveEnv, type ApproveServices, servicesFor } from "./services.ts";
+import { type ApproveEnv, type ServicesScope, withServices } from "./services.ts";
 import { mountSlackRoutes } from "./slack-routes.ts";
 import { smokeRoutes } from "./smoke-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
@@ -25,7 +25,7 @@ import { mountTelegramRoutes } from "./telegram-routes.ts";
  * and answer; the signed and HTML routes are described for /openapi.json and
  * read their raw requests themselves.
  */
-export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
+export function createApp(scope: ServicesScope = withServices) {
   const app = newApp("approve", new OpenAPIHono<ApproveEnv>({ defaultHook: refuseInvalid }));
 
   mountHealthRoutes(app as never, "approve", (env: Env) => [
@@ -35,15 +35,12 @@ export function createApp(build: (env: Env) => ApproveServices = servicesFor) {
 
   app.use(
     "*",
-    createMiddleware<ApproveEnv>(async (c, next) => {
-      const services = build(c.env);
-      c.set("services", services);
-      try {
+    createMiddleware<ApproveEnv>((c, next) =>
+      scope(c.env, async (services) => {
+        c.set("services", services);
         await next();
-      } finally {
-        await services.close();
-      }
-    }),
+      }),
+    ),
   );
   app.use("/api/v1/*", requireOpsToken());
 

@@ -5,20 +5,17 @@ import { createApp } from "./app.ts";
 import { recordDeadLetters } from "./dead-letters.ts";
 import type { Env } from "./env.ts";
 import { dispatchExecution } from "./executions.ts";
-import { servicesFor } from "./services.ts";
+import { withServices } from "./services.ts";
 import { runSweeps, type SweepReport } from "./sweeps.ts";
 
 const app = createApp();
 
-async function sweep(env: Env, scheduledTime: number): Promise<SweepReport> {
-  const services = servicesFor(env);
-  try {
+function sweep(env: Env, scheduledTime: number): Promise<SweepReport> {
+  return withServices(env, async (services) => {
     const report = await runSweeps(services, new Date(scheduledTime));
     if (report.expired + report.escalations + report.incidentEscalations + report.handOffsResent > 0) services.log("sweep", { ...report });
     return report;
-  } finally {
-    await services.close();
-  }
+  });
 }
 
 /**
@@ -36,8 +33,7 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env) {
-    const services = servicesFor(env);
-    try {
+    await withServices(env, async (services) => {
       if (batch.queue.startsWith("awoooi-dead-letter")) {
         await recordDeadLetters(batch.messages, services.deadLetters, services.metrics);
         return;
@@ -50,9 +46,7 @@ export default {
         // An executor that is down is usually down for minutes, not seconds.
         backoffSeconds: (attempts) => Math.min(15 * 2 ** attempts, 900),
       });
-    } finally {
-      await services.close();
-    }
+    });
   },
 
   async scheduled(controller, env) {

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { createHttpExecutor } from "../../../shared/adapters/http-executor.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
-import { createDb, type Database, databaseConnectionOf } from "../../../shared/adapters/neon-kysely-db.ts";
+import { type Database, databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead-letter-store.ts";
 import { createExecutionStore, createLearningHistory } from "../../../shared/adapters/neon-kysely-execution-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
@@ -72,8 +72,6 @@ export interface ApproveServices {
   readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
   readonly log: Log;
   readonly now: () => Date;
-  /** Releases per-request resources (the database pool). */
-  readonly close: () => Promise<void>;
 }
 
 /** What every approve route sees: its bindings, the request id, and the request's services. */
@@ -110,17 +108,23 @@ const statelessFor = perEnv((env: Env) => {
   };
 });
 
-/** Per-request (or per-batch) composition root: a Workers WebSocket pool must not outlive its request. */
-export function servicesFor(env: Env): ApproveServices {
-  const db = createDb(databaseConnectionOf(configOf(env)));
-  return servicesOn(env, db, () => db.destroy());
+/**
+ * The one database lifetime: `work` runs with approve's services over a
+ * database handle that lives exactly as long as it (one request, batch or
+ * cron tick: a Workers WebSocket pool must not outlive its request).
+ */
+export function withServices<T>(env: Env, work: (services: ApproveServices) => Promise<T>): Promise<T> {
+  return withDb(databaseConnectionOf(configOf(env)), (db) => work(servicesOn(env, db)));
 }
+
+/** How an entry gets its services: `withServices`, or in tests one pooled handle for thousands of requests. */
+export type ServicesScope = <T>(env: Env, work: (services: ApproveServices) => Promise<T>) => Promise<T>;
 
 /**
  * The same services over a database handle someone else owns (and closes):
  * tests drive thousands of requests through one pooled handle this way.
  */
-export function servicesOn(env: Env, db: Kysely<Database>, close: () => Promise<void> = async () => {}): ApproveServices {
+export function servicesOn(env: Env, db: Kysely<Database>): ApproveServices {
   const { config, log, redis, alertIndex, learningStats, metrics, executor, volume, smoke, telegram, slack } = statelessFor(env);
   return {
     approvals: createApprovalStore(db),
@@ -152,6 +156,5 @@ export function servicesOn(env: Env, db: Kysely<Database>, close: () => Promise<
     publishExecute: (message) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),
     log,
     now: () => new Date(),
-    close,
   };
 }

@@ -1,4 +1,3 @@
-import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { postgresReady } from "../../../shared/adapters/postgres-readiness.ts";
 import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
@@ -7,7 +6,7 @@ import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.t
 import { consume } from "../../../shared/queue/consume.ts";
 import { configOf, type Env } from "./env.ts";
 import { handleClassifyRequested } from "./handle.ts";
-import { servicesOn } from "./services.ts";
+import { withServices } from "./services.ts";
 
 const app = newApp<Env>("classify");
 mountHealthRoutes(app, "classify", (env) => [
@@ -19,8 +18,7 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env) {
-    await withDb(databaseConnectionOf(configOf(env)), async (db) => {
-      const deps = servicesOn(env, db);
+    await withServices(env, async (deps) => {
       await consume(batch.messages, {
         queue: batch.queue,
         schema: ClassifyRequestedV1,

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { createHttpExecutor } from "../../../shared/adapters/http-executor.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
-import type { Database } from "../../../shared/adapters/neon-kysely-db.ts";
+import { type Database, databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
@@ -13,7 +13,15 @@ import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env, trustPolicyOf } from "./env.ts";
 import type { ClassifyDeps } from "./handle.ts";
 
-/** The composition root of one batch: stores over the batch's database handle (closed by the caller), REST clients, the policy. */
+/**
+ * The one database lifetime: `work` runs with classify's services over a
+ * database handle that lives exactly as long as it (one batch).
+ */
+export function withServices<T>(env: Env, work: (services: ClassifyDeps) => Promise<T>): Promise<T> {
+  return withDb(databaseConnectionOf(configOf(env)), (db) => work(servicesOn(env, db)));
+}
+
+/** The composition root of one batch: stores over the batch's database handle (closed by its owner), REST clients, the policy. */
 export function servicesOn(env: Env, db: Kysely<Database>): ClassifyDeps {
   const config = configOf(env);
   const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });

@@ -89,7 +89,7 @@ export const request: Requester = requesterFor(createApp());
  * connection (a new Postgres backend) per request would dominate their cost.
  */
 export function pooledRequester(db: Kysely<Database>): Requester {
-  return requesterFor(createApp((env) => servicesOn(env, db)));
+  return requesterFor(createApp((env, work) => work(servicesOn(env, db))));
 }
 
 /**
