@@ -7,6 +7,7 @@ import { approvalSweeps } from "./neon-kysely-approval-sweeps.ts";
 import { appendAudit } from "./neon-kysely-audit.ts";
 import { type Database, json } from "./neon-kysely-db.ts";
 import { insertExecution } from "./neon-kysely-execution-outbox.ts";
+import { olderThan } from "./neon-kysely-keyset.ts";
 
 /** Approvals in Postgres: the rows and their reads here; signatures, sweeps and the outbox each in their own module. */
 export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
@@ -111,10 +112,7 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
       if (filter.status) query = query.where("approvals.status", "=", filter.status);
       if (filter.priority) query = query.where("incidents.priority", "=", filter.priority);
       if (filter.since) query = query.where("approvals.created_at", ">=", filter.since);
-      if (filter.after) {
-        const { at, id } = filter.after;
-        query = query.where((eb) => eb.or([eb("approvals.created_at", "<", at), eb.and([eb("approvals.created_at", "=", at), eb("approvals.id", "<", id)])]));
-      }
+      if (filter.after) query = query.where(olderThan("approvals.created_at", "approvals.id", filter.after));
       const rows = await query.execute();
       const records = await withSignaturesAll(db, rows);
       return records.map((record, i) => ({ ...record, priority: rows[i]!.priority as Priority }));

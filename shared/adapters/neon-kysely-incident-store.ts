@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from "kysely";
 import type { IncidentRecord, IncidentStore } from "../ports/incident-store.ts";
 import { appendAudit } from "./neon-kysely-audit.ts";
 import { type Database, type IncidentsTable, json } from "./neon-kysely-db.ts";
+import { olderThan } from "./neon-kysely-keyset.ts";
 
 export function createIncidentStore(db: Kysely<Database>): IncidentStore {
   async function get(id: string): Promise<IncidentRecord | undefined> {
@@ -236,10 +237,7 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
       if (filter.status) query = query.where("status", "=", filter.status);
       if (filter.priority) query = query.where("priority", "=", filter.priority);
       if (filter.since) query = query.where("opened_at", ">=", filter.since);
-      if (filter.after) {
-        const { at, id } = filter.after;
-        query = query.where((eb) => eb.or([eb("opened_at", "<", at), eb.and([eb("opened_at", "=", at), eb("id", "<", id)])]));
-      }
+      if (filter.after) query = query.where(olderThan("opened_at", "id", filter.after));
       return (await query.execute()).map(toRecord);
     },
 

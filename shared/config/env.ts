@@ -104,3 +104,23 @@ export const TelegramWebhookSecret = z
   .string()
   .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z a–z 0–9 _ -")
   .optional();
+
+/** A comma-separated list of `item` values (spaces and empty items ignored), parsed into a set; `message` when an item is not one. */
+export function setOf<T extends string>(item: z.ZodType<T>, fallback: string, message: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const parsed = z.array(item).safeParse(
+        text
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      );
+      if (!parsed.success) {
+        ctx.addIssue({ code: "custom", message });
+        return z.NEVER;
+      }
+      return new Set(parsed.data);
+    });
+}

@@ -1,4 +1,5 @@
-import type { RouteConfig } from "@hono/zod-openapi";
+import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
+import type { Env, Handler, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { ERROR_CODES } from "./errors.ts";
 
@@ -86,3 +87,16 @@ export const describeRoute = <const R extends RouteConfig>(route: R): R => route
 
 /** Hono's form of a described route's path (`/approve/{id}` → `/approve/:id`). */
 export const honoPath = (route: RouteConfig): string => route.path.replaceAll(/\{(\w+)\}/g, ":$1");
+
+/**
+ * A route that reads its raw request itself (a signed body, an HTML form):
+ * described for /openapi.json beside the typed ones, served as plain Hono.
+ */
+export function serveDescribed<E extends Env>(
+  app: OpenAPIHono<E>,
+  route: RouteConfig,
+  ...handlers: [...Array<MiddlewareHandler<NoInfer<E>>>, Handler<NoInfer<E>>]
+): void {
+  app.openAPIRegistry.registerPath(route);
+  app.on(route.method.toUpperCase(), honoPath(route), ...(handlers as [Handler<E>]));
+}

@@ -33,9 +33,13 @@ export interface QueueMessageLike {
   retry(options?: { delaySeconds?: number }): void;
 }
 
-export interface ConsumeOptions<S extends z.ZodType> {
-  /** Queue name, recorded on dead letters. */
+/** What a queue handler receives: the queue's name (recorded on dead letters) and its messages. */
+export interface BatchLike {
   readonly queue: string;
+  readonly messages: readonly QueueMessageLike[];
+}
+
+export interface ConsumeOptions<S extends z.ZodType> {
   readonly schema: S;
   readonly deadLetters: QueueProducer<DeadLetterV1>;
   readonly handle: (message: z.infer<S>, meta: { id: string; attempts: number }) => Promise<void>;
@@ -49,7 +53,9 @@ export interface ConsumeOptions<S extends z.ZodType> {
  * dead-lettered with the reason and acked; transient failures retry with backoff
  * and never affect the batch's other messages.
  */
-export async function consume<S extends z.ZodType>(messages: readonly QueueMessageLike[], options: ConsumeOptions<S>): Promise<void> {
+export async function consume<S extends z.ZodType>(batch: BatchLike, consumeOptions: ConsumeOptions<S>): Promise<void> {
+  const options = { ...consumeOptions, queue: batch.queue };
+  const messages = batch.messages;
   const backoff = options.backoffSeconds ?? ((attempts: number) => Math.min(2 ** attempts, 300));
   for (const message of messages) {
     const parsed = options.schema.safeParse(message.body);
@@ -87,7 +93,11 @@ export async function consume<S extends z.ZodType>(messages: readonly QueueMessa
   }
 }
 
-async function deadLetter(options: ConsumeOptions<z.ZodType>, message: QueueMessageLike, reason: string): Promise<void> {
+async function deadLetter(
+  options: { readonly queue: string; readonly deadLetters: QueueProducer<DeadLetterV1> },
+  message: QueueMessageLike,
+  reason: string,
+): Promise<void> {
   try {
     await publish(
       options.deadLetters,
@@ -118,4 +128,22 @@ function correlationOf(body: unknown): string | undefined {
     if (typeof value === "string" && value.length > 0 && value.length <= 200) return value;
   }
   return undefined;
+}
+
+/**
+ * A function's queue entry: each batch gets the function's services for the
+ * batch's lifetime (`scope`: its `withServices`, or `servicesFor` where it
+ * holds no database) and is consumed with `options`, dead letters going to
+ * the function's DEAD_LETTER_QUEUE.
+ */
+export function queueEntry<Env extends { readonly DEAD_LETTER_QUEUE: QueueProducer<DeadLetterV1> }, Services, S extends z.ZodType>(
+  scope: <T>(env: Env, work: (services: Services) => Promise<T>) => Promise<T>,
+  options: Omit<ConsumeOptions<S>, "deadLetters" | "handle"> & {
+    readonly handle: (message: z.infer<S>, services: NoInfer<Services>, meta: { id: string; attempts: number }) => Promise<void>;
+  },
+): (batch: BatchLike, env: Env) => Promise<void> {
+  return (batch, env) =>
+    scope(env, (services) =>
+      consume(batch, { ...options, deadLetters: env.DEAD_LETTER_QUEUE, handle: (message, meta) => options.handle(message, services, meta) }),
+    );
 }

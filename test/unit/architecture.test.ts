@@ -73,7 +73,9 @@ describe("layering", () => {
     const openers = [...sources(join(ROOT, "functions")), ...sources(join(ROOT, "shared"))].filter((file) => /\bcreateDb\(/.test(readFileSync(file, "utf8")));
     expect(openers.map((f) => f.slice(ROOT.length + 1))).toEqual(["shared/adapters/neon-kysely-db.ts"]);
     for (const fn of ["analyze", "classify", "approve"]) {
-      const entries = ["index.ts", "app.ts"].map((entry) => join(ROOT, "functions", fn, "src", entry)).filter((file) => statSync(file, { throwIfNoEntry: false }));
+      const entries = ["index.ts", "app.ts"]
+        .map((entry) => join(ROOT, "functions", fn, "src", entry))
+        .filter((file) => statSync(file, { throwIfNoEntry: false }));
       for (const entry of entries) expect(readFileSync(entry, "utf8"), relative(ROOT, entry)).not.toMatch(/\bwithDb\(|\.destroy\(\)/);
     }
   });

@@ -3,7 +3,7 @@ import { html } from "hono/html";
 import { z } from "zod";
 import { apiDocument } from "../../../shared/http/openapi.ts";
 import { HEALTH_ROUTES } from "../../../shared/http/readiness.ts";
-import { describeRoute, jsonAnswer, textAnswer } from "../../../shared/http/route-docs.ts";
+import { describeRoute, jsonAnswer, serveDescribed, textAnswer } from "../../../shared/http/route-docs.ts";
 import { ANALYZE_ROUTES } from "../../analyze/src/routes.ts";
 import { NOTIFY_ROUTES } from "../../notify/src/routes.ts";
 import { WEBHOOK_ROUTES } from "../../webhook-receive/src/routes.ts";
@@ -38,7 +38,6 @@ const PLAIN_HONO_ROUTES = [...WEBHOOK_ROUTES, ...ANALYZE_ROUTES, ...NOTIFY_ROUTE
  * scripts or CDNs. Call after every other route is mounted.
  */
 export function mountDocsRoutes(app: OpenAPIHono<ApproveEnv>): void {
-  for (const route of [OPENAPI_ROUTE, DOCS_ROUTE]) app.openAPIRegistry.registerPath(route);
   const documents = new Map<string | undefined, ReturnType<typeof apiDocument>>();
   const documentFor = (serverUrl: string | undefined) => {
     let doc = documents.get(serverUrl);
@@ -49,9 +48,9 @@ export function mountDocsRoutes(app: OpenAPIHono<ApproveEnv>): void {
     return doc;
   };
 
-  app.get(OPENAPI_ROUTE.path, (c) => c.json(documentFor(configOf(c.env).PUBLIC_BASE_URL), 200, { "Cache-Control": "public, max-age=300" }));
+  serveDescribed(app, OPENAPI_ROUTE, (c) => c.json(documentFor(configOf(c.env).PUBLIC_BASE_URL), 200, { "Cache-Control": "public, max-age=300" }));
 
-  app.get(DOCS_ROUTE.path, (c) => {
+  serveDescribed(app, DOCS_ROUTE, (c) => {
     const doc = documentFor(configOf(c.env).PUBLIC_BASE_URL);
     const rows = Object.entries(doc.paths).flatMap(([path, operations]) =>
       Object.entries(operations as Record<string, { summary: string; security?: Array<Record<string, unknown>>; responses: Record<string, unknown> }>).map(

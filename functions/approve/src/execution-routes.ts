@@ -4,7 +4,7 @@ import { ExecutionResult } from "../../../shared/contracts/execution.ts";
 import { ExecutionResultAnswer } from "../../../shared/contracts/ops-api.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { describeRoute, honoPath, jsonAnswer, jsonBody, refusals, SECURITY } from "../../../shared/http/route-docs.ts";
+import { describeRoute, jsonAnswer, jsonBody, refusals, SECURITY, serveDescribed } from "../../../shared/http/route-docs.ts";
 import { readSignedJson } from "../../../shared/http/signed-body.ts";
 import type { ExecutionRecord } from "../../../shared/ports/execution-store.ts";
 import { applyResult } from "./executions.ts";
@@ -47,8 +47,7 @@ export function executionJson(execution: ExecutionRecord) {
 
 /** The executor's report, signed with EXECUTOR_SECRET like the hand-off it answers. */
 export function mountExecutionRoutes(app: OpenAPIHono<ApproveEnv>): void {
-  app.openAPIRegistry.registerPath(EXECUTION_RESULT_ROUTE);
-  app.post(honoPath(EXECUTION_RESULT_ROUTE), boundedBody(BODY_LIMITS.executionResult, "execution result"), async (c) => {
+  serveDescribed(app, EXECUTION_RESULT_ROUTE, boundedBody(BODY_LIMITS.executionResult, "execution result"), async (c) => {
     const services = c.get("services");
     if (!services.executorSecret) throw new AppError("not_found", "no executor is configured (EXECUTOR_SECRET is unset)");
     const id = z.uuid().safeParse(c.req.param("executionId"));

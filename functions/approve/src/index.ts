@@ -38,8 +38,7 @@ export default {
         await recordDeadLetters(batch.messages, services.deadLetters, services.metrics);
         return;
       }
-      await consume(batch.messages, {
-        queue: batch.queue,
+      await consume(batch, {
         schema: ExecuteRequestedV1,
         deadLetters: env.DEAD_LETTER_QUEUE,
         handle: (message) => dispatchExecution(message, services),

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ApproverId, Decision } from "../../../shared/contracts/approval.ts";
 import { type LinkVerdict, verifyLink } from "../../../shared/domain/approval-link.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
-import { describeRoute, formBody, honoPath, SECURITY, textAnswer } from "../../../shared/http/route-docs.ts";
+import { describeRoute, formBody, SECURITY, serveDescribed, textAnswer } from "../../../shared/http/route-docs.ts";
 import { afterSignature } from "./decisions.ts";
 import { applyResult } from "./executions.ts";
 import { confirmPage, type LinkFields, refusalPage } from "./pages.ts";
@@ -173,9 +173,7 @@ const MANUAL_RESULT_ROUTE = describeRoute({
 
 /** The pages behind approvers' signed links: HTML, never the JSON API. */
 export function mountLinkRoutes(app: OpenAPIHono<ApproveEnv>): void {
-  for (const route of [CONFIRM_PAGE_ROUTE, DECISION_ROUTE, MANUAL_RESULT_ROUTE]) app.openAPIRegistry.registerPath(route);
-
-  app.get(honoPath(CONFIRM_PAGE_ROUTE), async (c) => {
+  serveDescribed(app, CONFIRM_PAGE_ROUTE, async (c) => {
     const approvalId = c.req.param("approvalId") ?? "";
     const query = LinkQuery.safeParse(c.req.query());
     if (!query.success || !z.uuid().safeParse(approvalId).success) {
@@ -187,7 +185,7 @@ export function mountLinkRoutes(app: OpenAPIHono<ApproveEnv>): void {
   });
 
   /** "Mark done / mark failed" after running an approved command by hand; the approver's own link authenticates. */
-  app.post(honoPath(MANUAL_RESULT_ROUTE), boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
+  serveDescribed(app, MANUAL_RESULT_ROUTE, boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
     const read = await readLinkForm(c, ManualResultForm, { sentBy: "Results are sent by the approval page's form.", incomplete: "Incomplete result" });
     if (read instanceof Response) return read;
     const {
@@ -218,7 +216,7 @@ export function mountLinkRoutes(app: OpenAPIHono<ApproveEnv>): void {
     }
   });
 
-  app.post(honoPath(DECISION_ROUTE), boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
+  serveDescribed(app, DECISION_ROUTE, boundedBody(BODY_LIMITS.approvalForm, "form"), async (c) => {
     const read = await readLinkForm(c, DecisionForm, { sentBy: "Decisions are sent by the confirm page's form.", incomplete: "Incomplete decision" });
     if (read instanceof Response) return read;
     const {

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { METRICS_KEY } from "../../../shared/adapters/upstash-metrics.ts";
 import { checkToken } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { describeRoute, refusals, SECURITY, textAnswer } from "../../../shared/http/route-docs.ts";
+import { describeRoute, refusals, SECURITY, serveDescribed, textAnswer } from "../../../shared/http/route-docs.ts";
 import { configOf } from "./env.ts";
 import { prometheusText } from "./prometheus.ts";
 import type { ApproveEnv } from "./services.ts";
@@ -18,8 +18,7 @@ const METRICS_ROUTE = describeRoute({
 });
 
 export function mountMetricsRoute(app: OpenAPIHono<ApproveEnv>): void {
-  app.openAPIRegistry.registerPath(METRICS_ROUTE);
-  app.get(METRICS_ROUTE.path, async (c) => {
+  serveDescribed(app, METRICS_ROUTE, async (c) => {
     const token = configOf(c.env).METRICS_TOKEN;
     if (token) await checkToken(c.req.header("Authorization"), token, { realm: "metrics", allowBasic: true });
     let stored: Record<string, string>;

@@ -5,7 +5,7 @@ import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderSlack } from "../../../shared/domain/notify/slack.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { describeRoute, formBody, jsonAnswer, refusals, SECURITY } from "../../../shared/http/route-docs.ts";
+import { describeRoute, formBody, jsonAnswer, refusals, SECURITY, serveDescribed } from "../../../shared/http/route-docs.ts";
 import { verifyHexHmacSha256 } from "../../../shared/http/signatures.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import { acknowledgeFromChat } from "./acknowledgements.ts";
@@ -53,8 +53,7 @@ export const SLACK_INTERACTIONS_ROUTE = describeRoute({
 });
 
 export function mountSlackRoutes(app: OpenAPIHono<ApproveEnv>): void {
-  app.openAPIRegistry.registerPath(SLACK_INTERACTIONS_ROUTE);
-  app.post(SLACK_INTERACTIONS_ROUTE.path, boundedBody(BODY_LIMITS.chatUpdate, "Slack interaction"), async (c) => {
+  serveDescribed(app, SLACK_INTERACTIONS_ROUTE, boundedBody(BODY_LIMITS.chatUpdate, "Slack interaction"), async (c) => {
     const services = c.get("services");
     const slack = services.slack;
     if (!slack) throw new AppError("not_found", "Slack interactions are not configured (SLACK_SIGNING_SECRET is unset)");

@@ -7,7 +7,7 @@ import { ESCALATION_LADDER } from "../../../shared/domain/sla.ts";
 import { autonomyStats, mttrDaily, volumeFromHour, volumeStats } from "../../../shared/domain/stats.ts";
 import { checkToken } from "../../../shared/http/auth.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { describeRoute, refusals, SECURITY, textAnswer } from "../../../shared/http/route-docs.ts";
+import { describeRoute, refusals, SECURITY, serveDescribed, textAnswer } from "../../../shared/http/route-docs.ts";
 import { configOf } from "./env.ts";
 import type { ApproveEnv } from "./services.ts";
 
@@ -80,8 +80,7 @@ const STATUS_PAGE_ROUTE = describeRoute({
 });
 
 export function mountStatusPage(app: OpenAPIHono<ApproveEnv>): void {
-  app.openAPIRegistry.registerPath(STATUS_PAGE_ROUTE);
-  app.get(STATUS_PAGE_ROUTE.path, async (c) => {
+  serveDescribed(app, STATUS_PAGE_ROUTE, async (c) => {
     const viewer = await authorize(c);
     const services = c.get("services");
     const at = new Date();

@@ -6,7 +6,7 @@ import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderTelegram } from "../../../shared/domain/notify/telegram.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
-import { describeRoute, jsonAnswer, jsonBody, refusals, SECURITY } from "../../../shared/http/route-docs.ts";
+import { describeRoute, jsonAnswer, jsonBody, refusals, SECURITY, serveDescribed } from "../../../shared/http/route-docs.ts";
 import { fieldIssues } from "../../../shared/http/validation.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import { acknowledgeFromChat } from "./acknowledgements.ts";
@@ -54,8 +54,7 @@ export const TELEGRAM_WEBHOOK_ROUTE = describeRoute({
 });
 
 export function mountTelegramRoutes(app: OpenAPIHono<ApproveEnv>): void {
-  app.openAPIRegistry.registerPath(TELEGRAM_WEBHOOK_ROUTE);
-  app.post(TELEGRAM_WEBHOOK_ROUTE.path, boundedBody(BODY_LIMITS.chatUpdate, "Telegram update"), async (c) => {
+  serveDescribed(app, TELEGRAM_WEBHOOK_ROUTE, boundedBody(BODY_LIMITS.chatUpdate, "Telegram update"), async (c) => {
     const services = c.get("services");
     const telegram = services.telegram;
     if (!telegram) throw new AppError("not_found", "Telegram callbacks are not configured (TELEGRAM_WEBHOOK_SECRET is unset)");

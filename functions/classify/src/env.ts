@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DatabaseEnv, ExecutorEnv, parseEnv, RedisEnv, requireExecutorSecret } from "../../../shared/config/env.ts";
+import { DatabaseEnv, ExecutorEnv, parseEnv, RedisEnv, requireExecutorSecret, setOf } from "../../../shared/config/env.ts";
 import { perPriorityDuration } from "../../../shared/config/per-priority.ts";
 import { Operation } from "../../../shared/contracts/rca.ts";
 import { DEFAULT_APPROVAL_POLICY } from "../../../shared/domain/approval-policy.ts";
@@ -8,18 +8,7 @@ import { DEFAULT_TRUST_POLICY, type TrustPolicy } from "../../../shared/domain/t
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
 export type Env = ClassifyBindings;
 
-const List = z
-  .string()
-  .default("")
-  .transform(
-    (text) =>
-      new Set(
-        text
-          .split(",")
-          .map((item) => item.trim())
-          .filter(Boolean),
-      ),
-  );
+const List = setOf(z.string(), "", "must be a comma-separated list");
 
 export const ClassifyConfig = DatabaseEnv.extend(RedisEnv.shape)
   .extend(ExecutorEnv.shape)
@@ -27,22 +16,7 @@ export const ClassifyConfig = DatabaseEnv.extend(RedisEnv.shape)
     /** Namespaces where low-risk fixes may run without a human. Default none: nothing is automatic until set. */
     AUTO_APPROVE_NAMESPACES: List,
     /** Operations that may run without a human. Default DELETE_POD,RESTART_DEPLOYMENT,SCALE_DEPLOYMENT. */
-    AUTO_APPROVE_OPERATIONS: z
-      .string()
-      .default("DELETE_POD,RESTART_DEPLOYMENT,SCALE_DEPLOYMENT")
-      .transform((text, ctx) => {
-        const parsed = z.array(Operation).safeParse(
-          text
-            .split(",")
-            .map((item) => item.trim())
-            .filter(Boolean),
-        );
-        if (!parsed.success) {
-          ctx.addIssue({ code: "custom", message: `must list operations from ${Operation.options.join(", ")}` });
-          return z.NEVER;
-        }
-        return new Set(parsed.data);
-      }),
+    AUTO_APPROVE_OPERATIONS: setOf(Operation, "DELETE_POD,RESTART_DEPLOYMENT,SCALE_DEPLOYMENT", `must list operations from ${Operation.options.join(", ")}`),
     /** Minimum model confidence for an automatic action. Default 80. */
     AUTO_APPROVE_MIN_CONFIDENCE: z.coerce.number().min(0).max(100).default(80),
     /** Automatic repairs per hour across the estate. Default 5. */

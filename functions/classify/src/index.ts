@@ -3,7 +3,7 @@ import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
-import { consume } from "../../../shared/queue/consume.ts";
+import { queueEntry } from "../../../shared/queue/consume.ts";
 import { configOf, type Env } from "./env.ts";
 import { handleClassifyRequested } from "./handle.ts";
 import { withServices } from "./services.ts";
@@ -17,14 +17,5 @@ mountHealthRoutes(app, "classify", (env) => [
 export default {
   fetch: app.fetch,
 
-  async queue(batch, env) {
-    await withServices(env, async (deps) => {
-      await consume(batch.messages, {
-        queue: batch.queue,
-        schema: ClassifyRequestedV1,
-        deadLetters: env.DEAD_LETTER_QUEUE,
-        handle: (message) => handleClassifyRequested(message, deps),
-      });
-    });
-  },
+  queue: queueEntry(withServices, { schema: ClassifyRequestedV1, handle: handleClassifyRequested }),
 } satisfies ExportedHandler<Env, unknown>;

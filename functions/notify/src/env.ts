@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApproversEnv, LinkKeysEnv } from "../../../shared/config/approvers.ts";
-import { Flag, parseEnv, RedisEnv, TelegramWebhookSecret } from "../../../shared/config/env.ts";
+import { Flag, parseEnv, RedisEnv, setOf, TelegramWebhookSecret } from "../../../shared/config/env.ts";
 import { Priority } from "../../../shared/contracts/alert.ts";
 import type { NotifyRouting } from "../../../shared/domain/notify/routing.ts";
 
@@ -56,22 +56,7 @@ export const NotifyConfig = RedisEnv.extend(LinkKeysEnv.shape)
     PAGERDUTY_ROUTING_KEY: Optional,
     PAGERDUTY_EVENTS_URL: z.url().default("https://events.pagerduty.com/v2/enqueue"),
     /** Priorities that page. Default P0,P1. */
-    PAGERDUTY_PRIORITIES: z
-      .string()
-      .default("P0,P1")
-      .transform((text, ctx) => {
-        const parsed = z.array(Priority).safeParse(
-          text
-            .split(",")
-            .map((p) => p.trim())
-            .filter(Boolean),
-        );
-        if (!parsed.success) {
-          ctx.addIssue({ code: "custom", message: "must list priorities such as P0,P1" });
-          return z.NEVER;
-        }
-        return new Set(parsed.data);
-      }),
+    PAGERDUTY_PRIORITIES: setOf(Priority, "P0,P1", "must list priorities such as P0,P1"),
 
     SENTRY_API_URL: z.url().default("https://sentry.io"),
     SENTRY_API_TOKEN: Optional,

@@ -159,16 +159,10 @@ export async function handleApprovalChanged(message: ApprovalChangedV1, deps: No
 export async function handleIncidentEscalated(message: IncidentEscalatedV1, deps: NotifyDeps): Promise<void> {
   const p = message.payload;
   if (smokeRunOf(p.alert)) return;
-  const base = admittedNotification(p.incident_id, p.fingerprint, p.alert);
-  const notification = { ...base, rca: p.rca ?? base.rca };
-  const notice = notifyRequested(notification, metaOf(message));
   const minutes = Math.round(p.overdue_seconds / 60);
   const why =
     p.reason === "unacknowledged" ? `nobody acknowledged it, ${minutes} min past the response SLA` : `still unresolved, ${minutes} min past the resolution SLA`;
-  const view = {
-    ...(p.rca ? notificationView(notification, undefined) : admittedView(notification, undefined)),
-    headline: `ESCALATED to ${p.role}: ${why}. Acknowledge to stop the escalation (/ack ${p.incident_id}).`,
-  };
+  const { notification, notice, view } = incidentNotice(message, `ESCALATED to ${p.role}: ${why}. Acknowledge to stop the escalation (/ack ${p.incident_id}).`);
   const reach = approversAtStep(deps.approvers, p.level).map((a) => a.id);
   const targets = routeNotification(notification, [], deps.approvers, deps.routing, reach).filter((t) => t.channel !== "pagerduty" && t.channel !== "sentry");
   await deliverAll(notice, view, planDeliveries("incident_escalated", message.id, targets, []), deps, "incident_escalated");
@@ -181,15 +175,22 @@ export async function handleIncidentEscalated(message: IncidentEscalatedV1, deps
 export async function handleIncidentAcknowledged(message: IncidentAcknowledgedV1, deps: NotifyDeps): Promise<void> {
   const p = message.payload;
   if (smokeRunOf(p.alert)) return;
-  const base = admittedNotification(p.incident_id, p.fingerprint, p.alert);
-  const notification = { ...base, rca: p.rca ?? base.rca };
-  const notice = notifyRequested(notification, metaOf(message));
-  const view = {
-    ...(p.rca ? notificationView(notification, undefined) : admittedView(notification, undefined)),
-    headline: `Acknowledged by ${p.by} at ${p.at}: they are on it.`,
-  };
+  const { notification, notice, view } = incidentNotice(message, `Acknowledged by ${p.by} at ${p.at}: they are on it.`);
   const targets = routeNotification(notification, [], deps.approvers, deps.routing).filter((t) => t.channel === "dev-inbox");
   await deliverAll(notice, view, planDeliveries("acknowledged", message.id, targets, await liveMessages(p.incident_id, deps)), deps, "acknowledged");
+}
+
+/**
+ * A notice about an incident with nothing to sign (escalated, acknowledged):
+ * its verdict when there is one, the admission's words otherwise, under a
+ * headline saying what happened.
+ */
+function incidentNotice(message: IncidentEscalatedV1 | IncidentAcknowledgedV1, headline: string) {
+  const p = message.payload;
+  const base = admittedNotification(p.incident_id, p.fingerprint, p.alert);
+  const notification = { ...base, rca: p.rca ?? base.rca };
+  const view = { ...(p.rca ? notificationView(notification, undefined) : admittedView(notification, undefined)), headline };
+  return { notification, notice: notifyRequested(notification, metaOf(message)), view };
 }
 
 /** The live messages of an incident; without Redis's answer, nothing is edited and everything is sent new. */

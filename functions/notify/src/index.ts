@@ -1,35 +1,30 @@
 import { NotifyQueueMessage } from "../../../shared/contracts/queue.ts";
-import { consume } from "../../../shared/queue/consume.ts";
+import { queueEntry } from "../../../shared/queue/consume.ts";
 import { createApp } from "./app.ts";
 import type { Env } from "./env.ts";
 import { handleApprovalChanged, handleIncidentAcknowledged, handleIncidentAdmitted, handleIncidentEscalated, handleNotifyRequested } from "./handle.ts";
-import { servicesFor } from "./services.ts";
+import { withServices } from "./services.ts";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
 
-  async queue(batch, env) {
-    const deps = servicesFor(env);
-    await consume(batch.messages, {
-      queue: batch.queue,
-      schema: NotifyQueueMessage,
-      deadLetters: env.DEAD_LETTER_QUEUE,
-      handle: (message) => {
-        switch (message.type) {
-          case "incident.admitted":
-            return handleIncidentAdmitted(message, deps);
-          case "approval.changed":
-            return handleApprovalChanged(message, deps);
-          case "incident.escalated":
-            return handleIncidentEscalated(message, deps);
-          case "incident.acknowledged":
-            return handleIncidentAcknowledged(message, deps);
-          default:
-            return handleNotifyRequested(message, deps);
-        }
-      },
-    });
-  },
+  queue: queueEntry(withServices, {
+    schema: NotifyQueueMessage,
+    handle: (message, deps) => {
+      switch (message.type) {
+        case "incident.admitted":
+          return handleIncidentAdmitted(message, deps);
+        case "approval.changed":
+          return handleApprovalChanged(message, deps);
+        case "incident.escalated":
+          return handleIncidentEscalated(message, deps);
+        case "incident.acknowledged":
+          return handleIncidentAcknowledged(message, deps);
+        default:
+          return handleNotifyRequested(message, deps);
+      }
+    },
+  }),
 } satisfies ExportedHandler<Env, unknown>;

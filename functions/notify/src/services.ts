@@ -60,3 +60,8 @@ export const servicesFor = perEnv((env: Env): NotifyDeps => {
     now: () => new Date(),
   };
 });
+
+/** The same entry shape as the functions that hold a database: notify's services are per isolate, so `work` just gets them. */
+export function withServices<T>(env: Env, work: (services: NotifyDeps) => Promise<T>): Promise<T> {
+  return work(servicesFor(env));
+}

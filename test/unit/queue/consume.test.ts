@@ -6,10 +6,7 @@ import { analyzeRequested, queueMessage, recordingQueue } from "../../support/fi
 function setup(handle: () => Promise<void> = async () => {}, dlqFails = false) {
   const deadLetters = recordingQueue<DeadLetterV1>({ fail: dlqFails });
   const run = (messages: ReturnType<typeof queueMessage>[]) =>
-    consume(
-      messages.map((m) => m.message),
-      { queue: "awoooi-analyze", schema: AnalyzeRequestedV1, deadLetters, handle },
-    );
+    consume({ queue: "awoooi-analyze", messages: messages.map((m) => m.message) }, { schema: AnalyzeRequestedV1, deadLetters, handle });
   return { deadLetters, run };
 }
 
