@@ -101,3 +101,50 @@ export function playbookChange(
   if (!qualifies) return "keep";
   return !existing || candidate.successRate > existing.successRate ? "update" : "keep";
 }
+
+/**
+ * The learned record a prompt (and a person) is shown for a fingerprint: the
+ * recommended operation with its plain record ("worked 5 of 5 times") and
+ * tier, or undefined while no operation has enough good outcomes.
+ */
+export function learnedRecord(
+  stats: readonly ActionStats[],
+  policy: LearningPolicy = DEFAULT_LEARNING_POLICY,
+): { operation: Operation; successes: number; samples: number; tier: number } | undefined {
+  const best = recommend(stats, policy)?.best;
+  const record = best && stats.find((s) => s.operation === best.operation);
+  return best && record ? { operation: best.operation, successes: record.successes, samples: record.samples, tier: best.tier } : undefined;
+}
+
+export type LearnedRecord = NonNullable<ReturnType<typeof learnedRecord>>;
+
+/**
+ * What past repairs of the alert say about the verdict's operation, as named
+ * reasons the decision carries to people: the learned record and its tier,
+ * and whether the alert's playbook agrees — or, when it does not, which action
+ * it would take instead.
+ */
+export function learnedReasons(
+  operation: Operation,
+  learned: LearnedRecord | undefined,
+  playbook: { readonly operation: Operation; readonly successRate: number; readonly samples: number; readonly command: string } | undefined,
+): string[] {
+  const reasons: string[] = [];
+  if (learned) {
+    const record = `learned: ${learned.operation} worked ${learned.successes} of ${learned.samples} times for this alert (tier ${learned.tier})`;
+    reasons.push(
+      learned.operation === operation
+        ? `${record}; the verdict agrees`
+        : `${record}; the verdict proposes ${operation} (tier ${ACTION_TIER[operation]}) instead`,
+    );
+  }
+  if (playbook) {
+    const record = `playbook: ${playbook.operation} is this alert's playbook (${Math.round(playbook.successRate * 100)}% of ${playbook.samples})`;
+    reasons.push(
+      playbook.operation === operation
+        ? `${record}; the verdict agrees`
+        : `${record}; the verdict proposes ${operation} — the playbook's alternative: ${playbook.command}`,
+    );
+  }
+  return reasons;
+}

@@ -8,8 +8,8 @@ export interface PromptContext {
   readonly alert: NormalizedAlert;
   /** Sightings of this fingerprint (from webhook-receive's occurrence timeline). */
   readonly occurrences?: { readonly lastHour: number; readonly lastDay: number; readonly lastWeek: number; readonly previous: number | undefined };
-  /** The learned recommendation for this fingerprint, when enough outcomes exist. */
-  readonly recommendation?: { readonly operation: string; readonly successRate: number; readonly samples: number };
+  /** The learned recommendation for this fingerprint, when enough outcomes exist (docs/analyze.md). */
+  readonly recommendation?: { readonly operation: string; readonly successes: number; readonly samples: number; readonly tier: number };
   /** Hit count of the incident so far. */
   readonly hitCount?: number;
 }
@@ -105,7 +105,7 @@ function renderUser({ alert, occurrences, recommendation, hitCount }: PromptCont
     `- Repeats aggregated into this incident: ${hitCount ?? 1}`,
     ...(recommendation
       ? [
-          `- Learned from past repairs: ${recommendation.operation} succeeded ${Math.round(recommendation.successRate * 100)}% of ${recommendation.samples} times for this alert`,
+          `- Learned from past repairs: ${recommendation.operation} worked ${recommendation.successes} of ${recommendation.samples} times for this alert (escalation tier ${recommendation.tier}); prefer it unless the data above says otherwise`,
         ]
       : []),
     "",

@@ -3,11 +3,13 @@ import { analyzeContinue, classifyRequested } from "../../../shared/contracts/en
 import type { AnalyzeContinueV2, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import type { Rca, RcaProvider } from "../../../shared/contracts/rca.ts";
 import { type AnalysisEvent, type AnalysisStep, analysisStateOf, nextStep } from "../../../shared/domain/analysis-state.ts";
+import { learnedRecord } from "../../../shared/domain/learning.ts";
 import { parseVerdictText, rcaVerdictJsonSchema } from "../../../shared/domain/rca-parse.ts";
 import { composeRcaPrompt } from "../../../shared/domain/rca-prompt.ts";
 import type { Log } from "../../../shared/logging.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
 import type { IncidentRecord, IncidentStore } from "../../../shared/ports/incident-store.ts";
+import type { LearningStats } from "../../../shared/ports/learning.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { RelayClient, SyncRcaProvider } from "../../../shared/ports/rca-provider.ts";
 
@@ -28,6 +30,8 @@ export interface AnalysisDeps {
   readonly relay: RelaySetup | undefined;
   /** History for the prompt; analysis goes on without it when Redis is unavailable. */
   readonly alertIndex: AlertIndex | undefined;
+  /** What past repairs of each fingerprint taught, for the prompt; absent without Redis. */
+  readonly learning: LearningStats | undefined;
   readonly publishClassify: (message: ClassifyRequestedV1) => Promise<void>;
   readonly publishContinue: (message: AnalyzeContinueV2, delaySeconds: number) => Promise<void>;
   readonly metrics: Metrics;
@@ -192,13 +196,19 @@ export async function handOff(
 }
 
 async function promptFor(incident: IncidentRecord, deps: AnalysisDeps) {
-  const [occurrences, counters] = deps.alertIndex
-    ? await Promise.all([
-        deps.alertIndex.occurrences(incident.fingerprint, deps.now().getTime() + 1).catch(() => undefined),
-        deps.alertIndex.counters(incident.id).catch(() => undefined),
-      ])
-    : [undefined, undefined];
-  return composeRcaPrompt({ alert: incident.alert, ...(occurrences ? { occurrences } : {}), ...(counters ? { hitCount: counters.hitCount } : {}) });
+  const [occurrences, counters, learned] = await Promise.all([
+    deps.alertIndex?.occurrences(incident.fingerprint, deps.now().getTime() + 1).catch(() => undefined),
+    deps.alertIndex?.counters(incident.id).catch(() => undefined),
+    // The history is advice: without it the prompt simply has no learned line.
+    deps.learning?.stats(incident.fingerprint).catch(() => undefined),
+  ]);
+  const recommendation = learned ? learnedRecord(learned) : undefined;
+  return composeRcaPrompt({
+    alert: incident.alert,
+    ...(occurrences ? { occurrences } : {}),
+    ...(counters ? { hitCount: counters.hitCount } : {}),
+    ...(recommendation ? { recommendation } : {}),
+  });
 }
 
 async function attempt(deps: AnalysisDeps, incident: IncidentRecord, entry: Omit<AnalysisAttempt, "at">): Promise<void> {

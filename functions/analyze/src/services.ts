@@ -5,6 +5,7 @@ import { type Database, databaseConnectionOf, withDb } from "../../../shared/ada
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
 import { createRelayClient } from "../../../shared/adapters/ollama-relay-client.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
+import { createUpstashLearningStats } from "../../../shared/adapters/upstash-learning-stats.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
@@ -65,6 +66,7 @@ export function servicesOn(env: Env, db: Kysely<Database>): AnalyzeDeps {
     providers: { rules: rulesProvider, ...(anthropic ? { anthropic } : {}) },
     relay,
     alertIndex: redis ? createUpstashAlertIndex(redis) : undefined,
+    learning: redis ? createUpstashLearningStats(redis) : undefined,
     metrics: redis ? createUpstashMetrics(redis, (error) => log("metrics_failed", { error: String(error) })) : noMetrics,
     publishClassify: (message) => publish(env.CLASSIFY_QUEUE, ClassifyRequestedV1, message),
     publishContinue: (message, delaySeconds) => publish(env.ANALYZE_QUEUE, AnalyzeQueueMessage, message, { delaySeconds }),

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { ApproverId, Decision } from "../../../shared/contracts/approval.ts";
 import { type LinkVerdict, verifyLink } from "../../../shared/domain/approval-link.ts";
+import { learnedRecord } from "../../../shared/domain/learning.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { describeRoute, formBody, SECURITY, serveDescribed, textAnswer } from "../../../shared/http/route-docs.ts";
 import { afterSignature } from "./decisions.ts";
@@ -86,9 +87,14 @@ async function renderConfirm(c: Context<ApproveEnv>, approvalId: string, link: L
   if (!approval) return c.html(refusalPage("Approval not found", "There is no approval with this id."), 404, PAGE_HEADERS);
   const incident = await services.incidents.get(approval.incidentId);
   if (!incident) return c.html(refusalPage("Incident not found", "The approval's incident is missing."), 404, PAGE_HEADERS);
-  const [counters, execution] = await Promise.all([
+  const [counters, execution, learned] = await Promise.all([
     services.alertIndex.counters(incident.id).catch(() => undefined),
     approval.executionId ? services.executions.get(approval.executionId) : undefined,
+    // Advice only: the page renders without it when Redis does not answer.
+    services.learningStats
+      .stats(incident.fingerprint)
+      .then((stats) => learnedRecord(stats))
+      .catch(() => undefined),
   ]);
   return c.html(
     confirmPage({
@@ -97,6 +103,7 @@ async function renderConfirm(c: Context<ApproveEnv>, approvalId: string, link: L
       rca: incident.rca,
       hitCount: counters?.hitCount,
       execution,
+      learned,
       link,
       ...(notice ? { notice } : {}),
     }),

@@ -59,6 +59,8 @@ export interface ConfirmPageInput {
   readonly link: LinkFields;
   /** Shown after a POST: what just happened. */
   readonly notice?: string;
+  /** What past repairs of this alert taught (learnedRecord), when enough outcomes exist. */
+  readonly learned?: { readonly operation: string; readonly successes: number; readonly samples: number } | undefined;
 }
 
 /** The page an approver's link opens. Rendering it never changes anything; only its form's POST does. */
@@ -86,6 +88,11 @@ export function confirmPage(input: ConfirmPageInput): Html {
             : ""
         }
         <dt>Seen</dt><dd>${input.hitCount ?? 1} time(s), first at ${alert.fired_at}</dd>
+        ${
+          input.learned
+            ? html`<dt>Learned</dt><dd id="learned">${input.learned.operation} worked ${input.learned.successes} of ${input.learned.samples} times for this alert</dd>`
+            : ""
+        }
         <dt>Expires</dt><dd>${approval.expiresAt.toISOString()}</dd>
         <dt>Signatures</dt><dd>${
           approval.signatures.length === 0

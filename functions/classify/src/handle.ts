@@ -4,12 +4,14 @@ import { executeRequested, notifyRequested } from "../../../shared/contracts/env
 import type { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { type ActionProposal, approvalActionOf, proposeAction } from "../../../shared/domain/action.ts";
 import { type ApprovalPolicy, approvalExpiry } from "../../../shared/domain/approval-policy.ts";
+import { learnedReasons, learnedRecord } from "../../../shared/domain/learning.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import { decideTrust, type TrustDecision, type TrustPolicy, withoutBudget } from "../../../shared/domain/trust-engine.ts";
 import type { Log } from "../../../shared/logging.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { Executor } from "../../../shared/ports/executor.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
+import type { LearningHistory, LearningStats } from "../../../shared/ports/learning.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
 import type { TrustCountersSource } from "../../../shared/ports/trust-counters.ts";
@@ -18,6 +20,9 @@ export interface ClassifyDeps {
   readonly approvals: ApprovalStore;
   readonly incidents: IncidentStore;
   readonly counters: TrustCountersSource;
+  /** What past repairs taught: the learned record (Redis) and the alert's playbook (Postgres). Advice: a failure leaves them out. */
+  readonly learning: LearningStats;
+  readonly playbooks: LearningHistory;
   readonly metrics: Metrics;
   readonly smoke: SmokeLedger;
   readonly policy: TrustPolicy;
@@ -71,11 +76,12 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
       decision = withoutBudget(decision, deps.policy);
     }
   }
+  const learned = smokeRun ? [] : await learnedReasonsFor(fingerprint, rca.suggested_action.operation, deps);
   const triage: Triage = {
     decision: decision.kind,
     risk_level: decision.riskLevel,
     required_signatures: decision.requiredSignatures,
-    reasons: [...decision.reasons],
+    reasons: [...decision.reasons, ...learned],
     decided_at: now.toISOString(),
   };
   await deps.incidents.recordTriage(incidentId, triage);
@@ -151,6 +157,21 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
       { id: `notify:${approval.id}:${kind}`, at: now, correlationId: message.correlationId },
     ),
   );
+}
+
+/** The learned record and the playbook of a fingerprint, as reasons; either source failing only leaves its reason out. */
+async function learnedReasonsFor(fingerprint: string, operation: ClassifyRequestedV1["payload"]["rca"]["suggested_action"]["operation"], deps: ClassifyDeps) {
+  const [stats, playbook] = await Promise.all([
+    deps.learning.stats(fingerprint).catch((error) => {
+      deps.log("learning_unavailable", { fingerprint, error: String(error) });
+      return [];
+    }),
+    deps.playbooks.playbook(fingerprint).catch((error) => {
+      deps.log("playbook_unavailable", { fingerprint, error: String(error) });
+      return undefined;
+    }),
+  ]);
+  return learnedReasons(operation, learnedRecord(stats), playbook);
 }
 
 /** Asks the executor for a server dry run of a typed action; nothing to plan for untyped ones. */

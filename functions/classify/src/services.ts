@@ -2,7 +2,9 @@ import type { Kysely } from "kysely";
 import { createHttpExecutor } from "../../../shared/adapters/http-executor.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { type Database, databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
+import { createLearningHistory } from "../../../shared/adapters/neon-kysely-execution-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { createUpstashLearningStats } from "../../../shared/adapters/upstash-learning-stats.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
@@ -29,6 +31,8 @@ export function servicesOn(env: Env, db: Kysely<Database>): ClassifyDeps {
   return {
     approvals: createApprovalStore(db),
     incidents: createIncidentStore(db),
+    learning: createUpstashLearningStats(redis),
+    playbooks: createLearningHistory(db),
     counters: createUpstashTrustCounters(redis, (error) => log("trust_counters_unavailable", { error: String(error) })),
     smoke: createUpstashSmokeLedger(redis),
     metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
-import { dbForTests, testEnv } from "../../support/worker/env.ts";
+import { createUpstashLearningStats } from "../../../shared/adapters/upstash-learning-stats.ts";
+import { dbForTests, redisForTests, testEnv } from "../../support/worker/env.ts";
 import { decide, linkFor, request, seedPendingApproval } from "./support.ts";
 
 const db = dbForTests();
@@ -58,6 +59,18 @@ describe("GET on an approval link", () => {
     const response = await request(await make(approval.id));
     expect(response.status).toBe(403);
     expect(await response.text()).not.toContain("<form");
+  });
+
+  it("shows what past repairs of the alert taught once the record is long enough (5 of 5), and nothing before", async () => {
+    const fingerprint = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
+    const first = await seedPendingApproval(db, "high", 2, { fingerprint });
+    expect(await (await request(await linkFor(first.id, "alice"))).text()).not.toContain('id="learned"');
+    const learning = createUpstashLearningStats(redisForTests());
+    for (let i = 0; i < 5; i++) {
+      await learning.record({ executionId: crypto.randomUUID(), fingerprint, operation: "RESTART_DEPLOYMENT", success: true, durationMs: 800 });
+    }
+    const next = await seedPendingApproval(db, "high", 2, { fingerprint });
+    expect(await (await request(await linkFor(next.id, "alice"))).text()).toContain('id="learned">RESTART_DEPLOYMENT worked 5 of 5 times for this alert');
   });
 
   it("accepts links signed with the previous key during rotation", async () => {

@@ -13,6 +13,8 @@ export interface FakeAnthropic {
 export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const requests: FakeAnthropic["requests"] = [];
   const server = await startJsonServer(async ({ method, path, headers, body, send: reply, hang }) => {
+    // What the tests inside workerd read back: the prompts (bodies) received so far, without the credentials.
+    if (method === "GET" && path === "/_test/requests") return reply(200, { bodies: requests.map((r) => r.body) });
     requests.push({ headers, body });
     const send = (status: number, payload: unknown) => reply(status, payload, { "request-id": `req_${requests.length}` });
     if (method !== "POST" || path !== "/v1/messages") return send(404, { type: "error", error: { type: "not_found_error", message: "not found" } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Operation } from "../../../shared/contracts/rca.ts";
-import { type ActionStats, playbookChange, recommend } from "../../../shared/domain/learning.ts";
+import { type ActionStats, learnedReasons, learnedRecord, playbookChange, recommend } from "../../../shared/domain/learning.ts";
 
 const stats = (operation: Operation, samples: number, successes: number, totalDurationMs = 0, timedSamples = 0): ActionStats => ({
   operation,
@@ -56,5 +56,44 @@ describe("playbookChange", () => {
   it("refreshes the holder's figures, and removes a holder that fell below the bar", () => {
     expect(playbookChange(entry("DELETE_POD", 11, 0.82), entry("DELETE_POD", 10, 0.9))).toBe("update");
     expect(playbookChange(entry("DELETE_POD", 12, 0.75), entry("DELETE_POD", 11, 0.82))).toBe("remove");
+  });
+});
+
+describe("learnedRecord (what the prompt and people are shown)", () => {
+  it("names the recommended operation with its plain record and tier", () => {
+    expect(learnedRecord([stats("RESTART_DEPLOYMENT", 5, 5), stats("DELETE_POD", 6, 3)])).toEqual({
+      operation: "RESTART_DEPLOYMENT",
+      successes: 5,
+      samples: 5,
+      tier: 1,
+    });
+  });
+
+  it("is undefined while no operation has enough good outcomes", () => {
+    expect(learnedRecord([])).toBeUndefined();
+    expect(learnedRecord([stats("RESTART_DEPLOYMENT", 4, 4)])).toBeUndefined();
+    expect(learnedRecord([stats("RESTART_DEPLOYMENT", 5, 2)])).toBeUndefined();
+  });
+});
+
+describe("learnedReasons (the trust engine's named reasons from past repairs)", () => {
+  const learned = { operation: "RESTART_DEPLOYMENT" as const, successes: 5, samples: 5, tier: 1 };
+  const playbook = { operation: "DELETE_POD" as const, successRate: 0.9, samples: 10, command: "kubectl delete pod p -n ns" };
+
+  it("says whether the verdict agrees with the learned record and the playbook", () => {
+    expect(learnedReasons("RESTART_DEPLOYMENT", learned, undefined)).toEqual([
+      "learned: RESTART_DEPLOYMENT worked 5 of 5 times for this alert (tier 1); the verdict agrees",
+    ]);
+    expect(learnedReasons("DELETE_POD", learned, playbook)).toEqual([
+      "learned: RESTART_DEPLOYMENT worked 5 of 5 times for this alert (tier 1); the verdict proposes DELETE_POD (tier 1) instead",
+      "playbook: DELETE_POD is this alert's playbook (90% of 10); the verdict agrees",
+    ]);
+  });
+
+  it("offers the playbook's command as the alternative when the verdict disagrees, and says nothing without history", () => {
+    expect(learnedReasons("ROLLBACK_DEPLOYMENT", undefined, playbook)).toEqual([
+      "playbook: DELETE_POD is this alert's playbook (90% of 10); the verdict proposes ROLLBACK_DEPLOYMENT — the playbook's alternative: kubectl delete pod p -n ns",
+    ]);
+    expect(learnedReasons("ROLLBACK_DEPLOYMENT", undefined, undefined)).toEqual([]);
   });
 });

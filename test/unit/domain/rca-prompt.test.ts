@@ -10,7 +10,7 @@ describe("composeRcaPrompt", () => {
     const { system, user } = composeRcaPrompt({
       alert: normalizedAlert({ metrics: { restart_count: 6 }, labels: { team: "payments" } }),
       occurrences: { lastHour: 2, lastDay: 5, lastWeek: 9, previous: Date.parse("2026-11-21T10:00:00Z") },
-      recommendation: { operation: "ROLLBACK_DEPLOYMENT", successRate: 0.8, samples: 10 },
+      recommendation: { operation: "ROLLBACK_DEPLOYMENT", successes: 8, samples: 10, tier: 3 },
       hitCount: 3,
     });
     expect(system).toBe(RCA_SYSTEM_PROMPT);
@@ -19,7 +19,7 @@ describe("composeRcaPrompt", () => {
     expect(user).toContain('{"restart_count":6}');
     expect(user).toContain("last hour 2, last 24h 5, last 7 days 9");
     expect(user).toContain("Previous occurrence: 2026-11-21T10:00:00.000Z");
-    expect(user).toContain("ROLLBACK_DEPLOYMENT succeeded 80% of 10 times");
+    expect(user).toContain("Learned from past repairs: ROLLBACK_DEPLOYMENT worked 8 of 10 times for this alert (escalation tier 3)");
     expect(user).toContain("## Response Format (JSON only)");
   });
 
