@@ -24,7 +24,13 @@ afterAll(async () => {
 });
 
 function relay(overrides: Record<string, string> = {}) {
-  const config = loadRelayConfig({ OLLAMA_URL: ollama.url, RELAY_HMAC_SECRET: SECRET, RELAY_CALLBACK_BACKOFF_MS: "10", ...overrides });
+  const config = loadRelayConfig({
+    OLLAMA_URL: ollama.url,
+    RELAY_HMAC_SECRET: SECRET,
+    RELAY_CALLBACK_BACKOFF_MS: "10",
+    OLLAMA_RETRY_BACKOFF_MS: "10",
+    ...overrides,
+  });
   return relayServices(config, () => {});
 }
 
@@ -158,6 +164,28 @@ describe("job outcomes", () => {
     const body = job("error500");
     await submit(app, body);
     expect((await callbackFor(body.job_id)).json).toMatchObject({ ok: false, error: expect.stringContaining("model runner crashed") });
+  });
+
+  it("retries Ollama's transient 503s (OLLAMA_MAX_RETRIES, default 2) and delivers the verdict of the third try", async () => {
+    const { app } = relay();
+    const body = job("flaky");
+    await submit(app, body);
+    expect((await callbackFor(body.job_id)).json).toMatchObject({ ok: true });
+    expect(ollama.requests.filter((r) => r.body?.messages?.[1]?.content === body.user)).toHaveLength(3);
+  });
+
+  it("gives up after OLLAMA_MAX_RETRIES and reports the failure; Ollama's 500 is tried 1 + 2 times", async () => {
+    const { app } = relay({ OLLAMA_MAX_RETRIES: "1" });
+    const flaky = job("flaky");
+    await submit(app, flaky);
+    expect((await callbackFor(flaky.job_id)).json).toMatchObject({ ok: false, error: expect.stringContaining("server busy") });
+    expect(ollama.requests.filter((r) => r.body?.messages?.[1]?.content === flaky.user)).toHaveLength(2);
+
+    const { app: defaults } = relay();
+    const crashed = job("error500");
+    await submit(defaults, crashed);
+    await callbackFor(crashed.job_id);
+    expect(ollama.requests.filter((r) => r.body?.messages?.[1]?.content === crashed.user)).toHaveLength(3);
   });
 
   it("reports a hanging model as timed out after the job's timeout", async () => {

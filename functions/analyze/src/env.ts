@@ -21,7 +21,7 @@ export const AnalyzeConfig = DatabaseEnv.extend({
   /** Model the relay should use; the relay's OLLAMA_MODEL when unset. */
   OLLAMA_MODEL: z.string().min(1).optional(),
   /** How long a relay job may take before the next provider takes over. Default 90. */
-  OLLAMA_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(900).default(90),
+  OLLAMA_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(900).default(60),
   /** Where the relay posts answers. Default `${PUBLIC_BASE_URL}/api/v1/analyze/callback`. */
   ANALYZE_CALLBACK_URL: z.url().optional(),
   PUBLIC_BASE_URL: z.url().optional(),

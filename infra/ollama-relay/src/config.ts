@@ -4,6 +4,10 @@ import { z } from "zod";
 export const RelayConfig = z.object({
   /** Ollama's base URL. Default http://127.0.0.1:11434. */
   OLLAMA_URL: z.url().default("http://127.0.0.1:11434"),
+  /** Retries of a transient Ollama failure (connection refused or reset, 429, 5xx) within the job's timeout. Default 2. */
+  OLLAMA_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** First delay before such a retry in ms; doubles each time, never past the job's deadline. Default 500. */
+  OLLAMA_RETRY_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(500),
   /** Model used when a job names none. Default llama3.2. */
   OLLAMA_MODEL: z.string().min(1).default("llama3.2"),
   /** Shared with analyze: jobs must be signed with it, callbacks are signed with it. */

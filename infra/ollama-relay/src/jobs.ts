@@ -129,14 +129,16 @@ export class JobRunner {
       { role: "user", content: job.user },
     ];
     const ask = async () => {
-      const response = await ollama.chat({
-        model,
-        messages,
-        format: job.format,
-        stream: false,
-        keep_alive: this.#config.RELAY_KEEP_ALIVE,
-        options: { temperature: 0 },
-      });
+      const response = await this.#retryingTransient(job, deadline, () =>
+        ollama.chat({
+          model,
+          messages,
+          format: job.format,
+          stream: false,
+          keep_alive: this.#config.RELAY_KEEP_ALIVE,
+          options: { temperature: 0 },
+        }),
+      );
       return response.message.content;
     };
     const first = await ask();
@@ -146,6 +148,29 @@ export class JobRunner {
       { role: "user", content: "That was not valid JSON. Reply with the JSON object only, exactly in the requested format." },
     );
     return ask();
+  }
+
+  /**
+   * Ollama restarting, loading a model or briefly overloaded answers with a
+   * refused connection, 429 or 5xx: up to OLLAMA_MAX_RETRIES more tries with
+   * doubling delays, inside the job's own deadline (which still ends it).
+   */
+  async #retryingTransient<T>(job: RelayJob, deadline: AbortSignal, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (attempt >= this.#config.OLLAMA_MAX_RETRIES || deadline.aborted || !isTransient(error)) throw error;
+        const delayMs = this.#config.OLLAMA_RETRY_BACKOFF_MS * 2 ** attempt;
+        this.#log("ollama_retry", {
+          jobId: job.job_id,
+          attempt: attempt + 1,
+          delayMs,
+          error: String(error instanceof Error ? error.message : error).slice(0, 200),
+        });
+        await sleep(delayMs);
+      }
+    }
   }
 
   async #deliver(url: string, callback: RelayCallback): Promise<void> {
@@ -159,6 +184,14 @@ export class JobRunner {
       log: (event, details) => this.#log(`callback_${event}`, { jobId: callback.job_id, ...details }),
     });
   }
+}
+
+/** A failure worth another try: no connection (fetch's TypeError), or Ollama's 429 or 5xx. Never a timeout or a 4xx. */
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name === "TimeoutError" || error.name === "AbortError") return false;
+  const status = (error as { status_code?: unknown }).status_code;
+  if (error.name === "ResponseError" && typeof status === "number") return status === 429 || status >= 500;
+  return error instanceof TypeError;
 }
 
 function isJson(text: string): boolean {

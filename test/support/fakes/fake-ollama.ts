@@ -12,6 +12,7 @@ export interface FakeOllama {
 
 export async function startFakeOllama(options: { slowMs?: number; models?: string[] } = {}): Promise<FakeOllama> {
   const requests: FakeOllama["requests"] = [];
+  const flakyTries = new Map<string, number>();
   const server = await startJsonServer(async ({ method, path, body, send, hang }) => {
     requests.push({ path, body });
     if (method === "GET" && path === "/api/tags") {
@@ -54,6 +55,13 @@ export async function startFakeOllama(options: { slowMs?: number; models?: strin
         );
       case "error500":
         return send(500, { error: "model runner crashed" });
+      case "flaky": {
+        // Ollama loading the model: the first two tries of each prompt are refused, the third is answered.
+        const key = (body.messages ?? []).map((m: { content: string }) => m.content).join("\n");
+        const tries = (flakyTries.get(key) ?? 0) + 1;
+        flakyTries.set(key, tries);
+        return tries <= 2 ? send(503, { error: "server busy, please try again" }) : answer(JSON.stringify(fakeVerdict("fake-ollama")));
+      }
       case "slow":
         await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 3_000));
         return answer(JSON.stringify(fakeVerdict("fake-ollama")));

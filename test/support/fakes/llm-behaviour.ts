@@ -1,15 +1,16 @@
 /**
  * Tests choose how a fake model behaves through the alert type they send:
  * `LLMTest-<behaviour>-<unique>` (it reaches the prompt as `- Type: …`).
- * ok | fenced | garbage | invalid | badop | error500 | hang | slow — and two
+ * ok | fenced | garbage | invalid | badop | error500 | flaky (503 twice, then an
+ * answer; Ollama only) | hang | slow — and two
  * confident low-risk verdicts whose command text must never run as written:
  * podfix (DELETE_POD, the text deletes the namespace) and scalefix
  * (SCALE_DEPLOYMENT with `--replicas=2 --replicas=500`).
  */
-export type LlmBehaviour = "ok" | "fenced" | "garbage" | "invalid" | "badop" | "error500" | "hang" | "slow" | "podfix" | "scalefix";
+export type LlmBehaviour = "ok" | "fenced" | "garbage" | "invalid" | "badop" | "error500" | "flaky" | "hang" | "slow" | "podfix" | "scalefix";
 
 export function behaviourOf(prompt: string): LlmBehaviour {
-  return (/LLMTest-(ok|fenced|garbage|invalid|badop|error500|hang|slow|podfix|scalefix)-/.exec(prompt)?.[1] as LlmBehaviour | undefined) ?? "ok";
+  return (/LLMTest-(ok|fenced|garbage|invalid|badop|error500|flaky|hang|slow|podfix|scalefix)-/.exec(prompt)?.[1] as LlmBehaviour | undefined) ?? "ok";
 }
 
 /** The verdict of a `podfix` or `scalefix` behaviour: low risk, confident, hostile command text. */

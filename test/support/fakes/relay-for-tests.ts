@@ -21,6 +21,7 @@ export async function startRelay() {
     RELAY_CONCURRENCY: "8",
     RELAY_QUEUE_LIMIT: "64",
     RELAY_CALLBACK_BACKOFF_MS: "50",
+    OLLAMA_RETRY_BACKOFF_MS: "50",
   });
   const { runner, app } = relayServices(config, () => {});
   const server = await serveOnLoopback(app.fetch);
