@@ -1,13 +1,15 @@
-// `npm run eval -- --provider rules|ollama|anthropic`: runs every labelled
+// `npm run eval -- --provider rules|ollama|gemini|anthropic`: runs every labelled
 // alert of eval/cases through one verdict provider and the real trust engine,
 // and prints action-class accuracy, risk accuracy and unsafe automatic
 // approvals, per family and in total. Rules run anywhere; ollama needs
-// OLLAMA_URL (and OLLAMA_MODEL), anthropic needs ANTHROPIC_API_KEY.
+// OLLAMA_URL (and OLLAMA_MODEL), gemini needs GEMINI_API_KEY, anthropic needs
+// ANTHROPIC_API_KEY.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Ollama } from "ollama";
 import { alertOf, type CaseScore, type EvalCase, loadCases, permissivePolicy, scoreVerdict, summarize } from "../eval/cases.ts";
 import { createAnthropicProvider } from "../shared/adapters/anthropic-rca-provider.ts";
+import { createGeminiProvider } from "../shared/adapters/gemini-rca-provider.ts";
 import type { Rca } from "../shared/contracts/rca.ts";
 import { parseVerdictText, rcaVerdictJsonSchema } from "../shared/domain/rca-parse.ts";
 import { composeRcaPrompt } from "../shared/domain/rca-prompt.ts";
@@ -42,6 +44,22 @@ function judgeFor(name: string): Judge {
       return { ...parsed.verdict, provider: "ollama", model };
     };
   }
+  if (name === "gemini") {
+    const apiKey = process.env.GEMINI_API_KEY;
+    if (!apiKey) throw new Error("set GEMINI_API_KEY to evaluate the gemini provider");
+    const gemini = createGeminiProvider({
+      apiKey,
+      baseUrl: process.env.GEMINI_BASE_URL,
+      model: process.env.GEMINI_MODEL ?? "gemini-2.5-flash",
+      timeoutMs: 60_000,
+    });
+    return async (c) => {
+      const alert = alertOf(c);
+      const outcome = await gemini.analyze(composeRcaPrompt({ alert }), alert);
+      if (!outcome.ok) throw new Error(outcome.reason);
+      return { ...outcome.verdict, provider: "gemini", model: outcome.model };
+    };
+  }
   if (name === "anthropic") {
     const apiKey = process.env.ANTHROPIC_API_KEY;
     if (!apiKey) throw new Error("set ANTHROPIC_API_KEY to evaluate the anthropic provider");
@@ -58,7 +76,7 @@ function judgeFor(name: string): Judge {
       return { ...outcome.verdict, provider: "anthropic", model: outcome.model };
     };
   }
-  throw new Error(`unknown provider "${name}": use rules, ollama or anthropic`);
+  throw new Error(`unknown provider "${name}": use rules, ollama, gemini or anthropic`);
 }
 
 const pct = (n: number) => `${n.toFixed(1)}%`.padStart(7);

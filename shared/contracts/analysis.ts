@@ -11,10 +11,10 @@ export const AnalysisAttempt = z.object({
 });
 export type AnalysisAttempt = z.infer<typeof AnalysisAttempt>;
 
-/** `AI_FALLBACK_ORDER`: comma-separated providers, default `ollama,anthropic,rules`; rules always ends the chain. */
+/** `AI_FALLBACK_ORDER`: comma-separated providers, default `ollama,gemini,anthropic,rules` (seed 000 §4.6); rules always ends the chain. */
 export const ProviderOrder = z
   .string()
-  .default("ollama,anthropic,rules")
+  .default("ollama,gemini,anthropic,rules")
   .transform((text, ctx) => {
     const names = text
       .split(",")

@@ -26,7 +26,7 @@ export const Operation = z.enum([
 ]);
 export type Operation = z.infer<typeof Operation>;
 
-export const RcaProvider = z.enum(["ollama", "anthropic", "rules"]);
+export const RcaProvider = z.enum(["ollama", "gemini", "anthropic", "rules"]);
 export type RcaProvider = z.infer<typeof RcaProvider>;
 
 export const BlastRadius = z.object({

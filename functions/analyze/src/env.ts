@@ -12,7 +12,7 @@ export const AnalyzeConfig = DatabaseEnv.extend({
   /** For the prompt's history (occurrences, hit count); analysis runs without it when unset. */
   UPSTASH_REDIS_REST_URL: z.url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
-  /** Provider order, comma-separated. Default `ollama,anthropic,rules`; a provider without its configuration is skipped. */
+  /** Provider order, comma-separated. Default `ollama,gemini,anthropic,rules`; a provider without its configuration is skipped. */
   AI_FALLBACK_ORDER: ProviderOrder,
   /** The Ollama relay on the GPU host (infra/ollama-relay). */
   OLLAMA_RELAY_URL: z.url().optional(),
@@ -20,11 +20,17 @@ export const AnalyzeConfig = DatabaseEnv.extend({
   RELAY_HMAC_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** Model the relay should use; the relay's OLLAMA_MODEL when unset. */
   OLLAMA_MODEL: z.string().min(1).optional(),
-  /** How long a relay job may take before the next provider takes over. Default 90. */
+  /** How long a relay job may take before the next provider takes over. Default 60 (seed 000). */
   OLLAMA_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(900).default(60),
   /** Where the relay posts answers. Default `${PUBLIC_BASE_URL}/api/v1/analyze/callback`. */
   ANALYZE_CALLBACK_URL: z.url().optional(),
   PUBLIC_BASE_URL: z.url().optional(),
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  GEMINI_MODEL: z.string().min(1).default("gemini-2.5-flash"),
+  /** The API's origin: a proxy, or a local server. Default https://generativelanguage.googleapis.com. */
+  GEMINI_BASE_URL: z.url().optional(),
+  /** Per request. Default 30. */
+  GEMINI_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(300).default(30),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   /** Passed to the SDK as baseURL (proxy, gateway, or a local server). */
   ANTHROPIC_BASE_URL: z.url().optional(),

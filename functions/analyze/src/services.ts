@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { createAnthropicProvider } from "../../../shared/adapters/anthropic-rca-provider.ts";
+import { createGeminiProvider } from "../../../shared/adapters/gemini-rca-provider.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { type Database, databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
@@ -51,9 +52,18 @@ export function servicesOn(env: Env, db: Kysely<Database>): AnalyzeDeps {
         timeoutMs: config.ANTHROPIC_TIMEOUT_SECONDS * 1000,
       })
     : undefined;
+  const gemini = config.GEMINI_API_KEY
+    ? createGeminiProvider({
+        apiKey: config.GEMINI_API_KEY,
+        baseUrl: config.GEMINI_BASE_URL,
+        model: config.GEMINI_MODEL,
+        timeoutMs: config.GEMINI_TIMEOUT_SECONDS * 1000,
+      })
+    : undefined;
+  const providers = { rules: rulesProvider, ...(gemini ? { gemini } : {}), ...(anthropic ? { anthropic } : {}) };
   if (!announced) {
     announced = true;
-    const active = config.AI_FALLBACK_ORDER.filter((name) => name === "rules" || (name === "ollama" ? relay : anthropic));
+    const active = config.AI_FALLBACK_ORDER.filter((name) => (name === "ollama" ? relay : providers[name]));
     log("providers", { order: config.AI_FALLBACK_ORDER, active, note: active.length === 1 ? "no LLM configured: verdicts come from rules only" : undefined });
   }
   const redis =
@@ -63,7 +73,7 @@ export function servicesOn(env: Env, db: Kysely<Database>): AnalyzeDeps {
   const analysis: AnalysisDeps = {
     incidents: createIncidentStore(db),
     order: config.AI_FALLBACK_ORDER,
-    providers: { rules: rulesProvider, ...(anthropic ? { anthropic } : {}) },
+    providers,
     relay,
     alertIndex: redis ? createUpstashAlertIndex(redis) : undefined,
     learning: redis ? createUpstashLearningStats(redis) : undefined,

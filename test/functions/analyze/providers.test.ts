@@ -18,6 +18,7 @@ const db = dbForTests();
 afterAll(() => db.destroy());
 
 const ANTHROPIC = { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: testEnv.TEST_FAKE_ANTHROPIC_URL!, ANTHROPIC_TIMEOUT_SECONDS: "2" };
+const GEMINI = { GEMINI_API_KEY: "test-gemini-key", GEMINI_BASE_URL: testEnv.TEST_FAKE_GEMINI_URL!, GEMINI_TIMEOUT_SECONDS: "2" };
 const RELAY = {
   OLLAMA_RELAY_URL: testEnv.TEST_RELAY_URL!,
   RELAY_HMAC_SECRET: testEnv.TEST_RELAY_SECRET!,
@@ -90,8 +91,48 @@ describe("anthropic → rules", () => {
   });
 });
 
+describe("gemini → anthropic → rules (generateContent with the verdict's schema)", () => {
+  const vars = { ...GEMINI, ...ANTHROPIC, AI_FALLBACK_ORDER: "gemini,anthropic,rules" };
+
+  // The fake Anthropic fails the same way (the behaviour rides on the alert), so rules conclude.
+  it.each([
+    ["ok", "gemini"],
+    ["fenced", "gemini"],
+    ["garbage", "rules"],
+    ["invalid", "rules"],
+    ["badop", "rules"],
+    ["error500", "rules"],
+  ])("a %s answer from Gemini ends in one classify message from %s", async (behaviour, provider) => {
+    const { classify, run } = harness(vars);
+    const request = requestFor(behaviour);
+    await run([request]);
+    const incident = await expectOneClassify(classify, request.payload.incident_id, provider);
+    const gemini = incident.attempts.find((a) => a.provider === "gemini");
+    expect(gemini?.outcome).toBe(provider === "gemini" ? "verdict" : "failed");
+    if (provider === "rules")
+      expect(incident.attempts.map((a) => `${a.provider}:${a.outcome}`)).toEqual(["gemini:failed", "anthropic:failed", "rules:verdict"]);
+    if (behaviour === "error500") expect(gemini?.reason).toBe("HTTP 503 UNAVAILABLE");
+  });
+
+  it("passes a hanging Gemini over as a timeout, and asks with a schema Gemini accepts and a repair turn for an unusable answer", async () => {
+    const { run } = harness(vars);
+    const hanging = requestFor("hang");
+    await run([hanging]);
+    expect((await createIncidentStore(db).get(hanging.payload.incident_id))?.attempts.find((a) => a.provider === "gemini")?.reason).toBe("timeout");
+
+    const garbage = requestFor("garbage");
+    await run([garbage]);
+    const { bodies } = (await (await fetch(`${testEnv.TEST_FAKE_GEMINI_URL}/_test/requests`)).json()) as { bodies: any[] };
+    const asked = bodies.filter((b) => JSON.stringify(b.contents).includes(garbage.payload.alert.alert_type));
+    // The stand-in refuses any schema keyword Gemini does not accept, so two recorded requests mean both were valid.
+    expect(asked).toHaveLength(2);
+    expect(asked[0].generationConfig).toMatchObject({ responseMimeType: "application/json", responseJsonSchema: { type: "object" } });
+    expect(asked[1].contents.at(-1).parts[0].text).toContain("That verdict was rejected");
+  });
+});
+
 describe("ollama (through the relay) → anthropic → rules", () => {
-  const vars = { ...RELAY, ...ANTHROPIC };
+  const vars = { ...RELAY, ...ANTHROPIC, AI_FALLBACK_ORDER: "ollama,anthropic,rules" };
 
   async function relayCallback(jobId: string) {
     let found: Array<{ headers: Record<string, string>; body: string }> = [];
@@ -205,8 +246,10 @@ describe("ollama (through the relay) → anthropic → rules", () => {
     const request = requestFor("ok");
     await run([request]);
     const incident = await expectOneClassify(classify, request.payload.incident_id, "rules");
-    expect(incident.attempts.slice(0, 2)).toMatchObject([
+    // The default order (seed 000 §4.6): ollama, gemini, anthropic, rules.
+    expect(incident.attempts.slice(0, 3)).toMatchObject([
       { provider: "ollama", outcome: "skipped", reason: "not configured" },
+      { provider: "gemini", outcome: "skipped", reason: "not configured" },
       { provider: "anthropic", outcome: "skipped", reason: "not configured" },
     ]);
     expect(Number(await redisForTests().hget(METRICS_KEY, metric))).toBeGreaterThan(before);

@@ -7,6 +7,7 @@ import { loadRelayConfig } from "../../../infra/ollama-relay/src/config.ts";
 import { relayServices } from "../../../infra/ollama-relay/src/services.ts";
 import { startCallbackCatcher } from "./callback-catcher.ts";
 import { startFakeAnthropic } from "./fake-anthropic.ts";
+import { startFakeGemini } from "./fake-gemini.ts";
 import { startFakeOllama } from "./fake-ollama.ts";
 
 export const TEST_RELAY_SECRET = "test-relay-hmac-secret-0123456789";
@@ -14,6 +15,7 @@ export const TEST_RELAY_SECRET = "test-relay-hmac-secret-0123456789";
 export async function startRelay() {
   const ollama = await startFakeOllama({ slowMs: 4_000 });
   const anthropic = await startFakeAnthropic();
+  const gemini = await startFakeGemini();
   const catcher = await startCallbackCatcher();
   const config = loadRelayConfig({
     OLLAMA_URL: ollama.url,
@@ -30,6 +32,7 @@ export async function startRelay() {
     /** Variables the analyze tests opt into (the defaults keep LLM providers off). */
     env: {
       TEST_FAKE_ANTHROPIC_URL: anthropic.url,
+      TEST_FAKE_GEMINI_URL: gemini.url,
       TEST_RELAY_URL: relayUrl,
       TEST_RELAY_SECRET,
       TEST_CALLBACK_CATCHER_URL: catcher.url,
@@ -37,7 +40,7 @@ export async function startRelay() {
     stop: async () => {
       await runner.drain(2_000);
       await server.close();
-      await Promise.all([ollama.close(), anthropic.close(), catcher.close()]);
+      await Promise.all([ollama.close(), anthropic.close(), gemini.close(), catcher.close()]);
     },
   };
 }

@@ -192,7 +192,7 @@ describe("property: no automatic approval breaks a guardrail, and what is approv
       { nil: undefined },
     ),
     confidence: fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.constantFrom(0, 79.999, 80, 100)),
-    provider: fc.constantFrom("ollama", "anthropic", "rules"),
+    provider: fc.constantFrom("ollama", "gemini", "anthropic", "rules"),
     namespace: fc.option(fc.constantFrom("shop", "staging", "production", "kube-system", ""), { nil: undefined }),
     pod: name,
   });
