@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { addUsage } from "../domain/llm-usage.ts";
 import { parseVerdictObject, parseVerdictText, rcaVerdictJsonSchema, type VerdictParse } from "../domain/rca-parse.ts";
 import type { ComposedPrompt } from "../domain/rca-prompt.ts";
 import type { ProviderOutcome, SyncRcaProvider } from "../ports/rca-provider.ts";
@@ -43,7 +44,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Sync
     const text = message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n");
     const answer: unknown = toolUse ? toolUse.input : text;
     const parsed: VerdictParse = toolUse ? parseVerdictObject(toolUse.input) : parseVerdictText(text);
-    return { parsed, answer, model: message.model };
+    return { parsed, answer, model: message.model, usage: { input: message.usage.input_tokens, output: message.usage.output_tokens } };
   }
 
   return {
@@ -51,10 +52,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Sync
     async analyze(prompt: ComposedPrompt): Promise<ProviderOutcome> {
       try {
         const first = await ask(prompt);
-        if (first.parsed.ok) return { ok: true, verdict: first.parsed.verdict, model: first.model };
+        if (first.parsed.ok) return { ok: true, verdict: first.parsed.verdict, model: first.model, usage: first.usage };
         const second = await ask(prompt, { answer: first.answer, reason: first.parsed.reason });
-        if (second.parsed.ok) return { ok: true, verdict: second.parsed.verdict, model: second.model };
-        return { ok: false, reason: `invalid answer after one repair: ${second.parsed.reason}` };
+        const usage = addUsage(first.usage, second.usage);
+        if (second.parsed.ok) return { ok: true, verdict: second.parsed.verdict, model: second.model, ...(usage ? { usage } : {}) };
+        return { ok: false, reason: `invalid answer after one repair: ${second.parsed.reason}`, ...(usage ? { usage } : {}) };
       } catch (error) {
         return { ok: false, reason: describe(error) };
       }

@@ -1,3 +1,4 @@
+import { addUsage } from "../domain/llm-usage.ts";
 import { parseVerdictText, rcaVerdictJsonSchema, type VerdictParse } from "../domain/rca-parse.ts";
 import type { ComposedPrompt } from "../domain/rca-prompt.ts";
 import type { ProviderOutcome, SyncRcaProvider } from "../ports/rca-provider.ts";
@@ -57,6 +58,7 @@ interface GenerateContentAnswer {
   }>;
   readonly promptFeedback?: { readonly blockReason?: string };
   readonly modelVersion?: string;
+  readonly usageMetadata?: { readonly promptTokenCount?: number; readonly candidatesTokenCount?: number; readonly thoughtsTokenCount?: number };
   readonly error?: { readonly code?: number; readonly status?: string; readonly message?: string };
 }
 
@@ -93,7 +95,14 @@ export function createGeminiProvider(options: GeminiProviderOptions): SyncRcaPro
     const candidate = answer.candidates?.[0];
     const text = (candidate?.content?.parts ?? []).flatMap((part) => (part.thought || part.text === undefined ? [] : [part.text])).join("");
     const parsed: VerdictParse = text === "" ? { ok: false, reason: `no answer (finishReason ${candidate?.finishReason ?? "none"})` } : parseVerdictText(text);
-    return { parsed, text, model: answer.modelVersion ?? options.model };
+    // Thinking tokens are billed as output.
+    const usage = answer.usageMetadata
+      ? {
+          input: answer.usageMetadata.promptTokenCount ?? 0,
+          output: (answer.usageMetadata.candidatesTokenCount ?? 0) + (answer.usageMetadata.thoughtsTokenCount ?? 0),
+        }
+      : undefined;
+    return { parsed, text, model: answer.modelVersion ?? options.model, usage };
   }
 
   return {
@@ -101,10 +110,11 @@ export function createGeminiProvider(options: GeminiProviderOptions): SyncRcaPro
     async analyze(prompt: ComposedPrompt): Promise<ProviderOutcome> {
       try {
         const first = await ask(prompt);
-        if (first.parsed.ok) return { ok: true, verdict: first.parsed.verdict, model: first.model };
+        if (first.parsed.ok) return { ok: true, verdict: first.parsed.verdict, model: first.model, ...(first.usage ? { usage: first.usage } : {}) };
         const second = await ask(prompt, { answer: first.text, reason: first.parsed.reason });
-        if (second.parsed.ok) return { ok: true, verdict: second.parsed.verdict, model: second.model };
-        return { ok: false, reason: `invalid answer after one repair: ${second.parsed.reason}` };
+        const usage = addUsage(first.usage, second.usage);
+        if (second.parsed.ok) return { ok: true, verdict: second.parsed.verdict, model: second.model, ...(usage ? { usage } : {}) };
+        return { ok: false, reason: `invalid answer after one repair: ${second.parsed.reason}`, ...(usage ? { usage } : {}) };
       } catch (error) {
         if (error instanceof GeminiError) return { ok: false, reason: error.message };
         if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return { ok: false, reason: "timeout" };

@@ -109,5 +109,16 @@ export function createStatsSource(db: Kysely<Database>): StatsSource {
         .execute();
       return rows.map((r) => ({ priority: r.priority as Priority, openedAt: r.opened_at, resolvedAt: r.resolved_at ?? undefined }));
     },
+
+    async analysisAttempts(from, to) {
+      const rows = await db
+        .selectFrom("incidents")
+        .select("analysis_attempts")
+        .where("alert_type", "<>", SMOKE_ALERT_TYPE)
+        .where("opened_at", ">=", from)
+        .where("opened_at", "<", to)
+        .execute();
+      return rows.flatMap((r) => r.analysis_attempts ?? []);
+    },
   };
 }

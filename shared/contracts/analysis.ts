@@ -7,6 +7,9 @@ export const AnalysisAttempt = z.object({
   outcome: z.enum(["verdict", "submitted", "skipped", "failed"]),
   reason: z.string().max(500).optional(),
   duration_ms: z.number().int().min(0).optional(),
+  /** Tokens the provider reported for this turn (repair turns included); absent when it reported none. */
+  input_tokens: z.number().int().min(0).optional(),
+  output_tokens: z.number().int().min(0).optional(),
   at: z.iso.datetime({ offset: true }),
 });
 export type AnalysisAttempt = z.infer<typeof AnalysisAttempt>;
@@ -39,6 +42,9 @@ export const RelayCallback = z.object({
   error: z.string().max(2_000).optional(),
   model: z.string().max(128).optional(),
   duration_ms: z.number().int().min(0).optional(),
+  /** Ollama's prompt_eval_count and eval_count over the job's turns (optional: older relays do not send them). */
+  input_tokens: z.number().int().min(0).optional(),
+  output_tokens: z.number().int().min(0).optional(),
 });
 export type RelayCallback = z.infer<typeof RelayCallback>;
 

@@ -64,6 +64,8 @@ export const IncidentDetail = z.strictObject({
         outcome: z.enum(["verdict", "submitted", "skipped", "failed"]),
         reason: z.string().nullable(),
         duration_ms: z.number().int().nullable(),
+        input_tokens: z.number().int().nullable(),
+        output_tokens: z.number().int().nullable(),
         at: Instant,
       }),
     ),
@@ -269,3 +271,21 @@ export const TelegramWebhookAnswer = z.union([
     link_preview_options: z.strictObject({ is_disabled: z.literal(true) }),
   }),
 ]);
+
+const ProviderUsageJson = z.strictObject({
+  calls: z.number().int(),
+  failures: z.number().int(),
+  input_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+  cost_usd: z.number().describe("estimated from the price table (LLM_PRICES overrides it)"),
+  latency_ms: z.strictObject({ p50: z.number().nullable(), p95: z.number().nullable() }),
+});
+const PriceJson = z.strictObject({ input_per_mtok: z.number(), output_per_mtok: z.number() });
+
+export const StatsLlm = z.strictObject({
+  at: Instant,
+  window: z.enum(["24h", "7d", "30d"]),
+  providers: z.strictObject({ ollama: ProviderUsageJson, gemini: ProviderUsageJson, anthropic: ProviderUsageJson, rules: ProviderUsageJson }),
+  total: z.strictObject({ calls: z.number().int(), input_tokens: z.number().int(), output_tokens: z.number().int(), cost_usd: z.number() }),
+  prices_usd_per_mtok: z.strictObject({ ollama: PriceJson, gemini: PriceJson, anthropic: PriceJson, rules: PriceJson }),
+});

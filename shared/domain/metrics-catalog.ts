@@ -33,6 +33,12 @@ export const METRICS: readonly MetricDefinition[] = [
     buckets: ANALYSIS_BUCKETS,
   },
   { name: "awoooi_ollama_fallback_total", help: "Providers passed over, by provider and reason", type: "counter", labelNames: ["provider", "reason"] },
+  {
+    name: "awoooi_llm_tokens_total",
+    help: "Tokens the LLM providers reported, by provider and direction (input, output)",
+    type: "counter",
+    labelNames: ["provider", "direction"],
+  },
   { name: "awoooi_approvals_created_total", help: "Approvals created, by risk level", type: "counter", labelNames: ["risk_level"] },
   {
     name: "awoooi_incidents_auto_resolved_total",

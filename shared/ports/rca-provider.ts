@@ -4,7 +4,15 @@ import type { RcaProvider } from "../contracts/rca.ts";
 import type { RcaVerdict } from "../domain/rca-parse.ts";
 import type { ComposedPrompt } from "../domain/rca-prompt.ts";
 
-export type ProviderOutcome = { readonly ok: true; readonly verdict: RcaVerdict; readonly model: string } | { readonly ok: false; readonly reason: string };
+/** Tokens a provider reported over one analysis (its repair turn included). */
+export interface TokenUsage {
+  readonly input: number;
+  readonly output: number;
+}
+
+export type ProviderOutcome =
+  | { readonly ok: true; readonly verdict: RcaVerdict; readonly model: string; readonly usage?: TokenUsage }
+  | { readonly ok: false; readonly reason: string; readonly usage?: TokenUsage };
 
 /** A provider that answers within the consumer's invocation (Anthropic, rules). Never throws. */
 export interface SyncRcaProvider {

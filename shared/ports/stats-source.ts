@@ -1,3 +1,4 @@
+import type { AnalysisAttempt } from "../contracts/analysis.ts";
 import type { HumanApproval, OpenedIncident, Resolution, Settlement } from "../domain/stats.ts";
 
 /** What the stats endpoints read from Postgres, as of a point in time. */
@@ -12,6 +13,8 @@ export interface StatsSource {
   humanApprovals(from: Date, to: Date): Promise<HumanApproval[]>;
   /** Incidents opened in [from, to). */
   openedIncidents(from: Date, to: Date): Promise<OpenedIncident[]>;
+  /** Every provider turn of the analyses of incidents opened in [from, to). */
+  analysisAttempts(from: Date, to: Date): Promise<AnalysisAttempt[]>;
 }
 
 /** Alert volume per UTC hour, from the ingest path's counters in Redis. */

@@ -159,6 +159,16 @@ describe("job outcomes", () => {
     expect(chats[1]!.body.messages.at(-1).content).toContain("not valid JSON");
   });
 
+  it("reports the tokens Ollama counted (prompt_eval_count, eval_count) over every turn of the job", async () => {
+    const { app } = relay();
+    const answered = job("ok");
+    const repaired = job("garbage");
+    await submit(app, answered);
+    await submit(app, repaired);
+    expect((await callbackFor(answered.job_id)).json).toMatchObject({ ok: true, input_tokens: 200, output_tokens: 10 });
+    expect((await callbackFor(repaired.job_id)).json).toMatchObject({ ok: true, input_tokens: 400, output_tokens: 20 });
+  });
+
   it("reports Ollama's 500 as a failed job", async () => {
     const { app } = relay();
     const body = job("error500");

@@ -90,11 +90,12 @@ export async function runChain(incident: IncidentRecord, position: number, deps:
       continue;
     }
     const outcome = await provider.analyze(prompt, incident.alert);
+    const tokens = outcome.usage ? { input_tokens: outcome.usage.input, output_tokens: outcome.usage.output } : {};
     if (!outcome.ok) {
-      await attempt(deps, incident, { provider: name, outcome: "failed", reason: outcome.reason, duration_ms: Date.now() - started });
+      await attempt(deps, incident, { provider: name, outcome: "failed", reason: outcome.reason, duration_ms: Date.now() - started, ...tokens });
       continue;
     }
-    await attempt(deps, incident, { provider: name, outcome: "verdict", duration_ms: Date.now() - started });
+    await attempt(deps, incident, { provider: name, outcome: "verdict", duration_ms: Date.now() - started, ...tokens });
     await conclude(incident, { ...outcome.verdict, provider: name, model: outcome.model }, deps, correlationId);
     return;
   }
@@ -115,17 +116,18 @@ export async function acceptRelayAnswer(callback: RelayCallback, deps: AnalysisD
   // The claim decides between a racing answer and timeout: only one gets the job.
   const position = await deps.incidents.claimPending(incident.id, callback.job_id);
   if (position === undefined) return "ignored";
+  const measured = {
+    ...(callback.duration_ms !== undefined ? { duration_ms: callback.duration_ms } : {}),
+    ...(callback.input_tokens !== undefined ? { input_tokens: callback.input_tokens } : {}),
+    ...(callback.output_tokens !== undefined ? { output_tokens: callback.output_tokens } : {}),
+  };
   if (parsed?.ok) {
-    await attempt(deps, incident, {
-      provider: "ollama",
-      outcome: "verdict",
-      ...(callback.duration_ms !== undefined ? { duration_ms: callback.duration_ms } : {}),
-    });
+    await attempt(deps, incident, { provider: "ollama", outcome: "verdict", ...measured });
     await conclude(incident, { ...parsed.verdict, provider: "ollama", model: callback.model ?? "ollama" }, deps, correlationId);
     return "used";
   }
   const reason = parsed ? `invalid answer: ${parsed.reason}` : `relay error: ${callback.error ?? "no content"}`;
-  await attempt(deps, incident, { provider: "ollama", outcome: "failed", reason });
+  await attempt(deps, incident, { provider: "ollama", outcome: "failed", reason, ...measured });
   // Carry on with the next provider in the consumer, where slow providers may take their time.
   await deps.publishContinue(continueMessage(incident.id, callback.job_id, reason, { kind: "unusable_answer", position }, deps, correlationId), 0);
   return "rejected";
@@ -217,6 +219,12 @@ async function attempt(deps: AnalysisDeps, incident: IncidentRecord, entry: Omit
   if (entry.outcome === "failed" || entry.outcome === "skipped") {
     deps.log("provider_passed_over", { incidentId: incident.id, ...entry });
     await deps.metrics.increment("awoooi_ollama_fallback_total", { provider: entry.provider, reason: reasonClass(entry) });
+  }
+  for (const [direction, count] of [
+    ["input", entry.input_tokens],
+    ["output", entry.output_tokens],
+  ] as const) {
+    if (count) await deps.metrics.increment("awoooi_llm_tokens_total", { provider: entry.provider, direction }, count);
   }
   if (entry.outcome === "verdict" && entry.duration_ms !== undefined) {
     await deps.metrics.observe("awoooi_ollama_analysis_duration_seconds", entry.duration_ms / 1000, { provider: entry.provider });

@@ -2,10 +2,34 @@ import { z } from "zod";
 import { ApproversEnv, LinkKeysEnv } from "../../../shared/config/approvers.ts";
 import { DatabaseEnv, ExecutorEnv, Flag, parseEnv, RedisEnv, requireExecutorSecret, TelegramWebhookSecret, Token } from "../../../shared/config/env.ts";
 import { perPriorityDuration, perPriorityLevel } from "../../../shared/config/per-priority.ts";
+import { RcaProvider } from "../../../shared/contracts/rca.ts";
+import { DEFAULT_LLM_PRICES } from "../../../shared/domain/llm-usage.ts";
 import { DEFAULT_ESCALATION_CEILING, DEFAULT_SLA_POLICY } from "../../../shared/domain/sla.ts";
 
 /** Bindings generated from wrangler.toml (`npm run types`); variables are parsed by the config schema below. */
 export type Env = ApproveBindings;
+
+const TokenPriceJson = z.strictObject({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) });
+
+const LlmPrices = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (!text) return DEFAULT_LLM_PRICES;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: "custom", message: 'must be JSON, e.g. {"gemini":{"input_per_mtok":0.3,"output_per_mtok":2.5}}' });
+      return z.NEVER;
+    }
+    const parsed = z.partialRecord(RcaProvider, TokenPriceJson).safeParse(json);
+    if (!parsed.success) {
+      ctx.addIssue({ code: "custom", message: `must map providers (${RcaProvider.options.join(", ")}) to {input_per_mtok, output_per_mtok}` });
+      return z.NEVER;
+    }
+    return { ...DEFAULT_LLM_PRICES, ...parsed.data };
+  });
 
 export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
   .extend(LinkKeysEnv.shape)
@@ -43,6 +67,8 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
     SLA_RESOLUTION: perPriorityDuration(DEFAULT_SLA_POLICY.resolutionSeconds),
     /** How high each priority escalates, e.g. `P3=1` or `2` for all. Default P0 4, P1 3, P2 2, P3 0 (seed 001 §6.3). */
     ESCALATION_MAX_LEVEL: perPriorityLevel(DEFAULT_ESCALATION_CEILING),
+    /** Per-provider USD per million tokens for the LLM cost estimate, JSON, e.g. `{"gemini":{"input_per_mtok":0.3,"output_per_mtok":2.5}}`; merged over the defaults. */
+    LLM_PRICES: LlmPrices,
   })
   .superRefine((config, ctx) => {
     if (!config.METRICS_TOKEN && !config.METRICS_PUBLIC) {

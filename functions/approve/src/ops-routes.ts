@@ -237,6 +237,8 @@ export const opsRoutes = () =>
               outcome: a.outcome,
               reason: a.reason ?? null,
               duration_ms: a.duration_ms ?? null,
+              input_tokens: a.input_tokens ?? null,
+              output_tokens: a.output_tokens ?? null,
               at: a.at,
             })),
             duration_ms: incident.analysisDurationMs ?? null,

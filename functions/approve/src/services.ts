@@ -18,6 +18,8 @@ import { perEnv } from "../../../shared/config/env.ts";
 import type { Priority } from "../../../shared/contracts/alert.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
 import { ApprovalChangedV1, ExecuteRequestedV1, IncidentAcknowledgedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { RcaProvider } from "../../../shared/contracts/rca.ts";
+import type { TokenPrice } from "../../../shared/domain/llm-usage.ts";
 import type { SlaPolicy } from "../../../shared/domain/sla.ts";
 import type { AppEnv } from "../../../shared/http/app.ts";
 import type { Log } from "../../../shared/logging.ts";
@@ -63,6 +65,8 @@ export interface ApproveServices {
   /** Slack interactions: absent unless SLACK_SIGNING_SECRET is set; `update` edits the clicked message (with SLACK_BOT_TOKEN). */
   readonly slack: { readonly signingSecret: string; readonly update: ReturnType<typeof createSlackApi>["update"] | undefined } | undefined;
   readonly sla: SlaPolicy;
+  /** USD per million tokens per provider (LLM_PRICES over the defaults), for the LLM cost estimate. */
+  readonly llmPrices: Readonly<Record<RcaProvider, TokenPrice>>;
   /** The highest escalation level per priority (`ESCALATION_MAX_LEVEL`). */
   readonly escalationCeiling: Readonly<Record<Priority, number>>;
   readonly publishNotify: (message: NotifyRequestedV2) => Promise<void>;
@@ -148,6 +152,7 @@ export function servicesOn(env: Env, db: Kysely<Database>): ApproveServices {
     telegram,
     slack,
     sla: { responseSeconds: config.SLA_RESPONSE, resolutionSeconds: config.SLA_RESOLUTION },
+    llmPrices: config.LLM_PRICES,
     escalationCeiling: config.ESCALATION_MAX_LEVEL,
     publishNotify: (message) => publish(env.NOTIFY_QUEUE, NotifyRequestedV2, message),
     publishApprovalChange: (message) => publish(env.NOTIFY_QUEUE, ApprovalChangedV1, message),

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { StatsAutonomy, StatsMttr, StatsOverview, StatsSlo, StatsVolume } from "../../../shared/contracts/ops-api.ts";
+import { StatsAutonomy, StatsLlm, StatsMttr, StatsOverview, StatsSlo, StatsVolume } from "../../../shared/contracts/ops-api.ts";
+import { llmUsage } from "../../../shared/domain/llm-usage.ts";
 import { autonomyStats, mttrStats, sloStats, volumeFromHour, volumeStats } from "../../../shared/domain/stats.ts";
 import { describeRoute, jsonAnswer, refusals, SECURITY } from "../../../shared/http/route-docs.ts";
 import type { ApproveEnv } from "./services.ts";
@@ -81,4 +82,26 @@ export const statsRoutes = () =>
       const { at } = statsWindow(c.req.valid("query"));
       const rows = await c.get("services").volume.hourly(volumeFromHour(at), Math.floor(at.getTime() / 3_600_000));
       return c.json({ at: at.toISOString(), ...volumeStats(rows, at) }, 200);
+    })
+    .openapi(statsRoute("llm", "LLM use per provider: calls, failures, tokens, estimated cost, p50/p95 latency", StatsLlm), async (c) => {
+      const { at, window, from, to } = statsWindow(c.req.valid("query"));
+      const services = c.get("services");
+      const providers = llmUsage(await services.stats.analysisAttempts(from, to), services.llmPrices);
+      const all = Object.values(providers);
+      const sum = (pick: (usage: (typeof all)[number]) => number) => all.reduce((total, usage) => total + pick(usage), 0);
+      return c.json(
+        {
+          at: at.toISOString(),
+          window,
+          providers,
+          total: {
+            calls: sum((u) => u.calls),
+            input_tokens: sum((u) => u.input_tokens),
+            output_tokens: sum((u) => u.output_tokens),
+            cost_usd: Math.round(sum((u) => u.cost_usd) * 1_000_000) / 1_000_000,
+          },
+          prices_usd_per_mtok: services.llmPrices,
+        },
+        200,
+      );
     });

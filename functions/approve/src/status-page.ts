@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import { verifyWithJwks } from "hono/utils/jwt/jwt";
+import { llmUsage } from "../../../shared/domain/llm-usage.ts";
 import { barChart, lineChart } from "../../../shared/domain/render/svg-chart.ts";
 import { ESCALATION_LADDER } from "../../../shared/domain/sla.ts";
 import { autonomyStats, mttrDaily, volumeFromHour, volumeStats } from "../../../shared/domain/stats.ts";
@@ -85,13 +86,23 @@ export function mountStatusPage(app: OpenAPIHono<ApproveEnv>): void {
     const services = c.get("services");
     const at = new Date();
     const weekAgo = new Date(at.getTime() - 7 * DAY_MS);
-    const [settlements, resolutions, volumeRows, counts, pending] = await Promise.all([
+    const [settlements, resolutions, volumeRows, counts, pending, attempts] = await Promise.all([
       services.stats.settlements(weekAgo, new Date(at.getTime() + 1)),
       services.stats.resolutions(weekAgo, new Date(at.getTime() + 1)),
       services.volume.hourly(volumeFromHour(at), Math.floor(at.getTime() / 3_600_000)).catch(() => []),
       services.stats.counts(at),
       services.approvals.list({ status: "PENDING", limit: 20 }),
+      services.stats.analysisAttempts(weekAgo, new Date(at.getTime() + 1)),
     ]);
+    const llm = Object.values(llmUsage(attempts, services.llmPrices)).reduce(
+      (sum, u) => ({
+        calls: sum.calls + u.calls,
+        failures: sum.failures + u.failures,
+        tokens: sum.tokens + u.input_tokens + u.output_tokens,
+        cost: sum.cost + u.cost_usd,
+      }),
+      { calls: 0, failures: 0, tokens: 0, cost: 0 },
+    );
     const autonomy = autonomyStats(settlements, at);
     const volume = volumeStats(volumeRows, at);
     const mttr = mttrDaily(resolutions, at);
@@ -165,6 +176,7 @@ export function mountStatusPage(app: OpenAPIHono<ApproveEnv>): void {
     </table>`
     }
     <h2>Last 7 days</h2>
+    <p class="sub" id="llm-usage">Models: ${llm.calls} calls (${llm.failures} failed), ${llm.tokens.toLocaleString("en-US")} tokens, about $${llm.cost.toFixed(2)} (<a href="/api/v1/stats/llm">per provider</a>)</p>
     <section class="charts">${raw(charts.join("\n"))}</section>
   </body>
 </html>`,

@@ -101,8 +101,8 @@ export class JobRunner {
     const model = job.model ?? this.#config.OLLAMA_MODEL;
     let callback: RelayCallback;
     try {
-      const content = await this.#chat(job, model);
-      callback = { job_id: job.job_id, incident_id: job.incident_id, ok: true, content, model, duration_ms: Date.now() - started };
+      const { content, tokens } = await this.#chat(job, model);
+      callback = { job_id: job.job_id, incident_id: job.incident_id, ok: true, content, model, duration_ms: Date.now() - started, ...tokens };
     } catch (error) {
       const reason =
         error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
@@ -121,13 +121,14 @@ export class JobRunner {
   }
 
   /** One chat with the verdict's JSON Schema as `format`; one repair turn when the answer is not JSON at all. */
-  async #chat(job: RelayJob, model: string): Promise<string> {
+  async #chat(job: RelayJob, model: string): Promise<{ content: string; tokens: { input_tokens: number; output_tokens: number } }> {
     const deadline = AbortSignal.timeout(job.timeout_seconds * 1000);
     const ollama = new Ollama({ host: this.#config.OLLAMA_URL, fetch: (input, init) => this.#fetch(input, { ...init, signal: deadline }) });
     const messages = [
       { role: "system", content: job.system },
       { role: "user", content: job.user },
     ];
+    const tokens = { input_tokens: 0, output_tokens: 0 };
     const ask = async () => {
       const response = await this.#retryingTransient(job, deadline, () =>
         ollama.chat({
@@ -139,15 +140,17 @@ export class JobRunner {
           options: { temperature: 0 },
         }),
       );
+      tokens.input_tokens += response.prompt_eval_count ?? 0;
+      tokens.output_tokens += response.eval_count ?? 0;
       return response.message.content;
     };
     const first = await ask();
-    if (isJson(first)) return first;
+    if (isJson(first)) return { content: first, tokens };
     messages.push(
       { role: "assistant", content: first },
       { role: "user", content: "That was not valid JSON. Reply with the JSON object only, exactly in the requested format." },
     );
-    return ask();
+    return { content: await ask(), tokens };
   }
 
   /**

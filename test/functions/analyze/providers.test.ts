@@ -256,3 +256,23 @@ describe("ollama (through the relay) → anthropic → rules", () => {
     expect(Number(await redisForTests().hget(METRICS_KEY, 'awoooi_ollama_analysis_duration_seconds_count{provider="rules"}'))).toBeGreaterThan(0);
   });
 });
+
+describe("tokens per provider turn", () => {
+  it("records what Gemini and Anthropic reported on each turn, repair turns included, and counts them (Ollama: the relay's callback, test/infra)", async () => {
+    const metric = (provider: string, direction: string) => `awoooi_llm_tokens_total{direction="${direction}",provider="${provider}"}`;
+    const before = Number((await redisForTests().hget(METRICS_KEY, metric("gemini", "input"))) ?? 0);
+
+    const { run } = harness({ ...GEMINI, ...ANTHROPIC, AI_FALLBACK_ORDER: "gemini,anthropic,rules" });
+    const answered = requestFor("ok");
+    const repaired = requestFor("garbage");
+    await run([answered, repaired]);
+    const store = createIncidentStore(db);
+    // The stand-ins report 120/40 (Gemini) and 100/50 (Anthropic) per request; an unusable answer costs two requests.
+    expect((await store.get(answered.payload.incident_id))?.attempts[0]).toMatchObject({ provider: "gemini", input_tokens: 120, output_tokens: 40 });
+    expect((await store.get(repaired.payload.incident_id))?.attempts.slice(0, 2)).toMatchObject([
+      { provider: "gemini", outcome: "failed", input_tokens: 240, output_tokens: 80 },
+      { provider: "anthropic", outcome: "failed", input_tokens: 200, output_tokens: 100 },
+    ]);
+    expect(Number(await redisForTests().hget(METRICS_KEY, metric("gemini", "input")))).toBeGreaterThanOrEqual(before + 360);
+  });
+});

@@ -64,4 +64,14 @@ describe("approve's liveness and readiness", () => {
       });
     }
   });
+
+  it.each([
+    ["not JSON", "gemini=0.3"],
+    ["an unknown provider", '{"openai":{"input_per_mtok":1,"output_per_mtok":2}}'],
+    ["a negative price", '{"gemini":{"input_per_mtok":-1,"output_per_mtok":2}}'],
+  ])("names LLM_PRICES when it is %s", async (_what, value) => {
+    const ready = await get("/ready", { LLM_PRICES: value });
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ failed: "configuration", error: { message: expect.stringContaining("LLM_PRICES: ") } });
+  });
 });

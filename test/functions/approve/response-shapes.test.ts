@@ -12,6 +12,7 @@ import {
   LearningSummary,
   SmokeRun,
   StatsAutonomy,
+  StatsLlm,
   StatsMttr,
   StatsOverview,
   StatsSlo,
@@ -53,6 +54,7 @@ describe("every ops answer has the shape /openapi.json documents", () => {
       [StatsMttr, "/api/v1/stats/mttr?window=30d"],
       [StatsSlo, "/api/v1/stats/slo"],
       [StatsVolume, "/api/v1/stats/volume"],
+      [StatsLlm, "/api/v1/stats/llm?window=24h"],
       [SmokeRun, `/api/v1/smoke/${smokeRun}`],
     ];
     for (const [schema, path] of routes) await expectShape(schema, await ops(path), path);

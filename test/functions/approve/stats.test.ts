@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json } from "../../../shared/adapters/neon-kysely-db.ts";
 import type { Priority } from "../../../shared/contracts/alert.ts";
+import type { AnalysisAttempt } from "../../../shared/contracts/analysis.ts";
 import { normalizedAlert } from "../../support/fixtures/messages.ts";
 import { dbForTests } from "../../support/worker/env.ts";
 import { ops } from "./support.ts";
@@ -20,9 +21,10 @@ interface Seed {
   resolved?: number;
   approval?: { auto: boolean; status: string; created: number; decided?: number };
   execution?: { dryRun: boolean; status: "succeeded" | "failed"; finished: number };
+  attempts?: AnalysisAttempt[];
 }
 
-async function seed({ priority, opened, resolved, approval, execution }: Seed) {
+async function seed({ priority, opened, resolved, approval, execution, attempts }: Seed) {
   const id = crypto.randomUUID();
   const alert = normalizedAlert({ priority, fired_at: t(opened).toISOString() });
   await db
@@ -39,6 +41,7 @@ async function seed({ priority, opened, resolved, approval, execution }: Seed) {
       correlation_id: "stats",
       opened_at: t(opened),
       resolved_at: resolved === undefined ? null : t(resolved),
+      ...(attempts ? { analysis_attempts: json(attempts) } : {}),
     })
     .execute();
   if (!approval) return;
@@ -92,6 +95,10 @@ beforeAll(async () => {
     resolved: -9 * HOUR,
     approval: { auto: true, status: "EXECUTED", created: -10 * HOUR, decided: -10 * HOUR },
     execution: { dryRun: false, status: "succeeded", finished: -9.5 * HOUR },
+    attempts: [
+      { provider: "ollama", outcome: "skipped", reason: "not configured", at: t(-10 * HOUR).toISOString() },
+      { provider: "gemini", outcome: "verdict", duration_ms: 900, input_tokens: 2_000_000, output_tokens: 200_000, at: t(-10 * HOUR).toISOString() },
+    ],
   });
   // I2: P0, a human approved after 10 min (response SLA 5 min: missed); open 2 h.
   await seed({
@@ -100,6 +107,11 @@ beforeAll(async () => {
     resolved: -18 * HOUR,
     approval: { auto: false, status: "EXECUTED", created: -20 * HOUR, decided: -20 * HOUR + 600_000 },
     execution: { dryRun: false, status: "succeeded", finished: -19 * HOUR },
+    attempts: [
+      { provider: "ollama", outcome: "submitted", duration_ms: 4, at: t(-20 * HOUR).toISOString() },
+      { provider: "ollama", outcome: "failed", reason: "relay error: busy", at: t(-20 * HOUR).toISOString() },
+      { provider: "anthropic", outcome: "verdict", duration_ms: 1_500, input_tokens: 1_000_000, output_tokens: 100_000, at: t(-20 * HOUR).toISOString() },
+    ],
   });
   // I3: P1, a human approved after 5 min (SLA 15 min: met); open 30 min.
   await seed({
@@ -160,6 +172,23 @@ describe("stats API with seeded incidents", () => {
     expect(body.incidents_resolved_within_sla).toMatchObject({ within: 2, total: 5, percent: 40 });
     expect(body.incidents_resolved_within_sla.by_priority.P2).toMatchObject({ within: 0, total: 0, percent: null });
     expect(body.response_sla_seconds).toEqual({ P0: 300, P1: 900, P2: 3_600, P3: 14_400 });
+  });
+
+  it("reports LLM use per provider: calls, failures, tokens, the estimated cost and latency", async () => {
+    const llm = await stats("/api/v1/stats/llm?window=7d");
+    // Gemini 2.5 Flash: 2 M × $0.30 + 0.2 M × $2.50 = $1.10; Claude Haiku 4.5: 1 M × $1 + 0.1 M × $5 = $1.50.
+    expect(llm.providers.gemini).toEqual({
+      calls: 1,
+      failures: 0,
+      input_tokens: 2_000_000,
+      output_tokens: 200_000,
+      cost_usd: 1.1,
+      latency_ms: { p50: 900, p95: 900 },
+    });
+    expect(llm.providers.anthropic).toMatchObject({ calls: 1, failures: 0, cost_usd: 1.5 });
+    expect(llm.providers.ollama).toMatchObject({ calls: 1, failures: 1, input_tokens: 0, cost_usd: 0 });
+    expect(llm.total).toEqual({ calls: 3, input_tokens: 3_000_000, output_tokens: 300_000, cost_usd: 2.6 });
+    expect(llm.prices_usd_per_mtok.gemini).toEqual({ input_per_mtok: 0.3, output_per_mtok: 2.5 });
   });
 
   it("names the bad parameter", async () => {

@@ -30,6 +30,7 @@ describe("GET /status", () => {
     }
     const body = await (await page({ Authorization: `Bearer ${testEnv.OPS_TOKEN}` })).text();
     expect(body).toContain(`href="/api/v1/approvals/${approval.id}"`);
+    expect(body).toMatch(/id="llm-usage">Models: \d+ calls \(\d+ failed\), [\d,]+ tokens, about \$\d+\.\d\d/);
   });
 
   it("refuses an invalid Cloudflare Access assertion without falling back to anything else", async () => {

@@ -36,6 +36,7 @@ export async function startFakeOllama(options: { slowMs?: number; models?: strin
         done: true,
         done_reason: "stop",
         total_duration: 1_000_000,
+        prompt_eval_count: 200,
         eval_count: 10,
         eval_duration: 500_000,
       });
