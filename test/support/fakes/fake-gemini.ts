@@ -13,7 +13,11 @@ export interface FakeGemini {
   close(): Promise<void>;
 }
 
-const SCHEMA_KEYWORDS = new Set([
+/**
+ * What the real API accepts in responseJsonSchema (PROTOCOLS §20), kept here on its own on purpose: the
+ * adapter's list is what is under test, so the stand-in must not borrow it.
+ */
+export const GEMINI_ACCEPTED_SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
   "type",
   "properties",
   "required",
@@ -39,7 +43,7 @@ function unsupportedKeyword(schema: unknown, path = "responseJsonSchema"): strin
   if (Array.isArray(schema)) return schema.map((item, i) => unsupportedKeyword(item, `${path}[${i}]`)).find(Boolean);
   if (schema === null || typeof schema !== "object") return undefined;
   for (const [key, value] of Object.entries(schema)) {
-    if (!SCHEMA_KEYWORDS.has(key)) return `${path}.${key}`;
+    if (!GEMINI_ACCEPTED_SCHEMA_KEYWORDS.has(key)) return `${path}.${key}`;
     const members =
       key === "properties" || key === "$defs"
         ? Object.entries(value as object).map(([name, member]) => unsupportedKeyword(member, `${path}.${key}.${name}`))

@@ -1,27 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { geminiSchema } from "../../../shared/adapters/gemini-rca-provider.ts";
 import { rcaVerdictJsonSchema } from "../../../shared/domain/rca-parse.ts";
-
-const ACCEPTED = new Set([
-  "type",
-  "properties",
-  "required",
-  "items",
-  "prefixItems",
-  "enum",
-  "anyOf",
-  "oneOf",
-  "$ref",
-  "$defs",
-  "additionalProperties",
-  "minimum",
-  "maximum",
-  "minItems",
-  "maxItems",
-  "format",
-  "title",
-  "description",
-]);
+import { GEMINI_ACCEPTED_SCHEMA_KEYWORDS } from "../../support/fakes/fake-gemini.ts";
 
 function keywords(schema: unknown, into = new Set<string>()): Set<string> {
   if (Array.isArray(schema)) for (const item of schema) keywords(item, into);
@@ -38,7 +18,7 @@ function keywords(schema: unknown, into = new Set<string>()): Set<string> {
 describe("geminiSchema", () => {
   it("keeps only the keywords Gemini's responseJsonSchema accepts, and the verdict's structure", () => {
     const schema = geminiSchema(rcaVerdictJsonSchema()) as { type: string; required: string[]; properties: Record<string, { enum?: string[] }> };
-    expect([...keywords(schema)].filter((k) => !ACCEPTED.has(k))).toEqual([]);
+    expect([...keywords(schema)].filter((k) => !GEMINI_ACCEPTED_SCHEMA_KEYWORDS.has(k))).toEqual([]);
     expect(schema.type).toBe("object");
     expect(schema.required).toEqual(expect.arrayContaining(["root_cause", "risk_level", "suggested_action"]));
     expect(schema.properties.risk_level?.enum).toEqual(["low", "medium", "high", "critical"]);
