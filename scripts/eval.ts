@@ -14,11 +14,22 @@ import type { Rca } from "../shared/contracts/rca.ts";
 import { parseVerdictText, rcaVerdictJsonSchema } from "../shared/domain/rca-parse.ts";
 import { composeRcaPrompt } from "../shared/domain/rca-prompt.ts";
 import { rulesVerdict } from "../shared/domain/rules-provider.ts";
+import type { SyncRcaProvider } from "../shared/ports/rca-provider.ts";
 
 const { values } = parseArgs({ options: { provider: { type: "string", default: "rules" }, out: { type: "string" } } });
 const provider = values.provider!;
 
 type Judge = (c: EvalCase) => Promise<Rca>;
+
+/** A provider that answers in-process (Gemini, Anthropic), asked with the same prompt analyze composes. */
+function judgeWith(provider: SyncRcaProvider): Judge {
+  return async (c) => {
+    const alert = alertOf(c);
+    const outcome = await provider.analyze(composeRcaPrompt({ alert }), alert);
+    if (!outcome.ok) throw new Error(outcome.reason);
+    return { ...outcome.verdict, provider: provider.name, model: outcome.model };
+  };
+}
 
 function judgeFor(name: string): Judge {
   if (name === "rules") return async (c) => rulesVerdict(alertOf(c));
@@ -47,34 +58,21 @@ function judgeFor(name: string): Judge {
   if (name === "gemini") {
     const apiKey = process.env.GEMINI_API_KEY;
     if (!apiKey) throw new Error("set GEMINI_API_KEY to evaluate the gemini provider");
-    const gemini = createGeminiProvider({
-      apiKey,
-      baseUrl: process.env.GEMINI_BASE_URL,
-      model: process.env.GEMINI_MODEL ?? "gemini-2.5-flash",
-      timeoutMs: 60_000,
-    });
-    return async (c) => {
-      const alert = alertOf(c);
-      const outcome = await gemini.analyze(composeRcaPrompt({ alert }), alert);
-      if (!outcome.ok) throw new Error(outcome.reason);
-      return { ...outcome.verdict, provider: "gemini", model: outcome.model };
-    };
+    return judgeWith(
+      createGeminiProvider({ apiKey, baseUrl: process.env.GEMINI_BASE_URL, model: process.env.GEMINI_MODEL ?? "gemini-2.5-flash", timeoutMs: 60_000 }),
+    );
   }
   if (name === "anthropic") {
     const apiKey = process.env.ANTHROPIC_API_KEY;
     if (!apiKey) throw new Error("set ANTHROPIC_API_KEY to evaluate the anthropic provider");
-    const anthropic = createAnthropicProvider({
-      apiKey,
-      baseURL: process.env.ANTHROPIC_BASE_URL,
-      model: process.env.ANTHROPIC_MODEL ?? "claude-sonnet-4-5",
-      timeoutMs: 60_000,
-    });
-    return async (c) => {
-      const alert = alertOf(c);
-      const outcome = await anthropic.analyze(composeRcaPrompt({ alert }), alert);
-      if (!outcome.ok) throw new Error(outcome.reason);
-      return { ...outcome.verdict, provider: "anthropic", model: outcome.model };
-    };
+    return judgeWith(
+      createAnthropicProvider({
+        apiKey,
+        baseURL: process.env.ANTHROPIC_BASE_URL,
+        model: process.env.ANTHROPIC_MODEL ?? "claude-sonnet-4-5",
+        timeoutMs: 60_000,
+      }),
+    );
   }
   throw new Error(`unknown provider "${name}": use rules, ollama, gemini or anthropic`);
 }

@@ -86,7 +86,7 @@ export const SECURITY_SCHEMES = {
 export const describeRoute = <const R extends RouteConfig>(route: R): R => route;
 
 /** Hono's form of a described route's path (`/approve/{id}` → `/approve/:id`). */
-export const honoPath = (route: RouteConfig): string => route.path.replaceAll(/\{(\w+)\}/g, ":$1");
+const honoPath = (route: RouteConfig): string => route.path.replaceAll(/\{(\w+)\}/g, ":$1");
 
 /**
  * A route that reads its raw request itself (a signed body, an HTML form):

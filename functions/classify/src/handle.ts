@@ -2,6 +2,7 @@ import type { ActionPlan } from "../../../shared/contracts/action.ts";
 import type { Triage } from "../../../shared/contracts/approval.ts";
 import { executeRequested, notifyRequested } from "../../../shared/contracts/envelopes.ts";
 import type { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import type { Operation } from "../../../shared/contracts/rca.ts";
 import { type ActionProposal, approvalActionOf, proposeAction } from "../../../shared/domain/action.ts";
 import { type ApprovalPolicy, approvalExpiry } from "../../../shared/domain/approval-policy.ts";
 import { learnedReasons, learnedRecord } from "../../../shared/domain/learning.ts";
@@ -160,7 +161,7 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
 }
 
 /** The learned record and the playbook of a fingerprint, as reasons; either source failing only leaves its reason out. */
-async function learnedReasonsFor(fingerprint: string, operation: ClassifyRequestedV1["payload"]["rca"]["suggested_action"]["operation"], deps: ClassifyDeps) {
+async function learnedReasonsFor(fingerprint: string, operation: Operation, deps: ClassifyDeps) {
   const [stats, playbook] = await Promise.all([
     deps.learning.stats(fingerprint).catch((error) => {
       deps.log("learning_unavailable", { fingerprint, error: String(error) });
