@@ -4,6 +4,7 @@ import type { ActionPlan, ApprovalAction, RemediationAction } from "../contracts
 import type { NormalizedAlert } from "../contracts/alert.ts";
 import type { AnalysisAttempt } from "../contracts/analysis.ts";
 import type { ApprovalStatus, Decision, Triage } from "../contracts/approval.ts";
+import type { ClusterContext } from "../contracts/context.ts";
 import type { ExecutionStatus } from "../contracts/execution.ts";
 import type { Operation, Rca, RcaProvider, RiskLevel } from "../contracts/rca.ts";
 import type { EscalationStep, IncidentStatus } from "../ports/incident-store.ts";
@@ -38,6 +39,7 @@ export interface IncidentsTable {
   pending_until: Timestamp | null;
   classify_sent_at: Timestamp | null;
   triage: JSONColumnType<Triage, string | null, string | null> | null;
+  cluster_context: JSONColumnType<ClusterContext, string | null, string | null> | null;
   acknowledged_at: Timestamp | null;
   acknowledged_by: string | null;
   escalation_level: ColumnType<number, number | undefined, number>;

@@ -101,6 +101,15 @@ export function createIncidentStore(db: Kysely<Database>): IncidentStore {
         .execute();
     },
 
+    async recordContext(id, context) {
+      await db
+        .updateTable("incidents")
+        .set({ cluster_context: json(context) })
+        .where("id", "=", id)
+        .where("cluster_context", "is", null)
+        .execute();
+    },
+
     async setPending(id, job) {
       await db
         .updateTable("incidents")
@@ -286,6 +295,7 @@ function toRecord(row: Selectable<IncidentsTable>): IncidentRecord {
     analysisDurationMs: row.analysis_duration_ms ?? undefined,
     classifySentAt: row.classify_sent_at ?? undefined,
     triage: row.triage ?? undefined,
+    clusterContext: row.cluster_context ?? undefined,
     acknowledged: row.acknowledged_at && row.acknowledged_by ? { at: row.acknowledged_at, by: row.acknowledged_by } : undefined,
     escalationLevel: row.escalation_level ?? 0,
     escalations: row.escalations ?? [],

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ApprovalAction } from "./action.ts";
 import { Priority } from "./alert.ts";
 import { ApprovalStatus, Decision, Triage } from "./approval.ts";
+import { ClusterContext } from "./context.ts";
 import { ExecutionStatus } from "./execution.ts";
 import { Operation, Rca, RcaProvider } from "./rca.ts";
 
@@ -71,6 +72,7 @@ export const IncidentDetail = z.strictObject({
     ),
     duration_ms: z.number().int().nullable(),
     pending_provider: RcaProvider.nullable(),
+    cluster_context: ClusterContext.nullable().describe("what the relay read from Kubernetes and Prometheus before the prompt (docs/analyze.md)"),
   }),
   triage: Triage.nullable(),
   approval_id: z.uuid().nullable(),

@@ -1,5 +1,7 @@
 import type { NormalizedAlert } from "../contracts/alert.ts";
+import type { ClusterContext } from "../contracts/context.ts";
 import { Operation } from "../contracts/rca.ts";
+import { contextLines } from "./cluster-context.ts";
 import { clip } from "./text.ts";
 
 /** What the composer knows beyond the alert itself. */
@@ -12,6 +14,8 @@ export interface PromptContext {
   readonly recommendation?: { readonly operation: string; readonly successes: number; readonly samples: number; readonly tier: number };
   /** Hit count of the incident so far. */
   readonly hitCount?: number;
+  /** What the cluster and Prometheus said about the alert's objects (relay `/v1/context`); untrusted like the alert. */
+  readonly cluster?: ClusterContext;
 }
 
 export interface ComposedPrompt {
@@ -50,15 +54,18 @@ export function composeRcaPrompt(context: PromptContext, maxChars = DEFAULT_PROM
   const budget = maxChars - RCA_SYSTEM_PROMPT.length;
   // Progressively smaller renderings until one fits.
   for (const limits of [
-    { description: 4_000, labels: 60, metrics: 40, message: 2_000 },
-    { description: 1_500, labels: 25, metrics: 20, message: 1_000 },
-    { description: 400, labels: 10, metrics: 10, message: 500 },
-    { description: 0, labels: 0, metrics: 5, message: 200 },
+    { description: 4_000, labels: 60, metrics: 40, message: 2_000, events: 10, series: 10 },
+    { description: 1_500, labels: 25, metrics: 20, message: 1_000, events: 6, series: 5 },
+    { description: 400, labels: 10, metrics: 10, message: 500, events: 3, series: 3 },
+    { description: 0, labels: 0, metrics: 5, message: 200, events: 1, series: 1 },
   ]) {
     const user = renderUser(context, limits);
     if (user.length <= budget) return { system: RCA_SYSTEM_PROMPT, user };
   }
-  return { system: RCA_SYSTEM_PROMPT, user: clip(renderUser(context, { description: 0, labels: 0, metrics: 0, message: 100 }), Math.max(budget, 500)) };
+  return {
+    system: RCA_SYSTEM_PROMPT,
+    user: clip(renderUser(context, { description: 0, labels: 0, metrics: 0, message: 100, events: 0, series: 0 }), Math.max(budget, 500)),
+  };
 }
 
 interface Limits {
@@ -66,6 +73,8 @@ interface Limits {
   readonly labels: number;
   readonly metrics: number;
   readonly message: number;
+  readonly events: number;
+  readonly series: number;
 }
 
 /**
@@ -77,7 +86,8 @@ function inert(text: string): string {
   return text.replace(/<(\s*\/?\s*)(untrusted)/gi, "‹$1$2");
 }
 
-function renderUser({ alert, occurrences, recommendation, hitCount }: PromptContext, limits: Limits): string {
+function renderUser({ alert, occurrences, recommendation, hitCount, cluster }: PromptContext, limits: Limits): string {
+  const clusterLines = contextLines(cluster, limits).map((line) => inert(clip(line, 600)));
   const metrics = Object.entries(alert.metrics ?? {}).slice(0, limits.metrics);
   const labels = Object.entries(alert.labels ?? {}).slice(0, limits.labels);
   const lines = [
@@ -99,6 +109,8 @@ function renderUser({ alert, occurrences, recommendation, hitCount }: PromptCont
     metrics.length > 0 ? inert(JSON.stringify(Object.fromEntries(metrics))) : "(none reported)",
     CLOSE,
     "",
+    // Read from the cluster and Prometheus just now; the objects' own text (event messages, labels) is as untrusted as the alert.
+    ...(clusterLines.length > 0 ? ["## Cluster Context (read just now)", OPEN, ...clusterLines, CLOSE, ""] : []),
     "## Historical Context",
     `- Occurrences of this alert: last hour ${occurrences?.lastHour ?? "unknown"}, last 24h ${occurrences?.lastDay ?? "unknown"}, last 7 days ${occurrences?.lastWeek ?? "unknown"}`,
     `- Previous occurrence: ${occurrences?.previous ? new Date(occurrences.previous).toISOString() : "none known"}`,

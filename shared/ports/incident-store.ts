@@ -1,6 +1,7 @@
 import type { Fingerprint, IncidentId, NormalizedAlert, Priority } from "../contracts/alert.ts";
 import type { AnalysisAttempt } from "../contracts/analysis.ts";
 import type { Triage } from "../contracts/approval.ts";
+import type { ClusterContext } from "../contracts/context.ts";
 import type { Rca, RcaProvider } from "../contracts/rca.ts";
 import type { SlaPolicy } from "../domain/sla.ts";
 import type { ListFilter } from "./approval-store.ts";
@@ -24,6 +25,8 @@ export interface IncidentRecord {
   readonly pending: PendingJob | undefined;
   readonly analysisDurationMs: number | undefined;
   readonly classifySentAt: Date | undefined;
+  /** What the relay gathered about the alert's objects before the analysis (absent without a relay or when it could not). */
+  readonly clusterContext: ClusterContext | undefined;
   /** The trust engine's decision, once classify has made it. */
   readonly triage: Triage | undefined;
   /** Who said they are on it, and when (`/ack`, the Acknowledge button, the ops API). */
@@ -82,6 +85,8 @@ export interface IncidentStore {
   /** Marks when analysis began (first call wins). */
   startAnalysis(id: IncidentId, at: Date): Promise<void>;
   recordAttempt(id: IncidentId, attempt: AnalysisAttempt): Promise<void>;
+  /** Keeps the cluster context gathered for the analysis (the first one stands: every provider saw that one). */
+  recordContext(id: IncidentId, context: ClusterContext): Promise<void>;
   setPending(id: IncidentId, job: PendingJob): Promise<void>;
   /**
    * Takes the pending job if it is still `jobId`: exactly one of a racing

@@ -1,5 +1,6 @@
 import type { NormalizedAlert } from "../contracts/alert.ts";
 import type { RelayJob } from "../contracts/analysis.ts";
+import type { ClusterContext, ContextRequest } from "../contracts/context.ts";
 import type { RcaProvider } from "../contracts/rca.ts";
 import type { RcaVerdict } from "../domain/rca-parse.ts";
 import type { ComposedPrompt } from "../domain/rca-prompt.ts";
@@ -20,7 +21,13 @@ export interface SyncRcaProvider {
   analyze(prompt: ComposedPrompt, alert: NormalizedAlert): Promise<ProviderOutcome>;
 }
 
-/** The Ollama relay on the GPU host: takes a job at once and calls back later. Never throws. */
+/** The relay on the GPU host, inside the operator's network. Never throws. */
 export interface RelayClient {
+  /** Hands over an analysis job: taken at once, answered later by a callback. */
   submit(job: RelayJob): Promise<{ readonly accepted: true } | { readonly accepted: false; readonly reason: string }>;
+  /** What the cluster and Prometheus say about the alert, gathered within the request's budget. */
+  context(
+    request: ContextRequest,
+    correlationId: string,
+  ): Promise<{ readonly ok: true; readonly context: ClusterContext } | { readonly ok: false; readonly reason: string }>;
 }

@@ -1,8 +1,10 @@
 import type { AnalysisAttempt, ProviderOrder, RelayCallback } from "../../../shared/contracts/analysis.ts";
+import { type ClusterContext, hasContext } from "../../../shared/contracts/context.ts";
 import { analyzeContinue, classifyRequested } from "../../../shared/contracts/envelopes.ts";
 import type { AnalyzeContinueV2, ClassifyRequestedV1 } from "../../../shared/contracts/queue.ts";
 import type { Rca, RcaProvider } from "../../../shared/contracts/rca.ts";
 import { type AnalysisEvent, type AnalysisStep, analysisStateOf, nextStep } from "../../../shared/domain/analysis-state.ts";
+import { scrubContext } from "../../../shared/domain/cluster-context.ts";
 import { learnedRecord } from "../../../shared/domain/learning.ts";
 import { parseVerdictText, rcaVerdictJsonSchema } from "../../../shared/domain/rca-parse.ts";
 import { composeRcaPrompt } from "../../../shared/domain/rca-prompt.ts";
@@ -20,6 +22,8 @@ export interface RelaySetup {
   readonly timeoutSeconds: number;
   /** Where the relay posts its answer (this function's `/api/v1/analyze/callback`). */
   readonly callbackUrl: string;
+  /** How long the relay may gather cluster context before the prompt is composed; 0: not asked. */
+  readonly contextBudgetMs: number;
 }
 
 export interface AnalysisDeps {
@@ -49,7 +53,8 @@ const TIMEOUT_GRACE_SECONDS = 5;
  */
 export async function runChain(incident: IncidentRecord, position: number, deps: AnalysisDeps, correlationId: string): Promise<void> {
   await deps.incidents.startAnalysis(incident.id, deps.now());
-  const prompt = await promptFor(incident, deps);
+  const context = incident.clusterContext ?? (await gatherContext(incident, deps, correlationId));
+  const prompt = await promptFor(incident, context, deps);
   for (let i = position; i < deps.order.length; i++) {
     const name = deps.order[i]!;
     const started = Date.now();
@@ -197,7 +202,37 @@ export async function handOff(
   await deps.incidents.markClassifySent(incident.id, deps.now());
 }
 
-async function promptFor(incident: IncidentRecord, deps: AnalysisDeps) {
+/**
+ * Asks the relay what the cluster and Prometheus say about the alert and keeps
+ * it on the incident. Advice only: without it the prompt has no such section.
+ */
+async function gatherContext(incident: IncidentRecord, deps: AnalysisDeps, correlationId: string): Promise<ClusterContext | undefined> {
+  if (!deps.relay || deps.relay.contextBudgetMs === 0) return undefined;
+  const { alert } = incident;
+  const answer = await deps.relay.client.context(
+    {
+      incident_id: incident.id,
+      ...(alert.namespace ? { namespace: alert.namespace } : {}),
+      ...(alert.target_resource ? { target_resource: alert.target_resource } : {}),
+      ...(alert.resource_type ? { resource_type: alert.resource_type } : {}),
+      labels: alert.labels ?? {},
+      ...(alert.generator_url ? { generator_url: alert.generator_url } : {}),
+      budget_ms: deps.relay.contextBudgetMs,
+    },
+    correlationId,
+  );
+  if (!answer.ok) {
+    deps.log("context_unavailable", { incidentId: incident.id, reason: answer.reason });
+    return undefined;
+  }
+  const context = scrubContext(answer.context);
+  if (context.missing.length > 0) deps.log("context_partial", { incidentId: incident.id, missing: context.missing });
+  // Kept even when empty: people see why there is none (no access, not found, timed out).
+  await deps.incidents.recordContext(incident.id, context);
+  return context;
+}
+
+async function promptFor(incident: IncidentRecord, context: ClusterContext | undefined, deps: AnalysisDeps) {
   const [occurrences, counters, learned] = await Promise.all([
     deps.alertIndex?.occurrences(incident.fingerprint, deps.now().getTime() + 1).catch(() => undefined),
     deps.alertIndex?.counters(incident.id).catch(() => undefined),
@@ -210,6 +245,7 @@ async function promptFor(incident: IncidentRecord, deps: AnalysisDeps) {
     ...(occurrences ? { occurrences } : {}),
     ...(counters ? { hitCount: counters.hitCount } : {}),
     ...(recommendation ? { recommendation } : {}),
+    ...(hasContext(context) ? { cluster: context } : {}),
   });
 }
 

@@ -22,6 +22,8 @@ export const AnalyzeConfig = DatabaseEnv.extend({
   OLLAMA_MODEL: z.string().min(1).optional(),
   /** How long a relay job may take before the next provider takes over. Default 60 (seed 000). */
   OLLAMA_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(900).default(60),
+  /** How long the relay may gather the alert's cluster and metric context before the prompt is composed, in ms; 0 turns it off. Default 2000. */
+  CLUSTER_CONTEXT_BUDGET_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
   /** Where the relay posts answers. Default `${PUBLIC_BASE_URL}/api/v1/analyze/callback`. */
   ANALYZE_CALLBACK_URL: z.url().optional(),
   PUBLIC_BASE_URL: z.url().optional(),

@@ -42,6 +42,7 @@ export function servicesOn(env: Env, db: Kysely<Database>): AnalyzeDeps {
           model: config.OLLAMA_MODEL,
           timeoutSeconds: config.OLLAMA_TIMEOUT_SECONDS,
           callbackUrl,
+          contextBudgetMs: config.CLUSTER_CONTEXT_BUDGET_MS,
         }
       : undefined;
   const anthropic = config.ANTHROPIC_API_KEY

@@ -104,6 +104,7 @@ async function renderConfirm(c: Context<ApproveEnv>, approvalId: string, link: L
       hitCount: counters?.hitCount,
       execution,
       learned,
+      cluster: incident.clusterContext,
       link,
       ...(notice ? { notice } : {}),
     }),

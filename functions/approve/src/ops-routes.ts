@@ -243,6 +243,7 @@ export const opsRoutes = () =>
             })),
             duration_ms: incident.analysisDurationMs ?? null,
             pending_provider: incident.pending?.provider ?? null,
+            cluster_context: incident.clusterContext ?? null,
           },
           triage: incident.triage ?? null,
           approval_id: approval?.id ?? null,

@@ -2,7 +2,9 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { ActionPlan, ApprovalAction } from "../../../shared/contracts/action.ts";
 import type { NormalizedAlert } from "../../../shared/contracts/alert.ts";
+import { type ClusterContext, hasContext } from "../../../shared/contracts/context.ts";
 import type { Rca } from "../../../shared/contracts/rca.ts";
+import { contextLines } from "../../../shared/domain/cluster-context.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
 import type { ExecutionRecord } from "../../../shared/ports/execution-store.ts";
 
@@ -61,6 +63,8 @@ export interface ConfirmPageInput {
   readonly notice?: string;
   /** What past repairs of this alert taught (learnedRecord), when enough outcomes exist. */
   readonly learned?: { readonly operation: string; readonly successes: number; readonly samples: number } | undefined;
+  /** What the cluster and Prometheus said when the analysis began (relay context), when gathered. */
+  readonly cluster?: ClusterContext | undefined;
 }
 
 /** The page an approver's link opens. Rendering it never changes anything; only its form's POST does. */
@@ -91,6 +95,11 @@ export function confirmPage(input: ConfirmPageInput): Html {
         ${
           input.learned
             ? html`<dt>Learned</dt><dd id="learned">${input.learned.operation} worked ${input.learned.successes} of ${input.learned.samples} times for this alert</dd>`
+            : ""
+        }
+        ${
+          hasContext(input.cluster)
+            ? html`<dt>Cluster</dt><dd id="cluster-context">as read at ${input.cluster.collected_at}<ul>${contextLines(input.cluster, { events: 5, series: 5 }).map((line) => html`<li>${line.replace(/^\s*- /, "")}</li>`)}</ul></dd>`
             : ""
         }
         <dt>Expires</dt><dd>${approval.expiresAt.toISOString()}</dd>

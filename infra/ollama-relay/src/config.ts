@@ -26,6 +26,16 @@ export const RelayConfig = z.object({
   RELAY_CALLBACK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   /** First callback retry delay in ms; doubles each time. Default 1000. */
   RELAY_CALLBACK_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
+  /** Prometheus the relay evaluates alert expressions against (`POST /v1/context`); no metric context without it. */
+  PROMETHEUS_URL: z.url().optional(),
+  /** Kubeconfig file(s) for cluster context, as kubectl reads them; else ~/.kube/config, else the in-cluster service account. */
+  KUBECONFIG: z.string().optional(),
+  /** Set by Kubernetes inside a pod: the relay then reads the cluster with its service account. */
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  /** Time budget for gathering an alert's context, in ms. Default 2000. */
+  RELAY_CONTEXT_BUDGET_MS: z.coerce.number().int().min(100).max(10_000).default(2_000),
+  /** Size cap of a gathered context, in bytes of JSON. Default 8192. */
+  RELAY_CONTEXT_MAX_BYTES: z.coerce.number().int().min(1_024).max(65_536).default(8_192),
 });
 export type RelayConfig = z.infer<typeof RelayConfig>;
 

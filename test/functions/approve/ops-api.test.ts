@@ -27,6 +27,33 @@ describe("ops API", () => {
     });
   });
 
+  it("shows the cluster context analyze gathered on the incident and on its approval page", async () => {
+    const approval = await seedPendingApproval(db);
+    await createIncidentStore(db).recordContext(approval.incidentId, {
+      collected_at: "2026-12-01T05:00:00.000Z",
+      duration_ms: 120,
+      pod: { name: "checkout-7d4b8c9f5-x2x9z", phase: "Running", ready: "0/1", restarts: 14, waiting_reason: "CrashLoopBackOff" },
+      deployment: { name: "checkout", desired: 3, ready: 2, available: 2, updated: 3, revision: "7", revision_age_seconds: 10_800 },
+      missing: [{ part: "metrics", reason: "PROMETHEUS_URL is not set on the relay" }],
+    });
+    const body = (await (await ops(`/api/v1/incidents/${approval.incidentId}`)).json()) as Record<string, any>;
+    expect(body.analysis.cluster_context).toMatchObject({
+      pod: { restarts: 14, waiting_reason: "CrashLoopBackOff" },
+      deployment: { revision_age_seconds: 10_800 },
+      missing: [{ part: "metrics", reason: "PROMETHEUS_URL is not set on the relay" }],
+    });
+    const page = await (await request(await linkFor(approval.id, "alice"))).text();
+    expect(page).toContain('id="cluster-context"');
+    expect(page).toContain("Deployment checkout: 2/3 ready, 2 available, 3 updated, revision 7 rolled out 3h ago");
+  });
+
+  it("answers cluster_context null when none was gathered", async () => {
+    const approval = await seedPendingApproval(db);
+    const body = (await (await ops(`/api/v1/incidents/${approval.incidentId}`)).json()) as Record<string, any>;
+    expect(body.analysis.cluster_context).toBeNull();
+    expect(await (await request(await linkFor(approval.id, "alice"))).text()).not.toContain('id="cluster-context"');
+  });
+
   it("reads an approval with its signatures and audit trail", async () => {
     const approval = await seedPendingApproval(db, "high", 2);
     await decide(await linkFor(approval.id, "alice"), "approve");

@@ -5,10 +5,13 @@
 import { serveOnLoopback } from "../../../infra/local/serve-loopback.ts";
 import { loadRelayConfig } from "../../../infra/ollama-relay/src/config.ts";
 import { relayServices } from "../../../infra/ollama-relay/src/services.ts";
+import { TEST_CLUSTER } from "../fixtures/cluster.ts";
 import { startCallbackCatcher } from "./callback-catcher.ts";
 import { startFakeAnthropic } from "./fake-anthropic.ts";
 import { startFakeGemini } from "./fake-gemini.ts";
+import { crashLoopingApp, startFakeKubernetes } from "./fake-kubernetes.ts";
 import { startFakeOllama } from "./fake-ollama.ts";
+import { startFakePrometheus } from "./fake-prometheus.ts";
 
 export const TEST_RELAY_SECRET = "test-relay-hmac-secret-0123456789";
 
@@ -17,7 +20,13 @@ export async function startRelay() {
   const anthropic = await startFakeAnthropic();
   const gemini = await startFakeGemini();
   const catcher = await startCallbackCatcher();
+  const cluster = await startFakeKubernetes();
+  crashLoopingApp(cluster, { ...TEST_CLUSTER, revisionCreatedAt: new Date(Date.now() - 3 * 3_600_000) });
+  const prometheus = await startFakePrometheus();
+  prometheus.define(TEST_CLUSTER.expr, [{ labels: { namespace: TEST_CLUSTER.namespace, pod: TEST_CLUSTER.pod }, at: () => 0.2 }]);
   const config = loadRelayConfig({
+    KUBECONFIG: cluster.kubeconfig,
+    PROMETHEUS_URL: prometheus.url,
     OLLAMA_URL: ollama.url,
     RELAY_HMAC_SECRET: TEST_RELAY_SECRET,
     RELAY_CONCURRENCY: "8",
@@ -40,7 +49,7 @@ export async function startRelay() {
     stop: async () => {
       await runner.drain(2_000);
       await server.close();
-      await Promise.all([ollama.close(), anthropic.close(), gemini.close(), catcher.close()]);
+      await Promise.all([ollama.close(), anthropic.close(), gemini.close(), catcher.close(), cluster.close(), prometheus.close()]);
     },
   };
 }
