@@ -35,6 +35,8 @@ export interface StackOptions {
    * AUTO_APPROVE_NAMESPACES, else `default`) and wires classify and approve to it.
    */
   readonly executorKubectl?: string | undefined;
+  /** Extra environment for the relay (e.g. KUBECONFIG and PROMETHEUS_URL for cluster context); the dev stack's relay also reads the shell's. */
+  readonly relayEnv?: Readonly<Record<string, string>>;
   /** Extra environment for the executor process. */
   readonly executorEnv?: Readonly<Record<string, string>>;
   /**
@@ -63,7 +65,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const fromShell =
     options.purpose === "dev" ? Object.fromEntries(PASS_THROUGH.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))) : {};
-  const relay = options.ollamaUrl ? await startDevRelay(options.ollamaUrl, log) : undefined;
+  const relay = options.ollamaUrl ? await startDevRelay(options.ollamaUrl, options.relayEnv ?? {}, log) : undefined;
   const configured: Record<string, string> = { ...DEV_DEFAULTS, ...fromShell, ...options.vars };
   const executor = options.executorKubectl
     ? await startDevExecutor({
@@ -209,12 +211,15 @@ function pipeLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void
 }
 
 /** The Ollama relay, in this process, in front of the given Ollama. */
-async function startDevRelay(ollamaUrl: string, log: (line: string) => void) {
-  const config = loadRelayConfig({ ...process.env, OLLAMA_URL: ollamaUrl, RELAY_HMAC_SECRET: process.env.RELAY_HMAC_SECRET ?? DEV_RELAY_SECRET });
+async function startDevRelay(ollamaUrl: string, env: Readonly<Record<string, string>>, log: (line: string) => void) {
+  const config = loadRelayConfig({ ...process.env, ...env, OLLAMA_URL: ollamaUrl, RELAY_HMAC_SECRET: process.env.RELAY_HMAC_SECRET ?? DEV_RELAY_SECRET });
   const { runner, app } = relayServices(config, (event) => log(`relay     ${JSON.stringify(event)}`));
   const server = await serveOnLoopback(app.fetch);
   const url = server.url;
   log(`relay     ${url} → Ollama ${ollamaUrl} (model ${config.OLLAMA_MODEL})`);
+  log(
+    `relay     cluster context: Kubernetes ${config.KUBECONFIG ? `from ${config.KUBECONFIG}` : "from ~/.kube/config or in-cluster, if any"}, Prometheus ${config.PROMETHEUS_URL ?? "not set (PROMETHEUS_URL)"}`,
+  );
   return {
     vars: { OLLAMA_RELAY_URL: url, RELAY_HMAC_SECRET: config.RELAY_HMAC_SECRET },
     stop: async () => {

@@ -9,15 +9,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../infra/local/backing-services.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
 import { FAKE_KUBECTL } from "../support/fakes/executor-for-tests.ts";
+import { crashLoopingApp, type FakeKubernetes, startFakeKubernetes } from "../support/fakes/fake-kubernetes.ts";
 import { type FakeOllama, startFakeOllama } from "../support/fakes/fake-ollama.ts";
+import { type FakePrometheus, startFakePrometheus } from "../support/fakes/fake-prometheus.ts";
+import { TEST_CLUSTER, TEST_GENERATOR_URL } from "../support/fixtures/cluster.ts";
 
 let stack: Stack;
 let ollama: FakeOllama;
 let persistTo: string;
+let cluster: FakeKubernetes;
+let prometheus: FakePrometheus;
 const kubectlLog = join(mkdtempSync(join(tmpdir(), "awoooi-e2e-kubectl-")), "kubectl.log");
 
 beforeAll(async () => {
   ollama = await startFakeOllama();
+  cluster = await startFakeKubernetes();
+  crashLoopingApp(cluster, { ...TEST_CLUSTER, revisionCreatedAt: new Date(Date.now() - 3 * 3_600_000) });
+  prometheus = await startFakePrometheus();
+  prometheus.define(TEST_CLUSTER.expr, [{ labels: { namespace: TEST_CLUSTER.namespace, pod: TEST_CLUSTER.pod }, at: () => 0.2 }]);
   persistTo = mkdtempSync(join(tmpdir(), "awoooi-e2e-llm-"));
   stack = await startStack({
     port: await freePort(),
@@ -25,6 +34,7 @@ beforeAll(async () => {
     redisDb: 5,
     persistTo,
     ollamaUrl: ollama.url,
+    relayEnv: { KUBECONFIG: cluster.kubeconfig, PROMETHEUS_URL: prometheus.url },
     executorKubectl: FAKE_KUBECTL,
     executorEnv: { FAKE_KUBECTL_LOG: kubectlLog },
     vars: { AUTO_APPROVE_NAMESPACES: "web-staging", EXECUTOR_DRY_RUN: "false" },
@@ -60,6 +70,8 @@ const handOffs = (): Array<Record<string, unknown>> => {
 afterAll(async () => {
   await stack?.stop();
   await ollama?.close();
+  await cluster?.close();
+  await prometheus?.close();
 });
 
 describe("analysis through the Ollama relay", () => {
@@ -150,5 +162,41 @@ describe("the trust loop with the reference executor", () => {
     expect(approval.reasons.join(" ")).toContain("ambiguous");
     expect(handOffs().filter((h) => h.incident_id === incidentId)).toEqual([]);
     expect(handOffs().flatMap((h) => h.argv as string[])).not.toContain("--replicas=500");
+  });
+});
+
+describe("cluster context from the relay", () => {
+  /** The crash-loop alert of the stand-in cluster's pod, analyzed until its verdict; with the prompt Ollama received. */
+  async function analyzedCrashLoop() {
+    const alertType = `LLMTest-ok-${crypto.randomUUID().slice(0, 8)}`;
+    const incidentId = await sendAlert(alertType, {
+      namespace: TEST_CLUSTER.namespace,
+      target_resource: TEST_CLUSTER.pod,
+      resource_type: "pod",
+      generator_url: TEST_GENERATOR_URL,
+    });
+    await expect.poll(async () => (await ops(`/api/v1/incidents/${incidentId}`)).rca?.provider, { timeout: 30_000, interval: 250 }).toBe("ollama");
+    const asked = ollama.requests.filter((r) => JSON.stringify(r.body).includes(alertType));
+    expect(asked, `Ollama asked about ${alertType}`).toHaveLength(1);
+    const prompt = (asked[0]!.body.messages as Array<{ content: string }>).map((m) => m.content).join("\n");
+    return { incident: await ops(`/api/v1/incidents/${incidentId}`), prompt };
+  }
+
+  it("puts the pod's restart count and last termination reason from the cluster into the prompt, and onto the incident", async () => {
+    const { incident, prompt } = await analyzedCrashLoop();
+    expect(prompt).toContain(`- Pod ${TEST_CLUSTER.pod}: Running (CrashLoopBackOff), ready 0/1, restarts 14, last terminated OOMKilled (exit 137)`);
+    expect(prompt).toContain("revision 7 rolled out 3h ago");
+    expect(prompt).toMatch(/now 0\.2; last hour min 0\.2, max 0\.2/);
+    expect(incident.analysis.cluster_context).toMatchObject({ pod: { restarts: 14, last_termination: { reason: "OOMKilled" } }, missing: [] });
+  });
+
+  // Last in the file: it takes the stand-ins down.
+  it("still completes the analysis when Kubernetes and Prometheus are down, naming what could not be read", async () => {
+    await cluster.close();
+    await prometheus.close();
+    const { incident, prompt } = await analyzedCrashLoop();
+    expect(prompt).not.toContain("## Cluster Context");
+    expect(incident.rca.provider).toBe("ollama");
+    expect(incident.analysis.cluster_context.missing.map((m: { part: string }) => m.part)).toEqual(expect.arrayContaining(["pod", "metrics"]));
   });
 });

@@ -115,9 +115,8 @@ export async function startFakeKubernetes(token = "fake-kube-token-0123456789"):
       "clusters:",
       "- name: fake",
       "  cluster:",
+      // Plain HTTP on loopback, as `kubectl proxy` serves it.
       `    server: ${server.url}`,
-      // Plain HTTP on loopback: the client refuses http:// servers unless TLS checks are off for that cluster.
-      "    insecure-skip-tls-verify: true",
       "users:",
       "- name: relay",
       "  user:",

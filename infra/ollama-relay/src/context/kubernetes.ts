@@ -41,7 +41,25 @@ export function kubernetesAccess(
   } else {
     return undefined;
   }
-  return kc.getCurrentCluster() ? kc : undefined;
+  if (!kc.getCurrentCluster()) return undefined;
+  return plainHttpAllowed(kc);
+}
+
+/**
+ * kubectl talks to an `http://` API server (a local proxy, `kubectl proxy`)
+ * as configured; the client library refuses one unless TLS checks are off for
+ * it — meaningless without TLS. Mark such clusters so, and no other.
+ */
+function plainHttpAllowed(kc: KubeConfig): KubeConfig {
+  if (!kc.clusters.some((c) => c.server.startsWith("http://") && !c.skipTLSVerify)) return kc;
+  const allowed = new KubeConfig();
+  allowed.loadFromOptions({
+    clusters: kc.clusters.map((c) => (c.server.startsWith("http://") ? { ...c, skipTLSVerify: true } : c)),
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
+  return allowed;
 }
 
 /** Which objects an alert is about: its target (pod or deployment) and the usual labels. */
