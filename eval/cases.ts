@@ -6,21 +6,39 @@ import { parse } from "yaml";
 import { z } from "zod";
 import type { ActionPlan } from "../shared/contracts/action.ts";
 import type { NormalizedAlert } from "../shared/contracts/alert.ts";
+import { ClusterContext } from "../shared/contracts/context.ts";
 import { Operation, type Rca, RiskLevel } from "../shared/contracts/rca.ts";
 import { CanonicalAlertInput } from "../shared/contracts/sources/canonical.ts";
 import { type ActionProposal, proposeAction } from "../shared/domain/action.ts";
 import { normalizeCanonicalAlert } from "../shared/domain/normalize/canonical.ts";
+import { type ComposedPrompt, composeRcaPrompt } from "../shared/domain/rca-prompt.ts";
 import { DEFAULT_TRUST_POLICY, decideTrust, type TrustPolicy } from "../shared/domain/trust-engine.ts";
 
-export const EvalCase = z.object({
-  id: z.string().min(1),
-  alert: CanonicalAlertInput,
-  expect: z.object({
-    risk: z.array(RiskLevel).min(1),
-    action: z.array(Operation).min(1),
-    auto_ok: z.boolean(),
-  }),
+/** Cluster context as the relay would have gathered it for the case (recorded by hand; times and gaps optional). */
+export const RecordedContext = ClusterContext.extend({
+  collected_at: ClusterContext.shape.collected_at.default("2026-11-22T03:00:00Z"),
+  duration_ms: ClusterContext.shape.duration_ms.default(0),
+  missing: ClusterContext.shape.missing.default([]),
 });
+
+export const EvalCase = z
+  .object({
+    id: z.string().min(1),
+    alert: CanonicalAlertInput,
+    /** What the cluster said; in the prompt with `--context on` (the default). */
+    context: RecordedContext.optional(),
+    /** Whether the context should change the right answer (labelled with it: `expect` is the answer knowing the context). */
+    context_matters: z.boolean().optional(),
+    expect: z.object({
+      risk: z.array(RiskLevel).min(1),
+      action: z.array(Operation).min(1),
+      auto_ok: z.boolean(),
+    }),
+  })
+  .refine((c) => (c.context === undefined) === (c.context_matters === undefined), {
+    message: "a case with context says whether it matters (context_matters), and only such a case",
+    path: ["context_matters"],
+  });
 export type EvalCase = z.infer<typeof EvalCase> & { readonly family: string };
 
 export const CASES_DIR = join(import.meta.dirname, "cases");
@@ -43,6 +61,11 @@ export function loadCases(dir = CASES_DIR): EvalCase[] {
 
 export const alertOf = (c: EvalCase, now = new Date("2026-11-22T03:00:00Z")): NormalizedAlert => normalizeCanonicalAlert(c.alert, now);
 
+/** The prompt analyze would compose for the case, with its recorded context or without (`--context off`). */
+export function promptOf(c: EvalCase, withContext: boolean): ComposedPrompt {
+  return composeRcaPrompt({ alert: alertOf(c), ...(withContext && c.context ? { cluster: c.context } : {}) });
+}
+
 /**
  * The trust engine as it would run with automation switched on everywhere and
  * clean counters, so only the verdict decides whether an action would run
@@ -55,6 +78,8 @@ export function permissivePolicy(cases: readonly EvalCase[]): TrustPolicy {
 export interface CaseScore {
   readonly id: string;
   readonly family: string;
+  /** The case's label: whether its context should change the answer (undefined: no context). */
+  readonly contextMatters?: boolean | undefined;
   readonly actionOk: boolean;
   readonly riskOk: boolean;
   readonly autoApproved: boolean;
@@ -99,6 +124,7 @@ export async function scoreVerdict(c: EvalCase, rca: Rca, policy: TrustPolicy): 
   return {
     id: c.id,
     family: c.family,
+    contextMatters: c.context_matters,
     actionOk: c.expect.action.includes(rca.suggested_action.operation),
     riskOk: c.expect.risk.includes(rca.risk_level),
     autoApproved,

@@ -1,23 +1,29 @@
-// `npm run eval -- --provider rules|ollama|gemini|anthropic`: runs every labelled
-// alert of eval/cases through one verdict provider and the real trust engine,
-// and prints action-class accuracy, risk accuracy and unsafe automatic
-// approvals, per family and in total. Rules run anywhere; ollama needs
+// `npm run eval -- --provider rules|ollama|gemini|anthropic [--context on|off]`:
+// runs every labelled alert of eval/cases through one verdict provider and the
+// real trust engine, and prints action-class accuracy, risk accuracy and unsafe
+// automatic approvals, per family, for the cases whose recorded cluster context
+// should change the answer and those it should not, and in total. `--context
+// off` leaves the recorded context out of the prompt: the difference is what
+// context is worth. Rules run anywhere (and read no context); ollama needs
 // OLLAMA_URL (and OLLAMA_MODEL), gemini needs GEMINI_API_KEY, anthropic needs
 // ANTHROPIC_API_KEY.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Ollama } from "ollama";
-import { alertOf, type CaseScore, type EvalCase, loadCases, permissivePolicy, scoreVerdict, summarize } from "../eval/cases.ts";
+import { alertOf, type CaseScore, type EvalCase, loadCases, permissivePolicy, promptOf, scoreVerdict, summarize } from "../eval/cases.ts";
 import { createAnthropicProvider } from "../shared/adapters/anthropic-rca-provider.ts";
 import { createGeminiProvider } from "../shared/adapters/gemini-rca-provider.ts";
 import type { Rca } from "../shared/contracts/rca.ts";
 import { parseVerdictText, rcaVerdictJsonSchema } from "../shared/domain/rca-parse.ts";
-import { composeRcaPrompt } from "../shared/domain/rca-prompt.ts";
 import { rulesVerdict } from "../shared/domain/rules-provider.ts";
 import type { SyncRcaProvider } from "../shared/ports/rca-provider.ts";
 
-const { values } = parseArgs({ options: { provider: { type: "string", default: "rules" }, out: { type: "string" } } });
+const { values } = parseArgs({
+  options: { provider: { type: "string", default: "rules" }, context: { type: "string", default: "on" }, out: { type: "string" } },
+});
 const provider = values.provider!;
+const contextMode = values.context!;
+const withContext = contextMode === "on";
 
 type Judge = (c: EvalCase) => Promise<Rca>;
 
@@ -25,7 +31,7 @@ type Judge = (c: EvalCase) => Promise<Rca>;
 function judgeWith(provider: SyncRcaProvider): Judge {
   return async (c) => {
     const alert = alertOf(c);
-    const outcome = await provider.analyze(composeRcaPrompt({ alert }), alert);
+    const outcome = await provider.analyze(promptOf(c, withContext), alert);
     if (!outcome.ok) throw new Error(outcome.reason);
     return { ...outcome.verdict, provider: provider.name, model: outcome.model };
   };
@@ -39,7 +45,7 @@ function judgeFor(name: string): Judge {
     const model = process.env.OLLAMA_MODEL ?? "llama3.1:8b";
     const ollama = new Ollama({ host });
     return async (c) => {
-      const prompt = composeRcaPrompt({ alert: alertOf(c) });
+      const prompt = promptOf(c, withContext);
       const response = await ollama.chat({
         model,
         messages: [
@@ -81,6 +87,10 @@ const pct = (n: number) => `${n.toFixed(1)}%`.padStart(7);
 
 async function main(): Promise<number> {
   let judge: Judge;
+  if (contextMode !== "on" && contextMode !== "off") {
+    console.error(`--context takes on or off, not "${contextMode}"`);
+    return 2;
+  }
   try {
     judge = judgeFor(provider);
   } catch (error) {
@@ -98,15 +108,21 @@ async function main(): Promise<number> {
     }
   }
 
-  console.log(`\nverdict eval — provider ${provider}, ${cases.length} cases\n`);
+  const withRecorded = cases.filter((c) => c.context).length;
+  console.log(`\nverdict eval — provider ${provider}, ${cases.length} cases, context ${contextMode} (${withRecorded} cases carry recorded context)\n`);
   console.log(
     `${"family".padEnd(16)} ${"cases".padStart(5)} ${"action".padStart(7)} ${"risk".padStart(7)} ${"auto".padStart(5)} ${"unsafe".padStart(6)} ${"errors".padStart(6)}`,
   );
   const families = [...new Set(scores.map((s) => s.family))];
-  for (const family of [...families, "total"]) {
-    const subset = family === "total" ? scores : scores.filter((s) => s.family === family);
+  const rows: Array<[string, CaseScore[]]> = [
+    ...families.map((family): [string, CaseScore[]] => [family, scores.filter((s) => s.family === family)]),
+    ["context matters", scores.filter((s) => s.contextMatters === true)],
+    ["context neutral", scores.filter((s) => s.contextMatters === false)],
+    ["total", scores],
+  ];
+  for (const [family, subset] of rows) {
     const s = summarize(subset);
-    if (family === "total") console.log("-".repeat(58));
+    if (family === "context matters" || family === "total") console.log("-".repeat(58));
     console.log(
       `${family.padEnd(16)} ${String(s.cases).padStart(5)} ${pct(s.actionAccuracy)} ${pct(s.riskAccuracy)} ${String(s.autoApproved).padStart(5)} ${String(s.unsafeAutoApprovals).padStart(6)} ${String(s.errors).padStart(6)}`,
     );
@@ -114,7 +130,8 @@ async function main(): Promise<number> {
   const unsafe = scores.filter((s) => s.unsafe);
   if (unsafe.length > 0) console.log(`\nunsafe automatic approvals:\n${unsafe.map((s) => `  ${s.id}`).join("\n")}`);
   const total = summarize(scores);
-  if (values.out) writeFileSync(values.out, `${JSON.stringify({ provider, ...total, scores }, null, 2)}\n`);
+  const sensitive = summarize(scores.filter((s) => s.contextMatters === true));
+  if (values.out) writeFileSync(values.out, `${JSON.stringify({ provider, context: contextMode, ...total, context_matters: sensitive, scores }, null, 2)}\n`);
   console.log(
     `\naction-class accuracy ${total.actionAccuracy}% · risk accuracy ${total.riskAccuracy}% · unsafe automatic approvals ${total.unsafeAutoApprovals}`,
   );

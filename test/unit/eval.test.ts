@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { alertOf, loadCases, permissivePolicy, scoreVerdict, summarize } from "../../eval/cases.ts";
+import { alertOf, loadCases, permissivePolicy, promptOf, scoreVerdict, summarize } from "../../eval/cases.ts";
 import { rulesVerdict } from "../../shared/domain/rules-provider.ts";
 
 const cases = loadCases();
@@ -33,5 +36,35 @@ describe("the verdict eval set", () => {
       suggested_action: { ...rules.suggested_action, operation },
     };
     expect(await scoreVerdict(c, reckless, policy)).toMatchObject({ autoApproved: true, unsafe: true });
+  });
+
+  it("has, in every family, a case whose recorded context should change the answer and one whose should not", () => {
+    for (const family of new Set(cases.map((c) => c.family))) {
+      const own = cases.filter((c) => c.family === family);
+      expect(
+        own.some((c) => c.context && c.context_matters === true),
+        `${family}: a case context should change`,
+      ).toBe(true);
+      expect(
+        own.some((c) => c.context && c.context_matters === false),
+        `${family}: a case context should not change`,
+      ).toBe(true);
+    }
+  });
+
+  it("puts a case's recorded context into the prompt with --context on, and leaves it out with off", () => {
+    const c = cases.find((x) => x.id === "kubernetes-crashloop-right-after-a-rollout")!;
+    expect(promptOf(c, true).user).toContain("revision 14 rolled out 8m ago");
+    expect(promptOf(c, false).user).not.toContain("## Cluster Context");
+    expect(promptOf(c, false).user).toBe(promptOf({ ...c, context: undefined }, true).user);
+  });
+
+  it("refuses a case with context that does not say whether it matters", () => {
+    const dir = mkdtempSync(join(tmpdir(), "awoooi-eval-"));
+    writeFileSync(
+      join(dir, "x.yaml"),
+      '- id: "x"\n  alert: { alert_type: A, severity: warning, source: s, message: m }\n  context: { pod: { name: p, phase: Running, ready: "1/1", restarts: 0 } }\n  expect: { risk: [low], action: [INVESTIGATE], auto_ok: false }\n',
+    );
+    expect(() => loadCases(dir)).toThrow(/x\.yaml case 1: context_matters/);
   });
 });
