@@ -1,6 +1,8 @@
 // `npm run check`: binding types up to date, every TypeScript program
-// type-checks, and the linter is clean. Exits non-zero on the first failure class.
-import { spawnSync } from "node:child_process";
+// type-checks, and the linter is clean. The steps are independent, so they run
+// side by side (one per core); each step's output is printed whole when it ends.
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { WORKERS } from "./workers.ts";
 
 const steps: Array<[label: string, args: string[]]> = [
@@ -12,12 +14,27 @@ const steps: Array<[label: string, args: string[]]> = [
   ["lint", ["node_modules/@biomejs/biome/bin/biome", "check", "."]],
 ];
 
-let failures = 0;
-for (const [label, args] of steps) {
+function run([label, args]: [string, string[]]): Promise<boolean> {
   const started = Date.now();
-  const result = spawnSync(process.execPath, args, { stdio: "inherit" });
-  const ok = result.status === 0;
-  if (!ok) failures += 1;
-  console.log(`${ok ? "ok  " : "FAIL"} ${label} (${Date.now() - started} ms)`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? "1" : "0" } });
+    const output: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
+    child.on("close", (code) => {
+      const text = Buffer.concat(output).toString("utf8");
+      if (text.trim()) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+      console.log(`${code === 0 ? "ok  " : "FAIL"} ${label} (${Date.now() - started} ms)`);
+      resolve(code === 0);
+    });
+  });
 }
+
+const queue = [...steps];
+let failures = 0;
+await Promise.all(
+  Array.from({ length: Math.max(1, Math.min(availableParallelism(), steps.length)) }, async () => {
+    for (let step = queue.shift(); step; step = queue.shift()) if (!(await run(step))) failures += 1;
+  }),
+);
 process.exit(failures === 0 ? 0 : 1);

@@ -57,7 +57,8 @@ export async function startRedisRestServer(options: RedisRestServerOptions): Pro
     requests += 1;
     commands += names.length;
     commandNames.push(...names);
-    if (commandNames.length > 10_000) commandNames = commandNames.slice(-10_000);
+    // Trimmed in chunks, not per request: a copy of 10,000 names on every command would cost more than the command.
+    if (commandNames.length > 20_000) commandNames = commandNames.slice(-10_000);
   };
 
   const server = createServer(async (req, res) => {
