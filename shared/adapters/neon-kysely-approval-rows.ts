@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
-import { ApprovalAction as ApprovalActionSchema } from "../contracts/action.ts";
+import { ApprovalAction as ApprovalActionSchema, ApprovalAlternative } from "../contracts/action.ts";
 import type { ApprovalRecord, SignatureRecord } from "../ports/approval-store.ts";
 import type { ApprovalSignaturesTable, ApprovalsTable, Database } from "./neon-kysely-db.ts";
 
@@ -44,6 +44,7 @@ export async function withSignaturesAll(db: Reader, rows: readonly Selectable<Ap
     autoApproved: row.auto_approved,
     reasons: row.reasons,
     action: ApprovalActionSchema.parse(row.action),
+    alternative: row.alternative ? ApprovalAlternative.parse(row.alternative) : undefined,
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     decidedAt: row.decided_at ?? undefined,

@@ -26,6 +26,7 @@ export function createApprovalStore(db: Kysely<Database>): ApprovalStore {
             reasons: json(input.reasons),
             action: json(input.action),
             action_digest: input.action.digest,
+            alternative: input.alternative ? json(input.alternative) : null,
             expires_at: input.expiresAt,
             decided_at: input.initialStatus === "PENDING" ? null : input.createdAt,
             created_at: input.createdAt,

@@ -1,6 +1,6 @@
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { type ColumnType, type Generated, type JSONColumnType, Kysely, PostgresDialect } from "kysely";
-import type { ActionPlan, ApprovalAction, RemediationAction } from "../contracts/action.ts";
+import type { ActionPlan, ApprovalAction, ApprovalAlternative, RemediationAction } from "../contracts/action.ts";
 import type { NormalizedAlert } from "../contracts/alert.ts";
 import type { AnalysisAttempt } from "../contracts/analysis.ts";
 import type { ApprovalStatus, Decision, Triage } from "../contracts/approval.ts";
@@ -65,6 +65,7 @@ export interface ApprovalsTable {
   /** Read through `ApprovalAction.parse`: rows from before typed actions lack the newer fields. */
   action: JSONColumnType<ApprovalAction>;
   action_digest: string | null;
+  alternative: JSONColumnType<ApprovalAlternative, string | null, string | null> | null;
   expires_at: Timestamp;
   decided_at: Timestamp | null;
   escalation_level: ColumnType<number, number | undefined, number>;

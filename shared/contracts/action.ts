@@ -131,3 +131,16 @@ export const ApprovalAction = z.object({
   guardrails: z.array(GuardrailCheck).default([]),
 });
 export type ApprovalAction = z.infer<typeof ApprovalAction>;
+
+/**
+ * The one other action an approval offers (issue #17): the alert's playbook when
+ * the verdict disagrees with it; once an approver switches to it, the verdict's
+ * action becomes the alternative. Approvers choose it by its digest.
+ */
+export const ApprovalAlternative = z.object({
+  source: z.enum(["playbook", "verdict"]),
+  /** Why it is offered, in words for the approval page ("ROLLBACK_DEPLOYMENT worked 5 of 5 times for this alert"). */
+  reason: z.string().max(500),
+  action: ApprovalAction,
+});
+export type ApprovalAlternative = z.infer<typeof ApprovalAlternative>;

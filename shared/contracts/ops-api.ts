@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApprovalAction } from "./action.ts";
+import { ApprovalAction, ApprovalAlternative } from "./action.ts";
 import { Priority } from "./alert.ts";
 import { ApprovalStatus, Decision, Triage } from "./approval.ts";
 import { ClusterContext } from "./context.ts";
@@ -142,6 +142,9 @@ export const ApprovalDetail = z.strictObject({
   auto_approved: z.boolean(),
   reasons: z.array(z.string()),
   action: ApprovalAction,
+  alternative: ApprovalAlternative.nullable().describe(
+    "another action approvers may choose by its digest while nobody has approved this one (the alert's playbook)",
+  ),
   expires_at: NullableInstant,
   created_at: NullableInstant,
   decided_at: NullableInstant,

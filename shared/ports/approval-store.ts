@@ -1,4 +1,4 @@
-import type { ApprovalAction } from "../contracts/action.ts";
+import type { ApprovalAction, ApprovalAlternative } from "../contracts/action.ts";
 import type { IncidentId, Priority } from "../contracts/alert.ts";
 import type { ApprovalStatus, Decision } from "../contracts/approval.ts";
 import type { RiskLevel } from "../contracts/rca.ts";
@@ -21,6 +21,8 @@ export interface ApprovalRecord {
   readonly autoApproved: boolean;
   readonly reasons: readonly string[];
   readonly action: ApprovalAction;
+  /** Another action approvers may choose instead (by its digest) while nobody has approved this one. */
+  readonly alternative: ApprovalAlternative | undefined;
   readonly expiresAt: Date;
   readonly createdAt: Date;
   readonly decidedAt: Date | undefined;
@@ -41,6 +43,8 @@ export interface NewApproval {
   readonly initialStatus: "PENDING" | "APPROVED" | "OBSOLETE";
   readonly reasons: readonly string[];
   readonly action: ApprovalAction;
+  /** The playbook's action when the verdict disagrees with it (typed, with a digest). */
+  readonly alternative?: ApprovalAlternative | undefined;
   readonly expiresAt: Date;
   readonly createdAt: Date;
   readonly correlationId: string;
@@ -71,6 +75,8 @@ export type DecisionOutcome =
   | { readonly kind: "closed"; readonly approval: ApprovalRecord }
   /** The signer saw another action than the approval holds: nothing is recorded. */
   | { readonly kind: "digest_mismatch"; readonly approval: ApprovalRecord }
+  /** The signer chose the alternative after someone approved the approval's action: nothing is recorded. */
+  | { readonly kind: "alternative_closed"; readonly approval: ApprovalRecord }
   | { readonly kind: "not_found" };
 
 export interface AuditEntry {
@@ -100,7 +106,11 @@ export interface ApprovalStore {
     approver: string;
     decision: Decision;
     comment: string | undefined;
-    /** The digest of the action the signer was shown; must equal the approval's when it has one. */
+    /**
+     * The digest of the action the signer was shown; must equal the approval's
+     * when it has one — or, for an approval, the alternative's: choosing it
+     * makes it the approval's action while no one has approved the other.
+     */
     actionDigest: string | undefined;
     /** Whether the execution written by a deciding approval is a dry run. */
     dryRun: boolean;

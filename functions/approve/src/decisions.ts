@@ -75,6 +75,7 @@ export async function decideFromChat(services: ApproveServices, approver: Approv
     case "not_found":
       return { outcome: "refused", text: "This approval does not exist; nothing was changed." };
     case "digest_mismatch":
+    case "alternative_closed":
       return { outcome: "refused", text: "This button is for another version of the action; nothing was changed.", approval: outcome.approval };
     case "repeat":
       return { outcome: "repeat", text: `You (${approver.id}) already signed this approval.`, approval: outcome.approval };

@@ -252,6 +252,14 @@ export function mountLinkRoutes(app: OpenAPIHono<ApproveEnv>): void {
         return renderConfirm(c, approvalId, link, 200, "You already signed this approval; here is its current state.");
       case "digest_mismatch":
         return renderConfirm(c, approvalId, link, 409, "The action shown to you is not the one this approval holds; review it again. Nothing was recorded.");
+      case "alternative_closed":
+        return renderConfirm(
+          c,
+          approvalId,
+          link,
+          409,
+          "Someone already approved the proposed action, so the alternative can no longer be chosen; reject the proposed action to stop it. Nothing was recorded.",
+        );
       case "recorded":
         return renderConfirm(
           c,

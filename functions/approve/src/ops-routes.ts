@@ -296,6 +296,7 @@ export const opsRoutes = () =>
           auto_approved: approval.autoApproved,
           reasons: [...approval.reasons],
           action: approval.action,
+          alternative: approval.alternative ?? null,
           expires_at: iso(approval.expiresAt),
           created_at: iso(approval.createdAt),
           decided_at: iso(approval.decidedAt),

@@ -1,6 +1,6 @@
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import type { ActionPlan, ApprovalAction } from "../../../shared/contracts/action.ts";
+import type { ActionPlan, ApprovalAction, ApprovalAlternative } from "../../../shared/contracts/action.ts";
 import type { NormalizedAlert } from "../../../shared/contracts/alert.ts";
 import { type ClusterContext, hasContext } from "../../../shared/contracts/context.ts";
 import type { Rca } from "../../../shared/contracts/rca.ts";
@@ -124,9 +124,33 @@ export function confirmPage(input: ConfirmPageInput): Html {
       </form>`
           : html`<p class="notice">${mine ? `You (${link.approver}) already signed: ${mine.decision}.` : `This approval is ${approval.status}; no decision can be added.`}</p>`
       }
+      ${canDecide && approval.alternative && approvals === 0 ? alternativeSection(approval.alternative, link) : ""}
       ${input.execution ? executionSection(input.execution, link) : ""}
     `,
   );
+}
+
+/**
+ * The other action approvers may choose (the alert's playbook, or back to the
+ * verdict's): approving it makes it the approval's action. Offered only while
+ * nobody has approved the proposed one — a signature never moves.
+ */
+function alternativeSection(alternative: ApprovalAlternative, link: LinkFields): Html {
+  const { action } = alternative;
+  return html`<section id="alternative">
+      <h2>Alternative: ${action.operation}</h2>
+      <p>${alternative.reason}. Runs exactly this (no shell), digest <code id="alternative-digest">${action.digest ?? ""}</code>:</p>
+      <pre id="alternative-command">${action.command}</pre>
+      <p>argv: <code id="alternative-argv">${JSON.stringify(action.argv)}</code></p>
+      ${action.plan ? html`<p>Server dry run: <strong>${action.plan.dry_run.ok ? "passed" : "FAILED"}</strong></p>` : ""}
+      <form method="post">
+        ${linkInputs(link)}
+        <input type="hidden" name="action_digest" value="${action.digest ?? ""}" />
+        <div class="actions">
+          <button class="approve" type="submit" name="decision" value="approve">Approve ${action.operation} instead, as ${link.approver}</button>
+        </div>
+      </form>
+    </section>`;
 }
 
 /** What will run, exactly: the argv, the executor's plan and each guardrail's verdict. */

@@ -1,4 +1,5 @@
-import type { ActionPlan } from "../../../shared/contracts/action.ts";
+import type { ActionPlan, ApprovalAlternative } from "../../../shared/contracts/action.ts";
+import type { NormalizedAlert } from "../../../shared/contracts/alert.ts";
 import type { Triage } from "../../../shared/contracts/approval.ts";
 import { executeRequested, notifyRequested } from "../../../shared/contracts/envelopes.ts";
 import type { ClassifyRequestedV1, ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
@@ -12,7 +13,7 @@ import type { Log } from "../../../shared/logging.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { Executor } from "../../../shared/ports/executor.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
-import type { LearningHistory, LearningStats } from "../../../shared/ports/learning.ts";
+import type { LearningHistory, LearningStats, Playbook } from "../../../shared/ports/learning.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
 import type { TrustCountersSource } from "../../../shared/ports/trust-counters.ts";
@@ -77,12 +78,12 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
       decision = withoutBudget(decision, deps.policy);
     }
   }
-  const learned = smokeRun ? [] : await learnedReasonsFor(fingerprint, rca.suggested_action.operation, deps);
+  const learned = smokeRun ? { reasons: [], playbook: undefined } : await learnedFor(fingerprint, rca.suggested_action.operation, deps);
   const triage: Triage = {
     decision: decision.kind,
     risk_level: decision.riskLevel,
     required_signatures: decision.requiredSignatures,
-    reasons: [...decision.reasons, ...learned],
+    reasons: [...decision.reasons, ...learned.reasons],
     decided_at: now.toISOString(),
   };
   await deps.incidents.recordTriage(incidentId, triage);
@@ -114,6 +115,11 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
   }
 
   const automatic = stored.decision === "auto_approve";
+  // People decide: when the alert's playbook disagrees with the verdict, they may choose its action instead.
+  const alternative =
+    !automatic && !resolved && learned.playbook && learned.playbook.operation !== rca.suggested_action.operation
+      ? await playbookAlternative(learned.playbook, alert, deps, message.correlationId)
+      : undefined;
   const { approval, created } = await deps.approvals.createForIncident({
     id: deps.newId(),
     incidentId,
@@ -123,6 +129,7 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
     initialStatus: resolved ? "OBSOLETE" : automatic ? "APPROVED" : "PENDING",
     reasons: resolved ? [...stored.reasons, "the incident resolved before a decision was needed"] : stored.reasons,
     action,
+    alternative,
     dryRun: deps.dryRun,
     expiresAt: new Date(approvalExpiry(alert.priority, Math.floor(now.getTime() / 1000), deps.approvalPolicy) * 1000),
     createdAt: now,
@@ -160,8 +167,27 @@ export async function handleClassifyRequested(message: ClassifyRequestedV1, deps
   );
 }
 
-/** The learned record and the playbook of a fingerprint, as reasons; either source failing only leaves its reason out. */
-async function learnedReasonsFor(fingerprint: string, operation: Operation, deps: ClassifyDeps) {
+/**
+ * The playbook's action as the approval's alternative: derived for the alert's
+ * own target like any verdict's action, planned by the executor, chosen by its
+ * digest. Nothing is offered when it has no typed form (nothing could run it).
+ */
+async function playbookAlternative(
+  playbook: Playbook,
+  alert: NormalizedAlert,
+  deps: ClassifyDeps,
+  correlationId: string,
+): Promise<ApprovalAlternative | undefined> {
+  const record = `${playbook.operation} worked in ${Math.round(playbook.successRate * 100)}% of ${playbook.samples} repairs of this alert`;
+  const suggested = { operation: playbook.operation, command: playbook.command, description: `This alert's playbook: ${record}` };
+  const proposal = await proposeAction(suggested, alert);
+  if (!proposal.typed || !proposal.digest) return undefined;
+  const planned = await planOf(proposal, deps, correlationId);
+  return { source: "playbook", reason: `this alert's playbook: ${record}`, action: approvalActionOf(suggested, proposal, planned.plan, []) };
+}
+
+/** The learned record and the playbook of a fingerprint, and both as reasons; either source failing only leaves it out. */
+async function learnedFor(fingerprint: string, operation: Operation, deps: ClassifyDeps): Promise<{ reasons: string[]; playbook: Playbook | undefined }> {
   const [stats, playbook] = await Promise.all([
     deps.learning.stats(fingerprint).catch((error) => {
       deps.log("learning_unavailable", { fingerprint, error: String(error) });
@@ -172,7 +198,7 @@ async function learnedReasonsFor(fingerprint: string, operation: Operation, deps
       return undefined;
     }),
   ]);
-  return learnedReasons(operation, learnedRecord(stats), playbook);
+  return { reasons: learnedReasons(operation, learnedRecord(stats), playbook), playbook };
 }
 
 /** Asks the executor for a server dry run of a typed action; nothing to plan for untyped ones. */

@@ -36,6 +36,8 @@ export async function seedPendingApproval(
     namespace?: string;
     /** Whether an execution written with an APPROVED status is a dry run. Default false. */
     dryRun?: boolean;
+    /** An action offered as the alternative, derived for the same alert (as classify does for a playbook). */
+    alternative?: SuggestedAction;
   } = {},
 ): Promise<ApprovalRecord> {
   const message = await seedAnalyzedIncident(
@@ -55,6 +57,15 @@ export async function seedPendingApproval(
     initialStatus: options.status ?? "PENDING",
     reasons: [`risk ${risk}`],
     action: await approvalActionFor(message.payload.rca.suggested_action, message.payload.alert),
+    ...(options.alternative
+      ? {
+          alternative: {
+            source: "playbook" as const,
+            reason: `this alert's playbook: ${options.alternative.operation} worked in 90% of 10 repairs of this alert`,
+            action: await approvalActionFor(options.alternative, message.payload.alert),
+          },
+        }
+      : {}),
     expiresAt: options.expiresAt ?? new Date(Date.now() + 3_600_000),
     createdAt: options.createdAt ?? new Date(),
     correlationId: message.correlationId,

@@ -71,6 +71,30 @@ describe("learned reasons in the decision", () => {
     expect((await createIncidentStore(db).get(message.payload.incident_id))?.triage?.reasons).toContain(
       "playbook: DELETE_POD is this alert's playbook (90% of 10); the verdict proposes RESTART_DEPLOYMENT — the playbook's alternative: kubectl delete pod api-7d4b -n production",
     );
+    // A choice the approvers can make: the playbook's operation, derived for the alert's own pod and bound to its own digest.
+    const approval = await createApprovalStore(db).getByIncident(message.payload.incident_id);
+    const { alert } = message.payload;
+    expect(approval?.action.operation).toBe("RESTART_DEPLOYMENT");
+    expect(approval?.alternative).toMatchObject({
+      source: "playbook",
+      reason: "this alert's playbook: DELETE_POD worked in 90% of 10 repairs of this alert",
+      action: { operation: "DELETE_POD", typed: { operation: "DELETE_POD", target: { kind: "pod", name: alert.target_resource, namespace: alert.namespace } } },
+    });
+    expect(approval?.alternative?.action.argv).toEqual(["kubectl", "delete", "pod", alert.target_resource, "-n", alert.namespace, "--wait=false"]);
+    expect(approval?.alternative?.action.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(approval?.alternative?.action.digest).not.toBe(approval?.action.digest);
+  });
+
+  it("offers no alternative when the verdict agrees with the playbook", async () => {
+    const { run } = harness();
+    const fingerprint = newFingerprint();
+    await db
+      .insertInto("playbooks")
+      .values({ fingerprint, alert_type: "PodCrashLoopBackOff", operation: "RESTART_DEPLOYMENT", command: restart.command, success_rate: 1, samples: 6 })
+      .execute();
+    const message = await seedAnalyzedIncident(db, { risk_level: "high", suggested_action: restart }, { fingerprint });
+    await run([message]);
+    expect((await createApprovalStore(db).getByIncident(message.payload.incident_id))?.alternative).toBeUndefined();
   });
 
   it("says nothing learned while the record is thin, and decides the same", async () => {
