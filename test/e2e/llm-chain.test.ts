@@ -165,6 +165,60 @@ describe("the trust loop with the reference executor", () => {
   });
 });
 
+describe("the learned fix reaches the model (issue #17 acceptance)", () => {
+  interface InboxMessage {
+    incident_id: string;
+    kind: string;
+    links: { approver: string; url: string }[];
+  }
+  const alertType = `LLMTest-ok-learned-${crypto.randomUUID().slice(0, 8)}`;
+  const alert = { namespace: "web-staging", target_resource: "web", resource_type: "deployment" };
+  const promptsAbout = () => ollama.requests.filter((r) => JSON.stringify(r.body).includes(alertType)).map((r) => JSON.stringify(r.body.messages));
+
+  /** One round: the alert, its approval signed through the link a person gets, the fix run by the executor, the alert resolved. */
+  async function fixedOnce(): Promise<void> {
+    const incidentId = await sendAlert(alertType, alert);
+    await untilApproval(incidentId);
+    const { approval_id: approvalId } = await ops(`/api/v1/incidents/${incidentId}`);
+    let links: InboxMessage["links"] = [];
+    await expect
+      .poll(
+        async () => {
+          const { messages } = (await (await fetch(`${stack.baseUrl}/dev/inbox?limit=500`)).json()) as { messages: InboxMessage[] };
+          links = messages.find((m) => m.incident_id === incidentId && m.kind === "approval_requested")?.links ?? [];
+          return links.length;
+        },
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBeGreaterThan(0);
+    const link = new URL(links[0]!.url);
+    const page = await (await fetch(link)).text();
+    const digest = /name="action_digest" value="([0-9a-f]{64})"/.exec(page)?.[1];
+    const decided = await fetch(`${link.origin}${link.pathname}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ ...Object.fromEntries(link.searchParams), decision: "approve", ...(digest ? { action_digest: digest } : {}) }).toString(),
+    });
+    expect(decided.status).toBe(200);
+    await expect.poll(async () => (await ops(`/api/v1/approvals/${approvalId}`)).execution?.status, { timeout: 60_000, interval: 250 }).toBe("succeeded");
+    const resolved = await fetch(`${stack.baseUrl}/api/v1/webhooks/alerts`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ alert_type: alertType, severity: "warning", source: "e2e", message: "pod keeps restarting", status: "resolved", ...alert }),
+    });
+    expect(resolved.status).toBe(202);
+    await expect.poll(async () => (await ops(`/api/v1/incidents/${incidentId}`)).status, { timeout: 30_000, interval: 250 }).toBe("resolved");
+  }
+
+  it("after five approved fixes that worked, the next analysis's prompt names the operation and its record; the first had none", async () => {
+    for (let round = 0; round < 5; round++) await fixedOnce();
+    expect(promptsAbout()[0]).not.toContain("Learned from past repairs");
+    const incidentId = await sendAlert(alertType, alert);
+    await expect.poll(async () => (await ops(`/api/v1/incidents/${incidentId}`)).rca?.provider, { timeout: 30_000, interval: 250 }).toBe("ollama");
+    expect(promptsAbout().at(-1)).toContain("Learned from past repairs: RESTART_DEPLOYMENT worked 5 of 5 times for this alert");
+  });
+});
+
 describe("cluster context from the relay", () => {
   /** The crash-loop alert of the stand-in cluster's pod, analyzed until its verdict; with the prompt Ollama received. */
   async function analyzedCrashLoop() {
