@@ -12,6 +12,7 @@ import { TEST_CLUSTER, TEST_GENERATOR_URL } from "../../support/fixtures/cluster
 import { analyzeRequested, recordingQueue } from "../../support/fixtures/messages.ts";
 import { dbForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
+import { anthropicPromptAbout } from "./support.ts";
 
 const db = dbForTests();
 afterAll(() => db.destroy());
@@ -34,15 +35,6 @@ function envWith(vars: Record<string, string>): Env {
   } as unknown as Env;
 }
 
-async function promptFor(alertType: string): Promise<string> {
-  const { bodies } = (await (await fetch(`${testEnv.TEST_FAKE_ANTHROPIC_URL}/_test/requests`)).json()) as {
-    bodies: Array<{ messages?: Array<{ content: unknown }> }>;
-  };
-  const prompts = bodies.map((b) => JSON.stringify(b.messages ?? [])).filter((text) => text.includes(alertType));
-  expect(prompts, `prompts for ${alertType}`).toHaveLength(1);
-  return JSON.parse(prompts[0]!)[0].content as string;
-}
-
 const crashLooping = (): Partial<NormalizedAlert> => ({
   alert_type: `LLMTest-ok-${crypto.randomUUID().slice(0, 8)}`,
   namespace: TEST_CLUSTER.namespace,
@@ -55,7 +47,7 @@ async function analyze(env: Env, alert: Partial<NormalizedAlert>) {
   const request = analyzeRequested({ alert });
   await deliver(worker, env, "awoooi-analyze", [request]);
   const incident = await createIncidentStore(db).get(request.payload.incident_id);
-  return { incident: incident!, prompt: await promptFor(alert.alert_type!) };
+  return { incident: incident!, prompt: await anthropicPromptAbout(alert.alert_type!) };
 }
 
 describe("cluster context in the analysis", () => {

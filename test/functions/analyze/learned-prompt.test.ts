@@ -11,6 +11,7 @@ import type { AnalyzeQueueMessage, ClassifyRequestedV1 } from "../../../shared/c
 import { analyzeRequested, recordingQueue } from "../../support/fixtures/messages.ts";
 import { dbForTests, redisForTests, testEnv } from "../../support/worker/env.ts";
 import { deliver } from "../../support/worker/queue.ts";
+import { anthropicPromptAbout } from "./support.ts";
 
 const db = dbForTests();
 afterAll(() => db.destroy());
@@ -26,23 +27,13 @@ const env = {
   DEAD_LETTER_QUEUE: recordingQueue(),
 } as unknown as Env;
 
-/** The user message of the prompt the model stand-in received for an alert type. */
-async function promptFor(alertType: string): Promise<string> {
-  const { bodies } = (await (await fetch(`${testEnv.TEST_FAKE_ANTHROPIC_URL}/_test/requests`)).json()) as {
-    bodies: Array<{ messages?: Array<{ content: unknown }> }>;
-  };
-  const prompts = bodies.map((b) => JSON.stringify(b.messages ?? [])).filter((text) => text.includes(alertType));
-  expect(prompts, `prompts for ${alertType}`).toHaveLength(1);
-  return JSON.parse(prompts[0]!)[0].content as string;
-}
-
 /** Analyzes a new incident of the fingerprint, then resolves it (an open one would absorb the next alert of the fingerprint). */
 async function analyze(fingerprint: string): Promise<string> {
   const alertType = `LLMTest-ok-${crypto.randomUUID().slice(0, 8)}`;
   const request = analyzeRequested({ fingerprint, alert: { alert_type: alertType } });
   await deliver(worker, env, "awoooi-analyze", [request]);
   await createIncidentStore(db).resolve(request.payload.incident_id, new Date());
-  return promptFor(alertType);
+  return anthropicPromptAbout(alertType);
 }
 
 describe("the learned fix in the prompt", () => {
