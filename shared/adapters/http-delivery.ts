@@ -2,6 +2,8 @@ import type { DeliveryOutcome } from "../ports/channel-sender.ts";
 
 export interface DeliveryRequest {
   readonly url: string;
+  /** Default POST (PATCH for updates such as closing a ticket). */
+  readonly method?: "POST" | "PATCH" | "PUT";
   readonly headers?: Record<string, string>;
   readonly body: string;
   readonly timeoutMs?: number;
@@ -10,7 +12,7 @@ export interface DeliveryRequest {
 }
 
 /**
- * POSTs and classifies the answer the way every channel here needs: 2xx sent;
+ * POSTs (or PATCHes) and classifies the answer the way every channel here needs: 2xx sent;
  * 408, 429 and 5xx (and network errors, timeouts) retried — after Retry-After
  * or a channel-specific hint when given; any other 4xx permanent.
  */
@@ -23,7 +25,7 @@ export async function deliver(
   let response: Response;
   try {
     response = await send(request.url, {
-      method: "POST",
+      method: request.method ?? "POST",
       headers: { "Content-Type": "application/json", ...request.headers },
       body: request.body,
       signal: AbortSignal.timeout(request.timeoutMs ?? 10_000),

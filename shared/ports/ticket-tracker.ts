@@ -1,0 +1,34 @@
+import type { Priority } from "../contracts/alert.ts";
+import type { DeliveryOutcome } from "./channel-sender.ts";
+
+/** Where an incident's ticket lives: stored on the incident, shown by the API and messages. */
+export interface TicketRef {
+  readonly system: "github" | "jira";
+  /** GitHub's issue number, Jira's issue key (`OPS-42`). */
+  readonly key: string;
+  /** The page people open. */
+  readonly url: string;
+}
+
+export interface NewTicket {
+  readonly title: string;
+  /** Markdown (GitHub) or plain text (Jira renders it as a paragraph per line). */
+  readonly body: string;
+  readonly priority: Priority;
+  readonly labels: readonly string[];
+}
+
+/** The opening answer carries the ticket's reference; every other outcome is a channel outcome. */
+export type OpenOutcome = { readonly kind: "opened"; readonly ref: TicketRef } | Exclude<DeliveryOutcome, { kind: "sent" }>;
+
+/**
+ * An issue tracker as a notify destination (issue #18): one ticket per
+ * incident, comments as it moves, closed when it resolves. Never throws:
+ * every failure is a retry or a permanent outcome, like any channel.
+ */
+export interface TicketTracker {
+  readonly system: TicketRef["system"];
+  open(ticket: NewTicket): Promise<OpenOutcome>;
+  comment(ref: TicketRef, body: string): Promise<DeliveryOutcome>;
+  close(ref: TicketRef): Promise<DeliveryOutcome>;
+}
