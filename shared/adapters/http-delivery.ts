@@ -2,10 +2,10 @@ import type { DeliveryOutcome } from "../ports/channel-sender.ts";
 
 export interface DeliveryRequest {
   readonly url: string;
-  /** Default POST (PATCH for updates such as closing a ticket). */
-  readonly method?: "POST" | "PATCH" | "PUT";
+  /** Default POST (PATCH for updates such as closing a ticket; GET reads, with no body). */
+  readonly method?: "POST" | "PATCH" | "PUT" | "GET";
   readonly headers?: Record<string, string>;
-  readonly body: string;
+  readonly body?: string;
   readonly timeoutMs?: number;
   /** Redacts secrets (tokens in URLs) from reasons. */
   readonly describe?: string;
@@ -26,8 +26,8 @@ export async function deliver(
   try {
     response = await send(request.url, {
       method: request.method ?? "POST",
-      headers: { "Content-Type": "application/json", ...request.headers },
-      body: request.body,
+      headers: { ...(request.body !== undefined ? { "Content-Type": "application/json" } : {}), ...request.headers },
+      ...(request.body !== undefined ? { body: request.body } : {}),
       signal: AbortSignal.timeout(request.timeoutMs ?? 10_000),
     });
   } catch (error) {
