@@ -216,6 +216,16 @@ describe("the learned fix reaches the model (issue #17 acceptance)", () => {
     const incidentId = await sendAlert(alertType, alert);
     await expect.poll(async () => (await ops(`/api/v1/incidents/${incidentId}`)).rca?.provider, { timeout: 30_000, interval: 250 }).toBe("ollama");
     expect(promptsAbout().at(-1)).toContain("Learned from past repairs: RESTART_DEPLOYMENT worked 5 of 5 times for this alert");
+    // …and in front of the people deciding: the approval request says so.
+    await expect
+      .poll(
+        async () => {
+          const { messages } = (await (await fetch(`${stack.baseUrl}/dev/inbox?limit=500`)).json()) as { messages: Array<InboxMessage & { text: string }> };
+          return messages.find((m) => m.incident_id === incidentId && m.kind === "approval_requested")?.text ?? "";
+        },
+        { timeout: 30_000, interval: 250 },
+      )
+      .toContain("Learned: RESTART_DEPLOYMENT worked 5 of 5 times for this alert");
   });
 });
 

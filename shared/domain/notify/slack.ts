@@ -79,6 +79,7 @@ export function renderSlack(
   ];
   if (v.actionFacts) blocks.push({ type: "context", elements: [mrkdwn(escapeSlack(v.actionFacts))] });
   if (v.kind === "notify_only" && v.reasons.length > 0) blocks.push({ type: "context", elements: [mrkdwn(`Why: ${escapeSlack(v.reasons.join("; "))}`)] });
+  else if (v.learned) blocks.push({ type: "context", elements: [mrkdwn(`*Learned:* ${escapeSlack(v.learned)}`)] });
   const context = [
     ...(v.sourceLink ? [`<${slackLinkTarget(v.sourceLink.url)}|${escapeSlack(v.sourceLink.label)}>`] : []),
     `Incident \`${v.incidentId}\``,

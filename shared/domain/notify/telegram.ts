@@ -86,6 +86,12 @@ export function renderTelegram(v: NotificationView, links: readonly ApproverLink
     { text: v.description, style: "plain", elastic: true },
     ...(v.actionFacts ? [{ text: `\n${v.actionFacts}`, style: "plain" as const, elastic: true }] : []),
     ...(v.kind === "notify_only" && v.reasons.length > 0 ? [{ text: `\nWhy: ${v.reasons.join("; ")}`, style: "plain" as const, elastic: true }] : []),
+    ...(v.kind !== "notify_only" && v.learned
+      ? [
+          { text: "\nLearned: ", style: "bold" as const },
+          { text: v.learned, style: "plain" as const, elastic: true },
+        ]
+      : []),
     ...(v.sourceLink
       ? [
           { text: "\n", style: "plain" as const },

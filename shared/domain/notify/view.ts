@@ -50,6 +50,8 @@ export interface NotificationView {
   readonly seen: string;
   readonly approval: string | undefined;
   readonly reasons: readonly string[];
+  /** What past repairs of this alert taught (the learned record, the playbook), for people deciding; undefined when nothing was learned. */
+  readonly learned: string | undefined;
   readonly sourceLink: SourceLink | undefined;
   readonly incidentId: string;
   readonly approvalId: string | undefined;
@@ -149,12 +151,19 @@ export function notificationView(n: Notification, occurrences: Occurrences | und
     seen: occurrences ? `${occurrences.hitCount}× · first ${occurrences.firstSeen} · last ${occurrences.lastSeen}` : `first ${a.fired_at}`,
     approval: approvalLine(n),
     reasons: n.reasons,
+    learned: learnedOf(n.reasons),
     sourceLink: sourceLinkOf(a.source, a.generator_url),
     incidentId: n.incident_id,
     approvalId: n.approval_id,
     fingerprint: n.fingerprint,
     security: isSecurity(n),
   };
+}
+
+/** The decision's learned and playbook reasons, without their labels ("RESTART_DEPLOYMENT worked 5 of 5 times for this alert (tier 1); the verdict agrees"). */
+export function learnedOf(reasons: readonly string[]): string | undefined {
+  const taught = reasons.filter((r) => r.startsWith("learned: ") || r.startsWith("playbook: ")).map((r) => r.replace(/^(learned|playbook): /, ""));
+  return taught.length > 0 ? taught.join("; ") : undefined;
 }
 
 /** A typed action shows what runs; an untyped one says a person runs it. */

@@ -21,6 +21,7 @@ export function renderPlainText(v: NotificationView): string {
   ];
   if (v.approval) lines.push(`Approval: ${v.approval}`);
   if (v.kind === "notify_only" && v.reasons.length > 0) lines.push(`Why: ${v.reasons.join("; ")}`);
+  else if (v.learned) lines.push(`Learned: ${v.learned}`);
   if (v.sourceLink) lines.push(`${v.sourceLink.label}: ${v.sourceLink.url}`);
   lines.push(`Incident ${v.incidentId}${v.approvalId ? ` · approval ${v.approvalId}` : ""}`);
   return lines.join("\n");

@@ -6,6 +6,7 @@ import { type NotifyRouting, routeNotification } from "../../../shared/domain/no
 import { escapeSlack, renderSlack, SLACK_LIMITS } from "../../../shared/domain/notify/slack.ts";
 import { buttonSafe, escapeTelegramHtml, renderTelegram } from "../../../shared/domain/notify/telegram.ts";
 import { type Notification, notificationView } from "../../../shared/domain/notify/view.ts";
+import { renderPlainText } from "../../../shared/domain/render/plain-text.ts";
 import { rulesVerdict } from "../../../shared/domain/rules-provider.ts";
 import { normalizedAlert } from "../../support/fixtures/messages.ts";
 import { visibleTelegram as visible } from "../../support/fixtures/telegram.ts";
@@ -230,5 +231,30 @@ describe("routing", () => {
   it("sends only to the dev inbox when nothing else is configured", () => {
     const none: NotifyRouting = { telegram: undefined, slack: undefined, pagerduty: undefined, sentry: false, webhook: false, devInbox: true };
     expect(routeNotification(notification(), allLinks, roster, none)).toEqual([{ channel: "dev-inbox", recipient: "inbox", links: allLinks }]);
+  });
+});
+
+describe("what was learned, in front of the people deciding", () => {
+  const taught = [
+    "risk high",
+    "learned: RESTART_DEPLOYMENT worked 5 of 5 times for this alert (tier 1); the verdict agrees",
+    "playbook: RESTART_DEPLOYMENT is this alert's playbook (100% of 5); the verdict agrees",
+  ];
+  const line =
+    "RESTART_DEPLOYMENT worked 5 of 5 times for this alert (tier 1); the verdict agrees; RESTART_DEPLOYMENT is this alert's playbook (100% of 5); the verdict agrees";
+
+  it("is a Learned line in the approval request on Telegram, Slack and plain text", () => {
+    const view = notificationView(notification({ reasons: taught }), undefined);
+    expect(view.learned).toBe(line);
+    expect(renderTelegram(view, links).text).toContain(`Learned: </b>${escapeTelegramHtml(line)}`);
+    expect(JSON.stringify(renderSlack(view, links))).toContain(`*Learned:* ${escapeSlack(line)}`);
+    expect(renderPlainText(view)).toContain(`Learned: ${line}`);
+  });
+
+  it("is absent when nothing was learned", () => {
+    const view = notificationView(notification({ reasons: ["risk high"] }), undefined);
+    expect(view.learned).toBeUndefined();
+    expect(renderPlainText(view)).not.toContain("Learned:");
+    expect(renderTelegram(view, links).text).not.toContain("Learned:");
   });
 });
