@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { DeliveryOutcome } from "../ports/channel-sender.ts";
 import type { NewTicket, OpenOutcome, TicketRef, TicketTracker } from "../ports/ticket-tracker.ts";
-import { deliver } from "./http-delivery.ts";
+import { answerJson, deliver } from "./http-delivery.ts";
 
 export interface GitHubIssuesOptions {
   /** `GITHUB_TOKEN`: a token with Issues: write on the repository. */
@@ -63,13 +63,7 @@ export function createGitHubIssues(options: GitHubIssuesOptions): TicketTracker 
     async open(ticket: NewTicket): Promise<OpenOutcome> {
       const outcome = await call(base, { title: ticket.title.slice(0, 256), body: clipBody(ticket.body), labels: [...ticket.labels] });
       if (outcome.kind !== "sent") return outcome;
-      let answer: unknown;
-      try {
-        answer = JSON.parse(outcome.body ?? "");
-      } catch {
-        answer = undefined;
-      }
-      const created = CreatedIssue.safeParse(answer);
+      const created = CreatedIssue.safeParse(answerJson(outcome));
       if (!created.success) return { kind: "permanent", reason: "GitHub answered without an issue number" };
       return { kind: "opened", ref: { system: "github", key: String(created.data.number), url: created.data.html_url } };
     },

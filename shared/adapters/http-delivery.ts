@@ -11,6 +11,15 @@ export interface DeliveryRequest {
   readonly describe?: string;
 }
 
+/** The JSON an answer carried, or undefined when it carried none (to be parsed with the caller's schema). */
+export function answerJson(answer: { readonly body?: string | undefined }): unknown {
+  try {
+    return JSON.parse(answer.body ?? "");
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * POSTs (or PATCHes) and classifies the answer the way every channel here needs: 2xx sent;
  * 408, 429 and 5xx (and network errors, timeouts) retried — after Retry-After

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { TICKET_PRIORITY } from "../domain/notify/ticket.ts";
 import type { DeliveryOutcome } from "../ports/channel-sender.ts";
 import type { NewTicket, OpenOutcome, TicketRef, TicketTracker } from "../ports/ticket-tracker.ts";
-import { deliver } from "./http-delivery.ts";
+import { answerJson, deliver } from "./http-delivery.ts";
 
 export interface JiraIssuesOptions {
   /** `JIRA_BASE_URL`: https://<site>.atlassian.net */
@@ -61,13 +61,7 @@ export function createJiraIssues(options: JiraIssuesOptions): TicketTracker {
         },
       });
       if (outcome.kind !== "sent") return outcome;
-      let answer: unknown;
-      try {
-        answer = JSON.parse(outcome.body ?? "");
-      } catch {
-        answer = undefined;
-      }
-      const created = Created.safeParse(answer);
+      const created = Created.safeParse(answerJson(outcome));
       if (!created.success) return { kind: "permanent", reason: "Jira answered without an issue key" };
       return { kind: "opened", ref: { system: "jira", key: created.data.key, url: `${base}/browse/${created.data.key}` } };
     },
@@ -78,13 +72,7 @@ export function createJiraIssues(options: JiraIssuesOptions): TicketTracker {
       const path = `/rest/api/3/issue/${encodeURIComponent(ref.key)}/transitions`;
       const listed = await call(path, "GET");
       if (listed.kind !== "sent") return listed;
-      let answer: unknown;
-      try {
-        answer = JSON.parse(listed.body ?? "");
-      } catch {
-        answer = undefined;
-      }
-      const transitions = Transitions.safeParse(answer);
+      const transitions = Transitions.safeParse(answerJson(listed));
       if (!transitions.success) return { kind: "permanent", reason: "Jira listed no transitions" };
       const transition = transitions.data.transitions.find((t) => t.name.toLowerCase() === done || t.to?.name.toLowerCase() === done);
       if (!transition) {
