@@ -202,6 +202,13 @@ export async function handOff(
   await deps.incidents.markClassifySent(incident.id, deps.now());
 }
 
+/** The labels that name the alert's objects: all the relay reads (an alert may carry dozens of others). */
+const OBJECT_LABELS = ["namespace", "pod", "deployment", "container", "alertname"] as const;
+
+function objectLabelsOf(labels: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(OBJECT_LABELS.flatMap((name) => (labels?.[name] ? [[name, labels[name].slice(0, 1_000)]] : [])));
+}
+
 /**
  * Asks the relay what the cluster and Prometheus say about the alert and keeps
  * it on the incident. Advice only: without it the prompt has no such section.
@@ -215,7 +222,7 @@ async function gatherContext(incident: IncidentRecord, deps: AnalysisDeps, corre
       ...(alert.namespace ? { namespace: alert.namespace } : {}),
       ...(alert.target_resource ? { target_resource: alert.target_resource } : {}),
       ...(alert.resource_type ? { resource_type: alert.resource_type } : {}),
-      labels: alert.labels ?? {},
+      labels: objectLabelsOf(alert.labels),
       ...(alert.generator_url ? { generator_url: alert.generator_url } : {}),
       budget_ms: deps.relay.contextBudgetMs,
     },

@@ -65,6 +65,13 @@ describe("cluster context in the analysis", () => {
     expect(incident.rca?.provider).toBe("anthropic");
   });
 
+  it("asks with only the labels that name objects, so an alert with many large labels still gets its context", async () => {
+    const noisy = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`label_${i}`, "v".repeat(900)]));
+    const { incident, prompt } = await analyze(envWith({}), { ...crashLooping(), labels: noisy });
+    expect(prompt).toContain(`- Pod ${TEST_CLUSTER.pod}: Running (CrashLoopBackOff)`);
+    expect(incident.clusterContext?.pod?.restarts).toBe(14);
+  });
+
   it("keeps what could not be read on the incident, and leaves the section out when nothing was", async () => {
     const { incident, prompt } = await analyze(envWith({}), {
       alert_type: `LLMTest-ok-${crypto.randomUUID().slice(0, 8)}`,
