@@ -96,8 +96,9 @@ export async function readKubernetes(kc: KubeConfig, request: ContextRequest, no
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const found: KubernetesFindings = { missing: [] };
-  const { namespace, pod: podName } = objectsOf(request);
-  let { deployment: deploymentName } = objectsOf(request);
+  const objects = objectsOf(request);
+  const { namespace, pod: podName } = objects;
+  let deploymentName = objects.deployment;
   if (!namespace) {
     found.missing.push({ part: "pod", reason: "the alert names no valid namespace" });
     return found;

@@ -54,8 +54,9 @@ export function summarize(query: string, instant: Data, range: Data): MetricCont
   if (range.resultType === "matrix") {
     for (const { metric, values } of range.result) {
       const numbers = values.map(([, v]) => numberOf(v)).filter((v): v is number => v !== null);
-      const known = series.get(keyOf(metric)) ?? { labels: clipLabels(metric), now: null };
-      series.set(keyOf(metric), {
+      const key = keyOf(metric);
+      const known = series.get(key) ?? { labels: clipLabels(metric), now: null };
+      series.set(key, {
         ...known,
         min: numbers.length > 0 ? Math.min(...numbers) : null,
         max: numbers.length > 0 ? Math.max(...numbers) : null,
