@@ -38,7 +38,7 @@ export default async function setup(project: TestProject) {
   const referenceExecutor = await startReferenceExecutor();
   const chat = await startFakeChatServices();
   // Fault injection for the fault matrix: a Redis that answers late, and a Postgres bridge that cuts every 3rd COMMIT.
-  const slowRedis = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: services.redis.restToken, db: services.redis.db, delayMs: 300 });
+  const slowRedis = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: services.redis.restToken, db: services.redis.db, delayMs: 150 });
   const flakyPg = await startPgWsBridge({ target: services.postgres.target, dropEveryNthCommit: 3 });
   project.provide("workerEnv", {
     ...TEST_VARS,
