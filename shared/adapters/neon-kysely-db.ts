@@ -8,6 +8,7 @@ import type { ClusterContext } from "../contracts/context.ts";
 import type { ExecutionStatus } from "../contracts/execution.ts";
 import type { Operation, Rca, RcaProvider, RiskLevel } from "../contracts/rca.ts";
 import type { EscalationStep, IncidentStatus } from "../ports/incident-store.ts";
+import type { TicketRef } from "../ports/ticket-tracker.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -40,6 +41,9 @@ export interface IncidentsTable {
   classify_sent_at: Timestamp | null;
   triage: JSONColumnType<Triage, string | null, string | null> | null;
   cluster_context: JSONColumnType<ClusterContext, string | null, string | null> | null;
+  ticket: JSONColumnType<TicketRef, string | null, string | null> | null;
+  ticket_hits: ColumnType<number, number | undefined, number>;
+  ticket_commented_at: Timestamp | null;
   acknowledged_at: Timestamp | null;
   acknowledged_by: string | null;
   escalation_level: ColumnType<number, number | undefined, number>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Priority } from "../contracts/alert.ts";
 
 /** Redis over Upstash REST. Both are secrets in production (`wrangler secret put`). */
 export const RedisEnv = z.object({
@@ -124,3 +125,20 @@ export function setOf<T extends string>(item: z.ZodType<T>, fallback: string, me
       return new Set(parsed.data);
     });
 }
+
+/** Priorities kept out of the live chats (tickets, the API and the daily digest still show them). Default P3; empty for none. */
+export const QuietPriorities = setOf(Priority, "P3", "must list priorities such as P3 (or be empty)");
+
+/** When the daily digest goes out: UTC `HH:MM` (default 08:00), or `off` for on demand only. */
+export const DigestAt = z
+  .string()
+  .default("08:00")
+  .transform((text, ctx) => {
+    if (text.trim().toLowerCase() === "off") return undefined;
+    const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
+    if (!match) {
+      ctx.addIssue({ code: "custom", message: "must be a UTC time HH:MM, such as 08:00, or off" });
+      return z.NEVER;
+    }
+    return { hour: Number(match[1]), minute: Number(match[2]) };
+  });

@@ -4,12 +4,14 @@ import type {
   ApprovalChangedV1,
   ClassifyRequestedV1,
   DeadLetterV1,
+  DigestReadyV1,
   ExecuteRequestedV1,
   IncidentAcknowledgedV1,
   IncidentAdmittedV1,
   IncidentEscalatedV1,
   IncidentResolvedV1,
   NotifyRequestedV2,
+  TicketRepeatedV1,
 } from "./queue.ts";
 
 /** What every envelope carries besides its payload: the idempotency key, when, and the correlation id it continues. */
@@ -41,4 +43,6 @@ export const approvalChanged = builder<ApprovalChangedV1>("approval.changed", 1)
 export const incidentEscalated = builder<IncidentEscalatedV1>("incident.escalated", 1);
 export const incidentAcknowledged = builder<IncidentAcknowledgedV1>("incident.acknowledged", 1);
 export const executeRequested = builder<ExecuteRequestedV1>("execute.requested", 1);
+export const digestReady = builder<DigestReadyV1>("digest.ready", 1);
+export const ticketRepeated = builder<TicketRepeatedV1>("ticket.repeated", 1);
 export const deadLetter = builder<DeadLetterV1>("dead_letter", 1);

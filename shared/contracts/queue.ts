@@ -2,7 +2,9 @@ import { z } from "zod";
 import { ApprovalAction } from "./action.ts";
 import { Fingerprint, IncidentId, NormalizedAlert } from "./alert.ts";
 import { ApprovalStatus } from "./approval.ts";
+import { Digest } from "./digest.ts";
 import { Rca } from "./rca.ts";
+import { TicketRef } from "./ticket.ts";
 
 /**
  * Every queue message is an envelope. `id` is the idempotency key (stable for the
@@ -318,8 +320,37 @@ export const IncidentAcknowledgedV1 = envelope(
 );
 export type IncidentAcknowledgedV1 = z.infer<typeof IncidentAcknowledgedV1>;
 
+/** approve → notify: the daily digest (cron at DIGEST_AT, or POST /api/v1/digest/run), for the team places. */
+export const DigestReadyV1 = envelope("digest.ready", 1, Digest);
+export type DigestReadyV1 = z.infer<typeof DigestReadyV1>;
+
+/**
+ * approve → notify: an open incident's alert kept firing since its ticket
+ * last heard (at most hourly): the ticket gets one comment with the new count.
+ */
+export const TicketRepeatedV1 = envelope(
+  "ticket.repeated",
+  1,
+  z.object({
+    incident_id: IncidentId,
+    ticket: TicketRef,
+    hit_count: z.number().int().min(1),
+    reported_hits: z.number().int().min(0),
+    last_seen: z.iso.datetime({ offset: true }).optional(),
+  }),
+);
+export type TicketRepeatedV1 = z.infer<typeof TicketRepeatedV1>;
+
 /** Everything the notify queue carries. */
-export const NotifyQueueMessage = z.union([NotifyRequestedQueueMessage, IncidentAdmittedV1, ApprovalChangedV1, IncidentEscalatedV1, IncidentAcknowledgedV1]);
+export const NotifyQueueMessage = z.union([
+  NotifyRequestedQueueMessage,
+  IncidentAdmittedV1,
+  ApprovalChangedV1,
+  IncidentEscalatedV1,
+  IncidentAcknowledgedV1,
+  DigestReadyV1,
+  TicketRepeatedV1,
+]);
 export type NotifyQueueMessage = z.infer<typeof NotifyQueueMessage>;
 
 /** Everything the analyze queue carries. */

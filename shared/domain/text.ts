@@ -43,3 +43,8 @@ export function capPayload(payload: unknown, maxBytes: number): unknown {
   if (size <= maxBytes) return payload;
   return { truncated: true, original_bytes: size, prefix: storableText(sliceWhole(json, Math.floor(maxBytes / 2))) };
 }
+
+/** HTML text and attribute escaping (`"` too, for attribute values). */
+export function escapeHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+}

@@ -1,14 +1,8 @@
 import type { Priority } from "../contracts/alert.ts";
+import type { TicketRef } from "../contracts/ticket.ts";
 import type { DeliveryOutcome } from "./channel-sender.ts";
 
-/** Where an incident's ticket lives: stored on the incident, shown by the API and messages. */
-export interface TicketRef {
-  readonly system: "github" | "jira";
-  /** GitHub's issue number, Jira's issue key (`OPS-42`). */
-  readonly key: string;
-  /** The page people open. */
-  readonly url: string;
-}
+export type { TicketRef };
 
 export interface NewTicket {
   readonly title: string;

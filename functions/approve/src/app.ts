@@ -5,6 +5,7 @@ import { storeChecks } from "../../../shared/adapters/readiness-probes.ts";
 import { newApp } from "../../../shared/http/app.ts";
 import { mountHealthRoutes, queuesBound } from "../../../shared/http/readiness.ts";
 import { refuseInvalid } from "../../../shared/http/validation.ts";
+import { digestRoutes } from "./digest-routes.ts";
 import { mountDocsRoutes } from "./docs-routes.ts";
 import { configOf, type Env } from "./env.ts";
 import { mountExecutionRoutes } from "./execution-routes.ts";
@@ -48,7 +49,7 @@ export function createApp(scope: ServicesScope = withServices) {
   mountTelegramRoutes(app);
   mountSlackRoutes(app);
   mountExecutionRoutes(app);
-  const api = app.route("/", opsRoutes()).route("/", learningRoutes()).route("/", statsRoutes()).route("/", smokeRoutes());
+  const api = app.route("/", opsRoutes()).route("/", learningRoutes()).route("/", statsRoutes()).route("/", smokeRoutes()).route("/", digestRoutes());
   mountMetricsRoute(app);
   mountStatusPage(app);
   mountDocsRoutes(app);

@@ -1,6 +1,17 @@
 import { z } from "zod";
 import { ApproversEnv, LinkKeysEnv } from "../../../shared/config/approvers.ts";
-import { DatabaseEnv, ExecutorEnv, Flag, parseEnv, RedisEnv, requireExecutorSecret, TelegramWebhookSecret, Token } from "../../../shared/config/env.ts";
+import {
+  DatabaseEnv,
+  DigestAt,
+  ExecutorEnv,
+  Flag,
+  parseEnv,
+  QuietPriorities,
+  RedisEnv,
+  requireExecutorSecret,
+  TelegramWebhookSecret,
+  Token,
+} from "../../../shared/config/env.ts";
 import { perPriorityDuration, perPriorityLevel } from "../../../shared/config/per-priority.ts";
 import { RcaProvider } from "../../../shared/contracts/rca.ts";
 import { DEFAULT_LLM_PRICES } from "../../../shared/domain/llm-usage.ts";
@@ -69,6 +80,10 @@ export const ApproveConfig = DatabaseEnv.extend(RedisEnv.shape)
     ESCALATION_MAX_LEVEL: perPriorityLevel(DEFAULT_ESCALATION_CEILING),
     /** Per-provider USD per million tokens for the LLM cost estimate, JSON, e.g. `{"gemini":{"input_per_mtok":0.3,"output_per_mtok":2.5}}`; merged over the defaults. */
     LLM_PRICES: LlmPrices,
+    /** The daily digest's UTC time (HH:MM, default 08:00), or `off` for on demand only (POST /api/v1/digest/run). */
+    DIGEST_AT: DigestAt,
+    /** The priorities notify keeps out of the live chats: the digest lists them as handled quietly. Default P3. */
+    QUIET_PRIORITIES: QuietPriorities,
   })
   .superRefine((config, ctx) => {
     if (!config.METRICS_TOKEN && !config.METRICS_PUBLIC) {

@@ -13,7 +13,9 @@ const app = createApp();
 function sweep(env: Env, scheduledTime: number): Promise<SweepReport> {
   return withServices(env, async (services) => {
     const report = await runSweeps(services, new Date(scheduledTime));
-    if (report.expired + report.escalations + report.incidentEscalations + report.handOffsResent > 0) services.log("sweep", { ...report });
+    if (report.expired + report.escalations + report.incidentEscalations + report.handOffsResent + report.ticketRepeats > 0 || report.digestSent) {
+      services.log("sweep", { ...report });
+    }
     return report;
   });
 }

@@ -3,12 +3,15 @@ import { createHttpExecutor } from "../../../shared/adapters/http-executor.ts";
 import { createApprovalStore } from "../../../shared/adapters/neon-kysely-approval-store.ts";
 import { type Database, databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
 import { createDeadLetterStore } from "../../../shared/adapters/neon-kysely-dead-letter-store.ts";
+import { createDigestSource } from "../../../shared/adapters/neon-kysely-digest-source.ts";
 import { createExecutionStore, createLearningHistory } from "../../../shared/adapters/neon-kysely-execution-store.ts";
 import { createIncidentStore } from "../../../shared/adapters/neon-kysely-incident-store.ts";
+import { createIncidentTickets } from "../../../shared/adapters/neon-kysely-incident-tickets.ts";
 import { createStatsSource } from "../../../shared/adapters/neon-kysely-stats-source.ts";
 import { createSlackApi } from "../../../shared/adapters/slack-web-api.ts";
 import { createTelegramBot } from "../../../shared/adapters/telegram-bot-api.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
+import { createUpstashDigestDays } from "../../../shared/adapters/upstash-digest-days.ts";
 import { createUpstashLearningStats } from "../../../shared/adapters/upstash-learning-stats.ts";
 import { createUpstashMetrics } from "../../../shared/adapters/upstash-metrics.ts";
 import { createRedis, type Redis } from "../../../shared/adapters/upstash-redis.ts";
@@ -17,7 +20,15 @@ import { createUpstashVolumeSource } from "../../../shared/adapters/upstash-volu
 import { perEnv } from "../../../shared/config/env.ts";
 import type { Priority } from "../../../shared/contracts/alert.ts";
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
-import { ApprovalChangedV1, ExecuteRequestedV1, IncidentAcknowledgedV1, IncidentEscalatedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
+import {
+  ApprovalChangedV1,
+  DigestReadyV1,
+  ExecuteRequestedV1,
+  IncidentAcknowledgedV1,
+  IncidentEscalatedV1,
+  NotifyRequestedV2,
+  TicketRepeatedV1,
+} from "../../../shared/contracts/queue.ts";
 import type { RcaProvider } from "../../../shared/contracts/rca.ts";
 import type { TokenPrice } from "../../../shared/domain/llm-usage.ts";
 import type { SlaPolicy } from "../../../shared/domain/sla.ts";
@@ -27,9 +38,12 @@ import { createLog } from "../../../shared/logging.ts";
 import type { AlertIndex } from "../../../shared/ports/alert-index.ts";
 import type { ApprovalStore } from "../../../shared/ports/approval-store.ts";
 import type { DeadLetterStore } from "../../../shared/ports/dead-letter-store.ts";
+import type { DigestDays } from "../../../shared/ports/digest-days.ts";
+import type { DigestSource } from "../../../shared/ports/digest-source.ts";
 import type { ExecutionStore } from "../../../shared/ports/execution-store.ts";
 import type { Executor } from "../../../shared/ports/executor.ts";
 import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
+import type { IncidentTickets } from "../../../shared/ports/incident-tickets.ts";
 import type { LearningHistory, LearningStats } from "../../../shared/ports/learning.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
@@ -74,6 +88,15 @@ export interface ApproveServices {
   readonly publishIncidentEscalation: (message: IncidentEscalatedV1) => Promise<void>;
   readonly publishAcknowledgement: (message: IncidentAcknowledgedV1) => Promise<void>;
   readonly publishExecute: (message: ExecuteRequestedV1) => Promise<void>;
+  readonly publishDigest: (message: DigestReadyV1) => Promise<void>;
+  readonly publishTicketRepeat: (message: TicketRepeatedV1) => Promise<void>;
+  /** The daily digest: what it reads, which days went out, when it is due (undefined: on demand only), what counts as quiet. */
+  readonly digest: DigestSource;
+  readonly digestDays: DigestDays;
+  readonly digestAt: { readonly hour: number; readonly minute: number } | undefined;
+  readonly quietPriorities: ReadonlySet<Priority>;
+  /** The tickets notify opened, for the hourly word on repeats. */
+  readonly tickets: IncidentTickets;
   readonly log: Log;
   readonly now: () => Date;
 }
@@ -94,6 +117,7 @@ const statelessFor = perEnv((env: Env) => {
     learningStats: createUpstashLearningStats(redis),
     volume: createUpstashVolumeSource(redis),
     smoke: createUpstashSmokeLedger(redis),
+    digestDays: createUpstashDigestDays(redis),
     metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),
     executor: config.EXECUTOR_URL && config.EXECUTOR_SECRET ? createHttpExecutor({ url: config.EXECUTOR_URL, secret: config.EXECUTOR_SECRET }) : undefined,
     telegram:
@@ -129,7 +153,7 @@ export type ServicesScope = <T>(env: Env, work: (services: ApproveServices) => P
  * tests drive thousands of requests through one pooled handle this way.
  */
 export function servicesOn(env: Env, db: Kysely<Database>): ApproveServices {
-  const { config, log, redis, alertIndex, learningStats, metrics, executor, volume, smoke, telegram, slack } = statelessFor(env);
+  const { config, log, redis, alertIndex, learningStats, metrics, executor, volume, smoke, telegram, slack, digestDays } = statelessFor(env);
   return {
     approvals: createApprovalStore(db),
     incidents: createIncidentStore(db),
@@ -159,6 +183,13 @@ export function servicesOn(env: Env, db: Kysely<Database>): ApproveServices {
     publishIncidentEscalation: (message) => publish(env.NOTIFY_QUEUE, IncidentEscalatedV1, message),
     publishAcknowledgement: (message) => publish(env.NOTIFY_QUEUE, IncidentAcknowledgedV1, message),
     publishExecute: (message) => publish(env.EXECUTE_QUEUE, ExecuteRequestedV1, message),
+    publishDigest: (message) => publish(env.NOTIFY_QUEUE, DigestReadyV1, message),
+    publishTicketRepeat: (message) => publish(env.NOTIFY_QUEUE, TicketRepeatedV1, message),
+    digest: createDigestSource(db),
+    digestDays,
+    digestAt: config.DIGEST_AT,
+    quietPriorities: config.QUIET_PRIORITIES,
+    tickets: createIncidentTickets(db),
     log,
     now: () => new Date(),
   };

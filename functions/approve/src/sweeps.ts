@@ -1,8 +1,9 @@
-import { incidentEscalated } from "../../../shared/contracts/envelopes.ts";
+import { incidentEscalated, ticketRepeated } from "../../../shared/contracts/envelopes.ts";
 import { approversAtStep } from "../../../shared/domain/roster.ts";
 import { ESCALATION_LADDER, escalationLevel, escalationSteps, incidentEscalationTarget } from "../../../shared/domain/sla.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import type { EscalationStep } from "../../../shared/ports/incident-store.ts";
+import { sendDigestIfDue } from "./digest.ts";
 import { handOffOf } from "./executions.ts";
 import { approvalNotification } from "./notifications.ts";
 import type { ApproveServices } from "./services.ts";
@@ -17,6 +18,8 @@ export interface SweepReport {
   readonly escalations: number;
   readonly incidentEscalations: number;
   readonly handOffsResent: number;
+  readonly ticketRepeats: number;
+  readonly digestSent: boolean;
 }
 
 /**
@@ -30,7 +33,53 @@ export async function runSweeps(services: ApproveServices, now: Date): Promise<S
   const escalations = await escalateApprovals(services, now);
   const incidentEscalations = await escalateIncidents(services, now);
   const handOffsResent = await resendStaleHandOffs(services, now);
-  return { expired, escalations, incidentEscalations, handOffsResent };
+  // Neither a ticket comment nor the digest may stop the sweeps that keep decisions moving.
+  const ticketRepeats = await reportTicketRepeats(services, now).catch((error: unknown) => {
+    services.log("ticket_repeats_failed", { error: String(error) });
+    return 0;
+  });
+  const digestSent = await sendDigestIfDue(services, now).catch((error: unknown) => {
+    services.log("digest_failed", { error: String(error) });
+    return false;
+  });
+  return { expired, escalations, incidentEscalations, handOffsResent, ticketRepeats, digestSent };
+}
+
+/** Repeats are reported on a ticket at most this often (issue #18: "at most one comment per hour"). */
+const TICKET_REPEAT_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * Open incidents whose ticket has not heard anything for an hour: when the
+ * alert fired again since, notify comments the new count. Each report is
+ * announced under an id naming the count (notify absorbs a repeat), then
+ * claimed by moving the reported count, so overlapping sweeps report once.
+ * A ticket without new hits is stamped too, so it waits another hour.
+ */
+async function reportTicketRepeats(services: ApproveServices, now: Date): Promise<number> {
+  let reported = 0;
+  for (const t of await services.tickets.quietSince(new Date(now.getTime() - TICKET_REPEAT_INTERVAL_MS), SWEEP_LIMIT)) {
+    const counters = await services.alertIndex.counters(t.incidentId).catch(() => undefined);
+    if (!counters) continue;
+    if (counters.hitCount <= t.reportedHits) {
+      await services.tickets.claimRepeatReport(t.incidentId, t.reportedHits, t.reportedHits, now);
+      continue;
+    }
+    const id = `ticket-repeat:${t.incidentId}:${counters.hitCount}`;
+    await services.publishTicketRepeat(
+      ticketRepeated(
+        {
+          incident_id: t.incidentId,
+          ticket: t.ticket,
+          hit_count: counters.hitCount,
+          reported_hits: t.reportedHits,
+          last_seen: new Date(counters.lastSeen).toISOString(),
+        },
+        { id, at: now, correlationId: t.correlationId },
+      ),
+    );
+    if (await services.tickets.claimRepeatReport(t.incidentId, t.reportedHits, counters.hitCount, now)) reported++;
+  }
+  return reported;
 }
 
 async function expireApprovals(services: ApproveServices, now: Date): Promise<number> {

@@ -1,20 +1,26 @@
 import type { ApproverRoster } from "../../../shared/contracts/approval.ts";
+import type { Digest } from "../../../shared/contracts/digest.ts";
 import { deadLetter, type EnvelopeMeta, notifyRequested } from "../../../shared/contracts/envelopes.ts";
 import type {
   ApprovalChangedV1,
   DeadLetterV1,
+  DigestReadyV1,
   IncidentAcknowledgedV1,
   IncidentAdmittedV1,
   IncidentEscalatedV1,
   NotifyRequestedV2,
+  TicketRepeatedV1,
 } from "../../../shared/contracts/queue.ts";
 import { approvalLinkUrl, signLink } from "../../../shared/domain/approval-link.ts";
+import { renderDigestEmail, renderDigestSlack, renderDigestTelegram, renderDigestText } from "../../../shared/domain/notify/digest.ts";
+import { renderEmail } from "../../../shared/domain/notify/email.ts";
 import { type Delivery, liveKey, liveKeyOf, type Occasion, planDeliveries } from "../../../shared/domain/notify/live.ts";
 import { type PagerDutyEvent, renderPagerDuty } from "../../../shared/domain/notify/pagerduty.ts";
-import { type NotifyRouting, routeNotification, type Target } from "../../../shared/domain/notify/routing.ts";
+import { digestTargets, type NotifyRouting, routeNotification, type Target } from "../../../shared/domain/notify/routing.ts";
 import { renderSentryComment } from "../../../shared/domain/notify/sentry.ts";
 import { renderSlack, renderSlackNotice, type SlackMessage } from "../../../shared/domain/notify/slack.ts";
 import { renderTelegram, renderTelegramNotice, type TelegramMessage } from "../../../shared/domain/notify/telegram.ts";
+import { repeatCommentOf, ticketCommentOf, ticketOf } from "../../../shared/domain/notify/ticket.ts";
 import {
   type ApproverLink,
   admittedNotification,
@@ -29,10 +35,13 @@ import { smokeRunOf } from "../../../shared/domain/smoke.ts";
 import type { Log } from "../../../shared/logging.ts";
 import type { DeliveryOutcome } from "../../../shared/ports/channel-sender.ts";
 import type { DevInbox } from "../../../shared/ports/dev-inbox.ts";
+import type { IncidentTickets } from "../../../shared/ports/incident-tickets.ts";
 import type { LiveMessage, LiveMessageLog } from "../../../shared/ports/live-messages.ts";
+import type { MailSender } from "../../../shared/ports/mail-sender.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
 import type { NotificationLedger } from "../../../shared/ports/notification-ledger.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
+import type { TicketTracker } from "../../../shared/ports/ticket-tracker.ts";
 import { RetryLaterError } from "../../../shared/queue/consume.ts";
 
 export type { ApproverLink };
@@ -53,6 +62,8 @@ export interface Channels {
   readonly pagerduty?: { readonly routingKey: string; readonly send: (event: PagerDutyEvent) => Promise<DeliveryOutcome> };
   readonly sentry?: (issueId: string, text: string) => Promise<DeliveryOutcome>;
   readonly webhook?: (body: unknown, idempotencyKey: string) => Promise<DeliveryOutcome>;
+  readonly email?: MailSender;
+  readonly ticket?: TicketTracker;
 }
 
 export interface NotifyDeps {
@@ -73,6 +84,8 @@ export interface NotifyDeps {
   readonly metrics: Metrics;
   /** The smoke sink: synthetic runs are stamped here and sent nowhere else. */
   readonly smoke: SmokeLedger;
+  /** The ticket reference on each incident; present with a ticket tracker (it needs DATABASE_URL). */
+  readonly tickets: IncidentTickets | undefined;
   readonly now: () => Date;
 }
 
@@ -169,6 +182,73 @@ export async function handleIncidentEscalated(message: IncidentEscalatedV1, deps
 }
 
 /**
+ * The daily digest, to the team places only (never to one approver's own
+ * chat): one message each, with the same ledger, retries and dead letters as
+ * every notice.
+ */
+export async function handleDigestReady(message: DigestReadyV1, deps: NotifyDeps): Promise<void> {
+  const digest = message.payload;
+  await runJobs(
+    digestTargets(deps.routing).map(
+      (target): Job => ({
+        key: `${message.id}:${target.channel}:${target.recipient}`,
+        where: `${target.channel}:${target.recipient}`,
+        metric: { name: "awoooi_notifications_total", channel: target.channel },
+        run: () => sendDigest(target, digest, message.id, deps),
+        onPermanent: (reason) => deps.deadLetter(deadLetterFor({ ...message, payload: { kind: "digest" } }, target, reason, deps.now())),
+      }),
+    ),
+    deps,
+  );
+}
+
+async function sendDigest(target: Target, digest: Digest, messageId: string, deps: NotifyDeps): Promise<DeliveryOutcome> {
+  const { channels } = deps;
+  switch (target.channel) {
+    case "dev-inbox": {
+      const text = renderDigestText(digest);
+      await deps.inbox?.deliver({ incident_id: "", approval_id: null, kind: "digest", text, links: [], at: deps.now().toISOString() });
+      console.log(`\n── dev inbox ──\n${text}\n`);
+      return { kind: "sent" };
+    }
+    case "telegram":
+      return channels.telegram ? channels.telegram.send(target.chatId, renderDigestTelegram(digest)) : notConfigured("telegram");
+    case "slack-app":
+      return channels.slackApp ? channels.slackApp.postMessage(target.channelId, renderDigestSlack(digest)) : notConfigured("slack-app");
+    case "slack":
+      return channels.slack ? channels.slack(target.webhookUrl, renderDigestSlack(digest)) : notConfigured("slack");
+    case "email":
+      return channels.email
+        ? channels.email({ to: target.to, ...renderDigestEmail(digest), messageId: messageIdOf(`${messageId}:email:${target.recipient}`) })
+        : notConfigured("email");
+    default:
+      return notConfigured(target.channel);
+  }
+}
+
+/** An open incident kept firing: one comment on its ticket with the new count (approve's hourly sweep decides when). */
+export async function handleTicketRepeated(message: TicketRepeatedV1, deps: NotifyDeps): Promise<void> {
+  const p = message.payload;
+  const target: Target = { channel: "ticket", recipient: "incident" };
+  await runJobs(
+    [
+      {
+        key: `${message.id}:ticket`,
+        where: `ticket:${p.ticket.system}:${p.ticket.key}`,
+        metric: { name: "awoooi_notifications_total", channel: "ticket" },
+        run: () =>
+          deps.channels.ticket
+            ? deps.channels.ticket.comment(p.ticket, repeatCommentOf(p.hit_count, p.reported_hits, p.last_seen))
+            : Promise.resolve(notConfigured("ticket")),
+        onPermanent: (reason) =>
+          deps.deadLetter(deadLetterFor({ ...message, payload: { kind: "ticket_repeated", incident_id: p.incident_id } }, target, reason, deps.now())),
+      },
+    ],
+    deps,
+  );
+}
+
+/**
  * Somebody is on an incident with nothing to sign: its live messages say who,
  * and lose the Acknowledge button. Nothing new is sent to the chats.
  */
@@ -203,46 +283,74 @@ async function liveMessages(incidentId: string, deps: NotifyDeps): Promise<LiveM
   }
 }
 
-async function deliverAll(
-  message: NotifyRequestedV2,
-  view: NotificationView,
-  deliveries: readonly Delivery[],
-  deps: NotifyDeps,
-  occasion: Occasion,
-): Promise<void> {
+function deliverAll(message: NotifyRequestedV2, view: NotificationView, deliveries: readonly Delivery[], deps: NotifyDeps, occasion: Occasion): Promise<void> {
+  return runJobs(
+    deliveries.map((delivery): Job => {
+      const edit = delivery.mode === "edit";
+      return {
+        key: ledgerKey(message.id, delivery, view),
+        where: edit ? liveKey(delivery.message) : `${delivery.target.channel}:${delivery.target.recipient}`,
+        metric: edit
+          ? { name: "awoooi_message_edits_total", channel: delivery.message.channel }
+          : { name: "awoooi_notifications_total", channel: delivery.target.channel },
+        run: () => perform(delivery, message, view, deps, occasion),
+        onSent: async (outcome) => {
+          if (delivery.mode === "send" && outcome.ref) await rememberLive(message.payload.incident_id, message.id, delivery.target, outcome.ref, deps);
+        },
+        // A message someone deleted cannot be edited: nothing was lost, so no dead letter.
+        onPermanent: (reason, where) =>
+          edit
+            ? Promise.resolve(deps.log("live_message_edit_failed", { where, reason }))
+            : deps.deadLetter(deadLetterFor(message, delivery.target, reason, deps.now())),
+      };
+    }),
+    deps,
+  );
+}
+
+/** One delivery to one place, guarded by its own ledger key. */
+interface Job {
+  readonly key: string;
+  /** Where it goes, for logs and retry reasons. */
+  readonly where: string;
+  readonly metric: { readonly name: "awoooi_notifications_total" | "awoooi_message_edits_total"; readonly channel: string };
+  readonly run: () => Promise<DeliveryOutcome>;
+  readonly onSent?: (outcome: Extract<DeliveryOutcome, { kind: "sent" }>) => Promise<void>;
+  readonly onPermanent: (reason: string, where: string) => Promise<void>;
+}
+
+/**
+ * Runs each job that its ledger key does not mark done. A job that fails for
+ * good is handed to its `onPermanent` (a dead letter, mostly); if any failed
+ * transiently, the message is retried (after the longest `retry_after` a
+ * channel asked for) and only what is not done runs again.
+ */
+async function runJobs(jobs: readonly Job[], deps: NotifyDeps): Promise<void> {
   const retries: Array<{ reason: string; afterSeconds?: number | undefined }> = [];
 
-  for (const delivery of deliveries) {
-    const key = ledgerKey(message.id, delivery, view);
-    const where = delivery.mode === "edit" ? liveKey(delivery.message) : `${delivery.target.channel}:${delivery.target.recipient}`;
-    const state = await deps.ledger.begin(key, IN_FLIGHT_SECONDS);
+  for (const job of jobs) {
+    const state = await deps.ledger.begin(job.key, IN_FLIGHT_SECONDS);
     if (state === "done") continue;
     if (state === "busy") {
-      retries.push({ reason: `${where} is being delivered by another attempt`, afterSeconds: 30 });
+      retries.push({ reason: `${job.where} is being delivered by another attempt`, afterSeconds: 30 });
       continue;
     }
-    const outcome = await perform(delivery, message, view, deps, occasion).catch(
-      (error): DeliveryOutcome => ({ kind: "retry", reason: `${where} failed: ${error instanceof Error ? error.message : String(error)}` }),
-    );
-    if (delivery.mode === "edit") {
-      await deps.metrics.increment("awoooi_message_edits_total", { channel: delivery.message.channel, outcome: outcome.kind });
-    } else {
-      await deps.metrics.increment("awoooi_notifications_total", { channel: delivery.target.channel, outcome: outcome.kind });
-    }
+    const outcome = await job
+      .run()
+      .catch((error): DeliveryOutcome => ({ kind: "retry", reason: `${job.where} failed: ${error instanceof Error ? error.message : String(error)}` }));
+    await deps.metrics.increment(job.metric.name, { channel: job.metric.channel, outcome: outcome.kind });
     switch (outcome.kind) {
       case "sent":
-        if (delivery.mode === "send" && outcome.ref) await rememberLive(message.payload.incident_id, message.id, delivery.target, outcome.ref, deps);
-        await deps.ledger.complete(key, LEDGER_TTL_SECONDS);
+        await job.onSent?.(outcome);
+        await deps.ledger.complete(job.key, LEDGER_TTL_SECONDS);
         break;
       case "retry":
-        await deps.ledger.abandon(key);
+        await deps.ledger.abandon(job.key);
         retries.push(outcome);
         break;
       case "permanent":
-        // A message someone deleted cannot be edited: nothing was lost, so no dead letter.
-        if (delivery.mode === "edit") deps.log("live_message_edit_failed", { where, reason: outcome.reason });
-        else await deps.deadLetter(deadLetterFor(message, delivery.target, outcome.reason, deps.now()));
-        await deps.ledger.complete(key, LEDGER_TTL_SECONDS);
+        await job.onPermanent(outcome.reason, job.where);
+        await deps.ledger.complete(job.key, LEDGER_TTL_SECONDS);
         break;
     }
   }
@@ -373,6 +481,12 @@ async function send(target: Target, message: NotifyRequestedV2, view: Notificati
         : notConfigured("pagerduty");
     case "sentry":
       return channels.sentry ? channels.sentry(target.recipient, renderSentryComment(view)) : notConfigured("sentry");
+    case "email":
+      return channels.email
+        ? channels.email({ to: target.to, ...renderEmail(view, target.links), messageId: messageIdOf(`${message.id}:email:${target.recipient}`) })
+        : notConfigured("email");
+    case "ticket":
+      return ticket(view, kind, deps);
     case "webhook":
       return channels.webhook
         ? channels.webhook(
@@ -404,7 +518,59 @@ async function send(target: Target, message: NotifyRequestedV2, view: Notificati
 
 const notConfigured = (channel: string): DeliveryOutcome => ({ kind: "permanent", reason: `${channel} is routed but not configured` });
 
-function deadLetterFor(message: NotifyRequestedV2, target: Target, reason: string, at: Date): DeadLetterV1 {
+/** The same delivery keeps the same Message-ID across retries (a dot-atom: no colons). */
+const messageIdOf = (key: string) => `<${key.replace(/[^A-Za-z0-9-]+/g, "-").slice(0, 180)}@awoooi.edge>`;
+
+/** Occasions that say nothing a ticket needs: a lone signature, an acknowledgement (the approval's outcome and the incident's end do). */
+const NOT_FOR_TICKETS = new Set<Occasion>(["signed", "acknowledged"]);
+
+/**
+ * The incident's one ticket: the first notice opens it (whichever comes first,
+ * the admission or the verdict), later ones comment on it, the resolution
+ * comments and closes it. Opening is claimed per incident in the ledger, so
+ * two notices racing open one ticket, and a ticket whose reference could not
+ * be stored is never opened a second time.
+ */
+async function ticket(view: NotificationView, occasion: Occasion, deps: NotifyDeps): Promise<DeliveryOutcome> {
+  const tracker = deps.channels.ticket;
+  const store = deps.tickets;
+  if (!tracker || !store) return notConfigured("ticket");
+  if (NOT_FOR_TICKETS.has(occasion)) return { kind: "sent" };
+  const existing = await store.get(view.incidentId);
+  if (existing) {
+    const commented = await tracker.comment(existing, ticketCommentOf(view, occasion));
+    return commented.kind === "sent" && occasion === "resolved" ? tracker.close(existing) : commented;
+  }
+  // An incident that resolved without ever being ticketed has nothing to close.
+  if (occasion === "resolved") return { kind: "sent" };
+  const claim = `ticket-open:${view.incidentId}`;
+  const state = await deps.ledger.begin(claim, IN_FLIGHT_SECONDS);
+  if (state === "busy") return { kind: "retry", reason: "the incident's ticket is being opened by another notice", afterSeconds: 30 };
+  if (state === "done") {
+    const ref = await store.get(view.incidentId);
+    return ref ? tracker.comment(ref, ticketCommentOf(view, occasion)) : { kind: "sent" };
+  }
+  const opened = await tracker.open(ticketOf(view));
+  if (opened.kind !== "opened") {
+    await deps.ledger.abandon(claim);
+    return opened;
+  }
+  await deps.ledger.complete(claim, LEDGER_TTL_SECONDS);
+  const stored = await store.attach(view.incidentId, opened.ref, deps.now()).catch((error: unknown) => {
+    deps.log("ticket_unrecorded", { incident_id: view.incidentId, ticket: opened.ref.url, error: String(error) });
+    return true;
+  });
+  if (!stored) deps.log("ticket_not_attached", { incident_id: view.incidentId, ticket: opened.ref.url });
+  deps.log("ticket_opened", { incident_id: view.incidentId, ticket: opened.ref.url });
+  return { kind: "sent", ref: opened.ref.url };
+}
+
+function deadLetterFor(
+  message: { readonly id: string; readonly correlationId: string; readonly payload: { readonly kind?: string; readonly incident_id?: string } },
+  target: Target,
+  reason: string,
+  at: Date,
+): DeadLetterV1 {
   return deadLetter(
     {
       queue: "awoooi-notify",
@@ -415,8 +581,8 @@ function deadLetterFor(message: NotifyRequestedV2, target: Target, reason: strin
         notification: message.id,
         channel: target.channel,
         recipient: target.recipient,
-        kind: message.payload.kind,
-        incident_id: message.payload.incident_id,
+        kind: message.payload.kind ?? "notice",
+        incident_id: message.payload.incident_id ?? null,
       },
     },
     { id: `dlq:awoooi-notify:${message.id}:${target.channel}:${target.recipient}`, at, correlationId: message.correlationId },

@@ -2,7 +2,15 @@ import { NotifyQueueMessage } from "../../../shared/contracts/queue.ts";
 import { queueEntry } from "../../../shared/queue/consume.ts";
 import { createApp } from "./app.ts";
 import type { Env } from "./env.ts";
-import { handleApprovalChanged, handleIncidentAcknowledged, handleIncidentAdmitted, handleIncidentEscalated, handleNotifyRequested } from "./handle.ts";
+import {
+  handleApprovalChanged,
+  handleDigestReady,
+  handleIncidentAcknowledged,
+  handleIncidentAdmitted,
+  handleIncidentEscalated,
+  handleNotifyRequested,
+  handleTicketRepeated,
+} from "./handle.ts";
 import { withServices } from "./services.ts";
 
 const app = createApp();
@@ -22,6 +30,10 @@ export default {
           return handleIncidentEscalated(message, deps);
         case "incident.acknowledged":
           return handleIncidentAcknowledged(message, deps);
+        case "digest.ready":
+          return handleDigestReady(message, deps);
+        case "ticket.repeated":
+          return handleTicketRepeated(message, deps);
         default:
           return handleNotifyRequested(message, deps);
       }

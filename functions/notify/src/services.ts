@@ -1,8 +1,13 @@
+import { createGitHubIssues } from "../../../shared/adapters/github-issues.ts";
+import { createJiraIssues } from "../../../shared/adapters/jira-issues.ts";
+import { databaseConnectionOf, withDb } from "../../../shared/adapters/neon-kysely-db.ts";
+import { createIncidentTickets } from "../../../shared/adapters/neon-kysely-incident-tickets.ts";
 import { createPagerDutySender } from "../../../shared/adapters/pagerduty-events-sender.ts";
 import { createSentrySender } from "../../../shared/adapters/sentry-comment-sender.ts";
 import { createWebhookSender } from "../../../shared/adapters/signed-webhook-sender.ts";
 import { createSlackApi } from "../../../shared/adapters/slack-web-api.ts";
 import { createSlackSender } from "../../../shared/adapters/slack-webhook-sender.ts";
+import { createSmtpMailSender } from "../../../shared/adapters/smtp-mail-sender.ts";
 import { createTelegramSender } from "../../../shared/adapters/telegram-bot-sender.ts";
 import { createUpstashAlertIndex } from "../../../shared/adapters/upstash-alert-index.ts";
 import { createUpstashDevInbox } from "../../../shared/adapters/upstash-dev-inbox.ts";
@@ -14,8 +19,9 @@ import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke
 import { perEnv } from "../../../shared/config/env.ts";
 import { DeadLetterV1 } from "../../../shared/contracts/queue.ts";
 import { createLog } from "../../../shared/logging.ts";
+import type { TicketTracker } from "../../../shared/ports/ticket-tracker.ts";
 import { publish } from "../../../shared/queue/publish.ts";
-import { configOf, type Env, routingOf } from "./env.ts";
+import { configOf, type Env, type NotifyConfig, routingOf } from "./env.ts";
 import type { Channels, NotifyDeps } from "./handle.ts";
 
 /** The composition root of notify: built once per isolate and env (every part is a stateless REST client). */
@@ -34,6 +40,19 @@ export const servicesFor = perEnv((env: Env): NotifyDeps => {
     ...(config.SENTRY_API_TOKEN
       ? { sentry: createSentrySender({ apiUrl: config.SENTRY_API_URL, token: config.SENTRY_API_TOKEN, org: config.SENTRY_ORG }) }
       : {}),
+    ...(config.SMTP_HOST && config.SMTP_FROM
+      ? {
+          email: createSmtpMailSender({
+            host: config.SMTP_HOST,
+            port: config.SMTP_PORT,
+            secure: config.SMTP_SECURE,
+            user: config.SMTP_USER,
+            password: config.SMTP_PASS,
+            from: config.SMTP_FROM,
+          }),
+        }
+      : {}),
+    ...(ticketTrackerOf(config) ? { ticket: ticketTrackerOf(config) } : {}),
     ...(config.NOTIFY_WEBHOOK_URL && config.NOTIFY_WEBHOOK_SECRET
       ? { webhook: createWebhookSender({ url: config.NOTIFY_WEBHOOK_URL, secret: config.NOTIFY_WEBHOOK_SECRET }) }
       : {}),
@@ -57,11 +76,37 @@ export const servicesFor = perEnv((env: Env): NotifyDeps => {
     deadLetter: (entry) => publish(env.DEAD_LETTER_QUEUE, DeadLetterV1, entry),
     smoke: createUpstashSmokeLedger(redis),
     metrics: createUpstashMetrics(redis, (error) => log("metrics_unavailable", { error: String(error) })),
+    tickets: undefined,
     now: () => new Date(),
   };
 });
 
-/** The same entry shape as the functions that hold a database: notify's services are per isolate, so `work` just gets them. */
+function ticketTrackerOf(config: NotifyConfig): TicketTracker | undefined {
+  if (config.TICKET_SYSTEM === "github" && config.GITHUB_TOKEN && config.GITHUB_REPOSITORY) {
+    return createGitHubIssues({ token: config.GITHUB_TOKEN, repository: config.GITHUB_REPOSITORY, apiUrl: config.GITHUB_API_URL });
+  }
+  if (config.TICKET_SYSTEM === "jira" && config.JIRA_BASE_URL && config.JIRA_EMAIL && config.JIRA_API_TOKEN && config.JIRA_PROJECT_KEY) {
+    return createJiraIssues({
+      baseUrl: config.JIRA_BASE_URL,
+      email: config.JIRA_EMAIL,
+      apiToken: config.JIRA_API_TOKEN,
+      projectKey: config.JIRA_PROJECT_KEY,
+      issueType: config.JIRA_ISSUE_TYPE,
+      doneTransition: config.JIRA_DONE_TRANSITION,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * The one lifetime: `work` gets notify's services. The REST clients are per
+ * isolate; with a ticket tracker, a database handle (where ticket references
+ * live on the incident) lives exactly as long as `work` (one batch).
+ */
 export function withServices<T>(env: Env, work: (services: NotifyDeps) => Promise<T>): Promise<T> {
-  return work(servicesFor(env));
+  const config = configOf(env);
+  const services = servicesFor(env);
+  if (config.TICKET_SYSTEM === "none" || !config.DATABASE_URL) return work(services);
+  const connection = databaseConnectionOf({ ...config, DATABASE_URL: config.DATABASE_URL });
+  return withDb(connection, (db) => work({ ...services, tickets: createIncidentTickets(db) }));
 }

@@ -18,8 +18,25 @@ export interface NotifyRouting {
     | undefined;
   /** Present when any Slack webhook is configured; a severity's own webhook replaces the default. */
   readonly slack: { readonly defaultWebhook?: string | undefined; readonly bySeverity: Readonly<Partial<Record<Severity, string>>> } | undefined;
-  /** Present with a Slack app (SLACK_BOT_TOKEN, SLACK_CHANNEL_ID): its channel gets Approve/Reject buttons. */
-  readonly slackApp?: { readonly channel: string } | undefined;
+  /**
+   * Present with a Slack app (SLACK_BOT_TOKEN, SLACK_CHANNEL_ID): its channels get Approve/Reject buttons.
+   * A security or infrastructure notice goes to its category's channel instead of the default one when
+   * that is set; a P0 goes to the P0 channel as well (seed 001 §4.2).
+   */
+  readonly slackApp?:
+    | {
+        readonly channel: string;
+        readonly securityChannel?: string | undefined;
+        readonly infraChannel?: string | undefined;
+        readonly p0Channel?: string | undefined;
+      }
+    | undefined;
+  /** Present with SMTP: the team's addresses (EMAIL_TO); approvers' own addresses are in the roster. */
+  readonly email?: { readonly team: readonly string[] } | undefined;
+  /** A ticket tracker is configured (TICKET_SYSTEM). */
+  readonly ticket?: boolean | undefined;
+  /** Priorities kept out of the live chats while nothing is asked of anyone (QUIET_PRIORITIES). */
+  readonly quiet?: ReadonlySet<Priority> | undefined;
   /** Present with a routing key: pages for these priorities. */
   readonly pagerduty: { readonly priorities: ReadonlySet<Priority> } | undefined;
   readonly sentry: boolean;
@@ -50,7 +67,27 @@ export type Target =
   | { readonly channel: "slack-dm"; readonly recipient: string; readonly userId: string; readonly links: readonly ApproverLink[] }
   | { readonly channel: "pagerduty"; readonly recipient: "events"; readonly action: "trigger" | "resolve" }
   | { readonly channel: "sentry"; readonly recipient: string }
-  | { readonly channel: "webhook"; readonly recipient: "webhook"; readonly links: readonly ApproverLink[] };
+  | { readonly channel: "webhook"; readonly recipient: "webhook"; readonly links: readonly ApproverLink[] }
+  /** The team's mail (no links), or one approver's own mail with only their link. */
+  | { readonly channel: "email"; readonly recipient: string; readonly to: readonly string[]; readonly links: readonly ApproverLink[] }
+  /** The incident's ticket: opened by its first notice, commented as it moves, closed when it resolves. */
+  | { readonly channel: "ticket"; readonly recipient: "incident" };
+
+/** The places people watch live; a quiet notice stays out of them. */
+const LIVE_CHANNELS = new Set<Target["channel"]>(["telegram", "slack", "slack-app", "slack-dm", "pagerduty", "email"]);
+
+/**
+ * Quiet (seed 003, "99 % silent"): a notice of a quiet priority that asks
+ * nothing of anyone and never did, or a successful automatic fix. It still opens a ticket,
+ * reaches the webhook and the dev inbox, and shows in the daily digest.
+ */
+export function isQuiet(n: Notification, peopleWanted: boolean, quiet: ReadonlySet<Priority> | undefined): boolean {
+  if (peopleWanted || n.kind === "escalated") return false;
+  if (n.kind === "auto_approved") return true;
+  if (n.kind === "execution_result") return n.execution?.automatic === true && n.execution.status === "succeeded";
+  // Once people were asked to decide, they hear how it ends whatever the priority.
+  return n.approval_id === undefined && quiet?.has(n.alert.priority) === true;
+}
 
 /** Kinds that open a page or a Sentry comment: the first notice about an incident. */
 const FIRST_NOTICE = new Set<Notification["kind"]>(["approval_requested", "auto_approved", "notify_only"]);
@@ -109,8 +146,10 @@ export function routeNotification(
   }
 
   if (routing.slackApp) {
-    const channelId = routing.slackApp.channel;
-    targets.push({ channel: "slack-app", recipient: `channel:${channelId}`, channelId, decisionButtons: decisionWanted });
+    const { channel, securityChannel, infraChannel, p0Channel } = routing.slackApp;
+    const channels = new Set([isSecurity(n) ? (securityChannel ?? channel) : (infraChannel ?? channel)]);
+    if (p0Channel && n.alert.priority === "P0") channels.add(p0Channel);
+    for (const channelId of channels) targets.push({ channel: "slack-app", recipient: `channel:${channelId}`, channelId, decisionButtons: decisionWanted });
     const slackUsers = new Map(roster.flatMap((a) => (a.slack_user_id ? [[a.id, a.slack_user_id] as const] : [])));
     for (const link of [...links, ...personalNotices]) {
       const userId = slackUsers.get(link.approver);
@@ -128,6 +167,32 @@ export function routeNotification(
     targets.push({ channel: "sentry", recipient: issueId });
   }
 
+  if (routing.email) {
+    if (routing.email.team.length > 0) targets.push({ channel: "email", recipient: "team", to: routing.email.team, links: [] });
+    const addresses = new Map(roster.flatMap((a) => (a.email ? [[a.id, a.email] as const] : [])));
+    for (const link of [...links, ...personalNotices]) {
+      const address = addresses.get(link.approver);
+      if (address) targets.push({ channel: "email", recipient: `approver:${link.approver}`, to: [address], links: link.url ? [link] : [] });
+    }
+  }
+
+  if (routing.ticket) targets.push({ channel: "ticket", recipient: "incident" });
   if (routing.webhook) targets.push({ channel: "webhook", recipient: "webhook", links: [] });
+  return isQuiet(n, decisionWanted || reach.length > 0, routing.quiet) ? targets.filter((t) => !LIVE_CHANNELS.has(t.channel)) : targets;
+}
+
+/** The team places a digest goes to: the team chat, the Slack channel (or default webhook), the team's mail, the dev inbox. */
+export function digestTargets(routing: NotifyRouting): Target[] {
+  const targets: Target[] = [];
+  if (routing.devInbox) targets.push({ channel: "dev-inbox", recipient: "inbox", links: [] });
+  const teamChat = routing.telegram?.teamChat;
+  if (teamChat) targets.push({ channel: "telegram", recipient: `chat:${teamChat}`, chatId: teamChat, links: [], decisionButtons: false });
+  if (routing.slackApp) {
+    const channelId = routing.slackApp.channel;
+    targets.push({ channel: "slack-app", recipient: `channel:${channelId}`, channelId, decisionButtons: false });
+  } else if (routing.slack?.defaultWebhook) {
+    targets.push({ channel: "slack", recipient: "default", webhookUrl: routing.slack.defaultWebhook, links: [], mentions: [] });
+  }
+  if (routing.email && routing.email.team.length > 0) targets.push({ channel: "email", recipient: "team", to: routing.email.team, links: [] });
   return targets;
 }

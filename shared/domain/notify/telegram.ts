@@ -1,14 +1,12 @@
 import { encodeChatAck, encodeChatDecision } from "../chat-decision.ts";
-import { clip } from "../text.ts";
+import { clip, escapeHtml } from "../text.ts";
 import { type ApproverLink, type NotificationView, titleOf } from "./view.ts";
 
 /** Telegram counts at most 4,096 characters after entity parsing (UTF-16 units); stay clear of it. */
 export const TELEGRAM_TEXT_BUDGET = 4_000;
 
-/** The only escaping HTML parse mode needs (PROTOCOLS.md §5); `"` too, for attribute values. */
-export function escapeTelegramHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
-}
+/** The only escaping HTML parse mode needs (PROTOCOLS.md §5). */
+export const escapeTelegramHtml = escapeHtml;
 
 export interface TelegramMessage {
   readonly text: string;
