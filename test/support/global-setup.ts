@@ -8,7 +8,9 @@ import { startRedisRestServer } from "../../infra/local/redis-rest-server.ts";
 import { startReferenceExecutor } from "./fakes/executor-for-tests.ts";
 import { startFakeChatServices } from "./fakes/fake-chat-services.ts";
 import { startFakeExecutor } from "./fakes/fake-executor.ts";
+import { startFakeGitHub } from "./fakes/fake-github.ts";
 import { startRelay } from "./fakes/relay-for-tests.ts";
+import { startSmtpInbox } from "./fakes/smtp-inbox.ts";
 import { TEST_VARS } from "./test-vars.ts";
 
 declare module "vitest" {
@@ -37,6 +39,9 @@ export default async function setup(project: TestProject) {
   const executor = await startFakeExecutor();
   const referenceExecutor = await startReferenceExecutor();
   const chat = await startFakeChatServices();
+  // A real SMTP server and a GitHub Issues stand-in for notify's mail and tickets; both read back over HTTP.
+  const smtp = await startSmtpInbox();
+  const github = await startFakeGitHub();
   // Fault injection for the fault matrix: a Redis that answers late, and a Postgres bridge that cuts every 3rd COMMIT.
   const slowRedis = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: services.redis.restToken, db: services.redis.db, delayMs: 150 });
   const flakyPg = await startPgWsBridge({ target: services.postgres.target, dropEveryNthCommit: 3 });
@@ -48,6 +53,10 @@ export default async function setup(project: TestProject) {
     ...executor.env,
     ...referenceExecutor.env,
     ...chat.env,
+    TEST_SMTP_PORT: String(smtp.port),
+    TEST_SMTP_INBOX_URL: smtp.url,
+    TEST_GITHUB_URL: github.url,
+    TEST_GITHUB_TOKEN: github.token,
     SLOW_REDIS_REST_URL: slowRedis.url,
     FLAKY_NEON_WS_PROXY: flakyPg.wsProxy,
   });
@@ -58,6 +67,8 @@ export default async function setup(project: TestProject) {
     await executor.close();
     await referenceExecutor.close();
     await chat.close();
+    await smtp.close();
+    await github.close();
     await slowRedis.close();
     await flakyPg.close();
     await metered.close();
