@@ -296,6 +296,7 @@ function toRecord(row: Selectable<IncidentsTable>): IncidentRecord {
     classifySentAt: row.classify_sent_at ?? undefined,
     triage: row.triage ?? undefined,
     clusterContext: row.cluster_context ?? undefined,
+    ticket: row.ticket ?? undefined,
     acknowledged: row.acknowledged_at && row.acknowledged_by ? { at: row.acknowledged_at, by: row.acknowledged_by } : undefined,
     escalationLevel: row.escalation_level ?? 0,
     escalations: row.escalations ?? [],

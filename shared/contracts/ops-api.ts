@@ -5,6 +5,7 @@ import { ApprovalStatus, Decision, Triage } from "./approval.ts";
 import { ClusterContext } from "./context.ts";
 import { ExecutionStatus } from "./execution.ts";
 import { Operation, Rca, RcaProvider } from "./rca.ts";
+import { TicketRef } from "./ticket.ts";
 
 /**
  * The JSON answers of the ops API (`/api/v1/…`), once: `/openapi.json`
@@ -75,6 +76,7 @@ export const IncidentDetail = z.strictObject({
     cluster_context: ClusterContext.nullable().describe("what the relay read from Kubernetes and Prometheus before the prompt (docs/analyze.md)"),
   }),
   triage: Triage.nullable(),
+  ticket: TicketRef.nullable().describe("the tracker ticket notify opened for the incident (TICKET_SYSTEM; docs/notify.md)"),
   approval_id: z.uuid().nullable(),
   approval_status: ApprovalStatus.nullable(),
   acknowledged_at: NullableInstant,

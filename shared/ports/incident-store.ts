@@ -3,6 +3,7 @@ import type { AnalysisAttempt } from "../contracts/analysis.ts";
 import type { Triage } from "../contracts/approval.ts";
 import type { ClusterContext } from "../contracts/context.ts";
 import type { Rca, RcaProvider } from "../contracts/rca.ts";
+import type { TicketRef } from "../contracts/ticket.ts";
 import type { SlaPolicy } from "../domain/sla.ts";
 import type { ListFilter } from "./approval-store.ts";
 
@@ -27,6 +28,8 @@ export interface IncidentRecord {
   readonly classifySentAt: Date | undefined;
   /** What the relay gathered about the alert's objects before the analysis (absent without a relay or when it could not). */
   readonly clusterContext: ClusterContext | undefined;
+  /** The tracker ticket notify opened for it (TICKET_SYSTEM). */
+  readonly ticket: TicketRef | undefined;
   /** The trust engine's decision, once classify has made it. */
   readonly triage: Triage | undefined;
   /** Who said they are on it, and when (`/ack`, the Acknowledge button, the ops API). */

@@ -246,6 +246,7 @@ export const opsRoutes = () =>
             cluster_context: incident.clusterContext ?? null,
           },
           triage: incident.triage ?? null,
+          ticket: incident.ticket ?? null,
           approval_id: approval?.id ?? null,
           approval_status: approval?.status ?? null,
           acknowledged_at: iso(incident.acknowledged?.at),

@@ -128,7 +128,7 @@ export async function handleNotifyRequested(message: NotifyRequestedV2, deps: No
   }
   // Links go out while a decision is still wanted: the request itself, and each escalation of it.
   const links = n.kind === "approval_requested" || n.kind === "escalated" ? await approverLinks(n, deps) : [];
-  const view = notificationView(n, await deps.occurrences(n.incident_id).catch(() => undefined));
+  const view = { ...notificationView(n, await deps.occurrences(n.incident_id).catch(() => undefined)), ticket: await ticketOfIncident(n.incident_id, deps) };
   const targets = routeNotification(n, links, deps.approvers, deps.routing);
   await deliverAll(message, view, planDeliveries(n.kind, message.id, targets, await liveMessages(n.incident_id, deps)), deps, n.kind);
 }
@@ -158,7 +158,10 @@ export async function handleApprovalChanged(message: ApprovalChangedV1, deps: No
   if (smokeRunOf(notification.alert)) return;
   const notice = notifyRequested(notification, metaOf(message));
   const occasion: Occasion = change === "signed" ? "signed" : "decided";
-  const view = notificationView(notification, await deps.occurrences(notification.incident_id).catch(() => undefined));
+  const view = {
+    ...notificationView(notification, await deps.occurrences(notification.incident_id).catch(() => undefined)),
+    ticket: await ticketOfIncident(notification.incident_id, deps),
+  };
   const targets = routeNotification(notification, [], deps.approvers, deps.routing).filter((t) =>
     occasion === "signed" ? t.channel === "dev-inbox" : t.channel !== "pagerduty" && t.channel !== "sentry" && !t.recipient.startsWith("approver:"),
   );
@@ -271,6 +274,14 @@ function incidentNotice(message: IncidentEscalatedV1 | IncidentAcknowledgedV1, h
   const notification = { ...base, rca: p.rca ?? base.rca };
   const view = { ...(p.rca ? notificationView(notification, undefined) : admittedView(notification, undefined)), headline };
   return { notification, notice: notifyRequested(notification, metaOf(message)), view };
+}
+
+/** The incident's ticket for messages to link to; a database that does not answer only leaves the link out. */
+async function ticketOfIncident(incidentId: string, deps: NotifyDeps) {
+  return deps.tickets?.get(incidentId).catch((error: unknown) => {
+    deps.log("ticket_unreadable", { incident_id: incidentId, error: String(error) });
+    return undefined;
+  });
 }
 
 /** The live messages of an incident; without Redis's answer, nothing is edited and everything is sent new. */

@@ -73,20 +73,23 @@ export type Target =
   /** The incident's ticket: opened by its first notice, commented as it moves, closed when it resolves. */
   | { readonly channel: "ticket"; readonly recipient: "incident" };
 
-/** The places people watch live; a quiet notice stays out of them. */
-const LIVE_CHANNELS = new Set<Target["channel"]>(["telegram", "slack", "slack-app", "slack-dm", "pagerduty", "email"]);
+/** Shared places people watch live; a quiet notice stays out of them (an approver's own chat or mail still hears). */
+const LIVE_CHANNELS = new Set<Target["channel"]>(["telegram", "slack", "slack-app", "pagerduty", "email"]);
+const isSharedLivePlace = (t: Target) => LIVE_CHANNELS.has(t.channel) && !t.recipient.startsWith("approver:");
 
 /**
- * Quiet (seed 003, "99 % silent"): a notice of a quiet priority that asks
- * nothing of anyone and never did, or a successful automatic fix. It still opens a ticket,
- * reaches the webhook and the dev inbox, and shows in the daily digest.
+ * Quiet (seed 003, "99 % silent"): a notice about an incident of a quiet
+ * priority, or a successful automatic fix. It stays out of the shared live
+ * places (team chats, Slack channels and webhooks, the team's mail, paging);
+ * approvers asked to decide still hear in their own chat or mail, and the
+ * ticket, the webhook, the dev inbox, the API and the daily digest show it.
+ * An escalation is never quiet: it exists to reach people.
  */
-export function isQuiet(n: Notification, peopleWanted: boolean, quiet: ReadonlySet<Priority> | undefined): boolean {
-  if (peopleWanted || n.kind === "escalated") return false;
+export function isQuiet(n: Notification, quiet: ReadonlySet<Priority> | undefined): boolean {
+  if (n.kind === "escalated") return false;
   if (n.kind === "auto_approved") return true;
-  if (n.kind === "execution_result") return n.execution?.automatic === true && n.execution.status === "succeeded";
-  // Once people were asked to decide, they hear how it ends whatever the priority.
-  return n.approval_id === undefined && quiet?.has(n.alert.priority) === true;
+  if (n.kind === "execution_result" && n.execution?.automatic && n.execution.status === "succeeded") return true;
+  return quiet?.has(n.alert.priority) === true;
 }
 
 /** Kinds that open a page or a Sentry comment: the first notice about an incident. */
@@ -178,7 +181,7 @@ export function routeNotification(
 
   if (routing.ticket) targets.push({ channel: "ticket", recipient: "incident" });
   if (routing.webhook) targets.push({ channel: "webhook", recipient: "webhook", links: [] });
-  return isQuiet(n, decisionWanted || reach.length > 0, routing.quiet) ? targets.filter((t) => !LIVE_CHANNELS.has(t.channel)) : targets;
+  return isQuiet(n, routing.quiet) ? targets.filter((t) => !isSharedLivePlace(t)) : targets;
 }
 
 /** The team places a digest goes to: the team chat, the Slack channel (or default webhook), the team's mail, the dev inbox. */

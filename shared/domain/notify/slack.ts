@@ -82,6 +82,7 @@ export function renderSlack(
   else if (v.learned) blocks.push({ type: "context", elements: [mrkdwn(`*Learned:* ${escapeSlack(v.learned)}`)] });
   const context = [
     ...(v.sourceLink ? [`<${slackLinkTarget(v.sourceLink.url)}|${escapeSlack(v.sourceLink.label)}>`] : []),
+    ...(v.ticket ? [`<${slackLinkTarget(v.ticket.url)}|Ticket ${escapeSlack(v.ticket.key)}>`] : []),
     `Incident \`${v.incidentId}\``,
     ...(mentions.length > 0 ? [`cc ${mentions.map(escapeSlack).join(" ")}`] : []),
   ];

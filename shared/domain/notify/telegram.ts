@@ -96,6 +96,12 @@ export function renderTelegram(v: NotificationView, links: readonly ApproverLink
           { text: v.sourceLink.label, style: "plain" as const, href: v.sourceLink.url },
         ]
       : []),
+    ...(v.ticket
+      ? [
+          { text: "\n", style: "plain" as const },
+          { text: `Ticket ${v.ticket.system === "github" ? "#" : ""}${v.ticket.key}`, style: "plain" as const, href: v.ticket.url },
+        ]
+      : []),
     ...inText.flatMap((l) => [
       { text: `\nReview as ${l.approver}: `, style: "plain" as const },
       { text: l.url, style: "plain" as const, href: l.url },

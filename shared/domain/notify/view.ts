@@ -1,5 +1,6 @@
 import type { ApprovalAction } from "../../contracts/action.ts";
 import type { NotifyRequestedV2 } from "../../contracts/queue.ts";
+import type { TicketRef } from "../../contracts/ticket.ts";
 import { clip } from "../text.ts";
 
 /** The facts a notification shows, whatever the channel. */
@@ -53,6 +54,8 @@ export interface NotificationView {
   /** What past repairs of this alert taught (the learned record, the playbook), for people deciding; undefined when nothing was learned. */
   readonly learned: string | undefined;
   readonly sourceLink: SourceLink | undefined;
+  /** The incident's tracker ticket, once one is open (messages after the first show it). */
+  readonly ticket?: TicketRef | undefined;
   readonly incidentId: string;
   readonly approvalId: string | undefined;
   readonly fingerprint: string;

@@ -23,6 +23,7 @@ export function renderPlainText(v: NotificationView): string {
   if (v.kind === "notify_only" && v.reasons.length > 0) lines.push(`Why: ${v.reasons.join("; ")}`);
   else if (v.learned) lines.push(`Learned: ${v.learned}`);
   if (v.sourceLink) lines.push(`${v.sourceLink.label}: ${v.sourceLink.url}`);
+  if (v.ticket) lines.push(`Ticket: ${v.ticket.url}`);
   lines.push(`Incident ${v.incidentId}${v.approvalId ? ` · approval ${v.approvalId}` : ""}`);
   return lines.join("\n");
 }
