@@ -43,6 +43,8 @@ function channelEnv(vars: Record<string, string> = {}) {
     NOTIFY_WEBHOOK_SECRET: FAKE_WEBHOOK_SECRET,
     APPROVERS: JSON.stringify([{ id: "alice" }, { id: "bob" }, { id: "carol", telegram_chat_id: "7003", slack: "@carol" }]),
     DEAD_LETTER_QUEUE: deadLetters,
+    // These tests are about each channel; keeping P3 out of the chats has its own (tickets-email-digest.test.ts).
+    QUIET_PRIORITIES: "",
     ...vars,
   });
   return { env, deadLetters, run: (bodies: unknown[], attempts = 1) => deliver(worker, env as unknown as Env, "awoooi-notify", bodies, attempts) };
@@ -177,7 +179,7 @@ describe("Telegram", () => {
 
   it("routes P0 to the P0 chat and security findings to the security chat", async () => {
     const { run } = channelEnv();
-    const p0 = notification("auto_approved", { priority: "P0" });
+    const p0 = notification("notify_only", { priority: "P0" });
     const security = notification("notify_only", { priority: "P2", source: "scanner", alert_type: "CVE-2026-1234" });
     await run([p0, { ...security, payload: { ...security.payload, approval_id: undefined, expires_at: undefined } }]);
     expect((await requests("telegram", p0.marker)).map((r) => r.body.chat_id).sort()).toEqual([TEAM_CHAT, P0_CHAT].sort());
@@ -200,7 +202,7 @@ describe("Telegram", () => {
 
   it("retries a 429 once after its retry_after, without re-sending the chats that got it", async () => {
     const { env, run } = channelEnv({ TELEGRAM_CHAT_ID: "-100429" });
-    const message = notification("auto_approved", { priority: "P0" });
+    const message = notification("notify_only", { priority: "P0" });
     // A message double that records the requested delay (the runtime's queue result does not report it).
     const first = queueMessage(message);
     await worker.queue!({ queue: "awoooi-notify", messages: [first.message] } as never, env as unknown as Env);
@@ -251,7 +253,7 @@ describe("Slack", () => {
 
   it("retries a 500 and succeeds, without re-sending Telegram", async () => {
     const { run } = channelEnv({ SLACK_WEBHOOK_URL: `${FAKE}/slack/fail-once-${crypto.randomUUID()}` });
-    const message = notification("auto_approved", { priority: "P2" });
+    const message = notification("notify_only", { priority: "P2" });
     const first = await run([message]);
     expect(first.result.retryMessages).toHaveLength(1);
     await run([message], 2);
@@ -261,7 +263,7 @@ describe("Slack", () => {
 
   it("dead-letters a revoked webhook with the reason and retries nothing", async () => {
     const { run, deadLetters } = channelEnv({ SLACK_WEBHOOK_URL: `${FAKE}/slack/gone-${crypto.randomUUID()}` });
-    const message = notification("auto_approved", { priority: "P2" });
+    const message = notification("notify_only", { priority: "P2" });
     const { result } = await run([message]);
     expect(result.retryMessages).toHaveLength(0);
     expect(deadLetters.sent).toHaveLength(1);

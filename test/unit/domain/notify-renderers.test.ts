@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { approvalActionOf, proposeAction } from "../../../shared/domain/action.ts";
+import { renderEmail } from "../../../shared/domain/notify/email.ts";
 import { renderPagerDuty } from "../../../shared/domain/notify/pagerduty.ts";
-import { type NotifyRouting, routeNotification } from "../../../shared/domain/notify/routing.ts";
+import { digestTargets, isQuiet, type NotifyRouting, routeNotification } from "../../../shared/domain/notify/routing.ts";
 import { escapeSlack, renderSlack, SLACK_LIMITS } from "../../../shared/domain/notify/slack.ts";
 import { buttonSafe, escapeTelegramHtml, renderTelegram } from "../../../shared/domain/notify/telegram.ts";
 import { type Notification, notificationView } from "../../../shared/domain/notify/view.ts";
@@ -256,5 +257,100 @@ describe("what was learned, in front of the people deciding", () => {
     expect(view.learned).toBeUndefined();
     expect(renderPlainText(view)).not.toContain("Learned:");
     expect(renderTelegram(view, links).text).not.toContain("Learned:");
+  });
+});
+
+describe("routing of mail, tickets, quiet priorities and Slack categories (issue #18)", () => {
+  const routing: NotifyRouting = {
+    telegram: { teamChat: "-1" },
+    slack: undefined,
+    slackApp: { channel: "C0ALERTS", securityChannel: "C0SEC", infraChannel: "C0INFRA", p0Channel: "C0P0" },
+    pagerduty: { priorities: new Set(["P0", "P1"]) },
+    sentry: false,
+    webhook: true,
+    devInbox: false,
+    email: { team: ["oncall@example.com"] },
+    ticket: true,
+    quiet: new Set(["P3"]),
+  };
+  const roster = [
+    { id: "alice", email: "alice@example.com", level: 0 },
+    { id: "bob", telegram_chat_id: "42", level: 0 },
+  ];
+  const where = (targets: ReturnType<typeof routeNotification>) => targets.map((t) => `${t.channel}:${t.recipient}`);
+
+  it("mails the team without links and each approver with an address only their own link, and tickets every incident", () => {
+    const targets = routeNotification(notification({}, { priority: "P1" }), links, roster, routing);
+    expect(where(targets)).toEqual([
+      "telegram:chat:-1",
+      "telegram:approver:bob",
+      "slack-app:channel:C0INFRA",
+      "pagerduty:events",
+      "email:team",
+      "email:approver:alice",
+      "ticket:incident",
+      "webhook:webhook",
+    ]);
+    const mails = targets.filter((t) => t.channel === "email") as Array<{ to: readonly string[]; links: ReadonlyArray<{ approver: string }> }>;
+    expect(mails.map((m) => [m.to, m.links.map((l) => l.approver)])).toEqual([
+      [["oncall@example.com"], []],
+      [["alice@example.com"], ["alice"]],
+    ]);
+  });
+
+  it("keeps a quiet priority out of every shared live place but still reaches the approvers' own places and the ticket", () => {
+    const targets = routeNotification(notification({}, { priority: "P3", severity: "info" }), links, roster, routing);
+    expect(where(targets)).toEqual(["telegram:approver:bob", "email:approver:alice", "ticket:incident", "webhook:webhook"]);
+    expect(where(routeNotification(notification({ kind: "notify_only" }, { priority: "P3" }), [], roster, routing))).toEqual([
+      "ticket:incident",
+      "webhook:webhook",
+    ]);
+  });
+
+  it("is quiet for a successful automatic fix, loud for a failed one and for every escalation", () => {
+    const quiet = new Set(["P3" as const]);
+    const result = (status: "succeeded" | "failed", automatic: boolean) =>
+      notification({
+        kind: "execution_result",
+        execution: { execution_id: crypto.randomUUID(), status, dry_run: false, automatic, duration_ms: 1, output_excerpt: null },
+      });
+    expect(isQuiet(notification({ kind: "auto_approved" }, { priority: "P0" }), quiet)).toBe(true);
+    expect(isQuiet(result("succeeded", true), quiet)).toBe(true);
+    expect(isQuiet(result("failed", true), quiet)).toBe(false);
+    expect(isQuiet(result("succeeded", false), quiet)).toBe(false);
+    expect(isQuiet(notification({ kind: "escalated" }, { priority: "P3" }), quiet)).toBe(false);
+    expect(isQuiet(notification({ kind: "notify_only" }, { priority: "P3" }), new Set())).toBe(false);
+  });
+
+  it("sends a security finding to the security channel, and a P0 to the war room as well", () => {
+    const security = routeNotification(notification({ kind: "notify_only" }, { priority: "P1", source: "scanner" }), [], roster, routing);
+    expect(where(security).filter((w) => w.startsWith("slack-app"))).toEqual(["slack-app:channel:C0SEC"]);
+    const p0 = routeNotification(notification({ kind: "notify_only" }, { priority: "P0" }), [], roster, routing);
+    expect(where(p0).filter((w) => w.startsWith("slack-app"))).toEqual(["slack-app:channel:C0INFRA", "slack-app:channel:C0P0"]);
+    const plain = routeNotification(notification({ kind: "notify_only" }, { priority: "P1" }), [], roster, { ...routing, slackApp: { channel: "C0ALERTS" } });
+    expect(where(plain).filter((w) => w.startsWith("slack-app"))).toEqual(["slack-app:channel:C0ALERTS"]);
+  });
+
+  it("sends the digest to the team places only", () => {
+    expect(where(digestTargets(routing))).toEqual(["telegram:chat:-1", "slack-app:channel:C0ALERTS", "email:team"]);
+    expect(
+      where(digestTargets({ ...routing, slackApp: undefined, slack: { defaultWebhook: "https://hooks.slack.com/x", bySeverity: {} }, email: undefined })),
+    ).toEqual(["telegram:chat:-1", "slack:default"]);
+  });
+});
+
+describe("e-mail", () => {
+  it("escapes alert text in the HTML part, keeps the plain part readable, and carries only the links it is given", () => {
+    const v = notificationView(notification({}, { message: `<img src=x onerror=alert(1)> & "quoted"` }), undefined);
+    const team = renderEmail(v, []);
+    expect(team.html).toContain("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot;");
+    expect(team.html).not.toContain("<img");
+    expect(team.text).toContain(`<img src=x onerror=alert(1)> & "quoted"`);
+    expect(`${team.text}${team.html}`).not.toContain("sig=");
+    expect(team.subject).not.toContain("\n");
+    const own = renderEmail(v, [links[0]!]);
+    expect(own.html).toContain(`href="https://awoooi.example/approve/x?approver=alice&amp;expires=1&amp;sig=a"`);
+    expect(own.text).toContain("Review and decide as alice: https://awoooi.example/approve/x?approver=alice&expires=1&sig=a");
+    expect(`${own.text}${own.html}`).not.toContain("approver=bob");
   });
 });
