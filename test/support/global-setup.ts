@@ -9,6 +9,7 @@ import { startReferenceExecutor } from "./fakes/executor-for-tests.ts";
 import { startFakeChatServices } from "./fakes/fake-chat-services.ts";
 import { startFakeExecutor } from "./fakes/fake-executor.ts";
 import { startFakeGitHub } from "./fakes/fake-github.ts";
+import { startFakeJira } from "./fakes/fake-jira.ts";
 import { startRelay } from "./fakes/relay-for-tests.ts";
 import { startSmtpInbox } from "./fakes/smtp-inbox.ts";
 import { TEST_VARS } from "./test-vars.ts";
@@ -42,6 +43,7 @@ export default async function setup(project: TestProject) {
   // A real SMTP server and a GitHub Issues stand-in for notify's mail and tickets; both read back over HTTP.
   const smtp = await startSmtpInbox();
   const github = await startFakeGitHub();
+  const jira = await startFakeJira();
   // Fault injection for the fault matrix: a Redis that answers late, and a Postgres bridge that cuts every 3rd COMMIT.
   const slowRedis = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: services.redis.restToken, db: services.redis.db, delayMs: 150 });
   const flakyPg = await startPgWsBridge({ target: services.postgres.target, dropEveryNthCommit: 3 });
@@ -57,6 +59,9 @@ export default async function setup(project: TestProject) {
     TEST_SMTP_INBOX_URL: smtp.url,
     TEST_GITHUB_URL: github.url,
     TEST_GITHUB_TOKEN: github.token,
+    TEST_JIRA_URL: jira.url,
+    TEST_JIRA_EMAIL: jira.email,
+    TEST_JIRA_TOKEN: jira.token,
     SLOW_REDIS_REST_URL: slowRedis.url,
     FLAKY_NEON_WS_PROXY: flakyPg.wsProxy,
   });
@@ -69,6 +74,7 @@ export default async function setup(project: TestProject) {
     await chat.close();
     await smtp.close();
     await github.close();
+    await jira.close();
     await slowRedis.close();
     await flakyPg.close();
     await metered.close();

@@ -117,6 +117,37 @@ describe("tickets", () => {
   });
 });
 
+describe("tickets in Jira", () => {
+  it("opens one issue with the priority mapped, comments in ADF, and closes it through the Done transition", async () => {
+    const project = `J${crypto
+      .randomUUID()
+      .replaceAll("-", "")
+      .replace(/[^a-f]/g, "")
+      .slice(0, 6)
+      .toUpperCase()}`;
+    const { run } = notifyEnv({
+      TICKET_SYSTEM: "jira",
+      JIRA_BASE_URL: testEnv.TEST_JIRA_URL!,
+      JIRA_EMAIL: testEnv.TEST_JIRA_EMAIL!,
+      JIRA_API_TOKEN: testEnv.TEST_JIRA_TOKEN!,
+      JIRA_PROJECT_KEY: project,
+    });
+    const { incidentId, notice } = await incidentNotice("notify_only", { priority: "P1" });
+    await run([notice("notify_only")]);
+    await run([notice("resolved")]);
+    const issues = (await (await fetch(`${testEnv.TEST_JIRA_URL}/_issues/${project}`)).json()) as Array<{
+      key: string;
+      fields: { priority: { name: string }; labels: string[] };
+      status: string;
+      comments: unknown[];
+    }>;
+    expect(issues.map((i) => [i.fields.priority.name, i.status, i.comments.length])).toEqual([["High", "Done", 1]]);
+    const key = issues[0]!.key;
+    const stored = await db.selectFrom("incidents").select("ticket").where("id", "=", incidentId).executeTakeFirstOrThrow();
+    expect(stored.ticket).toEqual({ system: "jira", key, url: `${testEnv.TEST_JIRA_URL}/browse/${key}` });
+  });
+});
+
 describe("e-mail over SMTP", () => {
   it("mails the team without a signing link and each approver with only their own link, as multipart text and HTML", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
