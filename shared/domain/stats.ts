@@ -56,7 +56,8 @@ interface MttrFigure {
 
 function mttrOf(resolutions: readonly Resolution[]): MttrFigure {
   if (resolutions.length === 0) return { incidents: 0, mttr_seconds: null };
-  const total = resolutions.reduce((sum, r) => sum + (r.resolvedAt.getTime() - r.openedAt.getTime()), 0);
+  // A source's clock ahead of ours can date the opening after the resolution: such an incident took no time, not negative time.
+  const total = resolutions.reduce((sum, r) => sum + Math.max(0, r.resolvedAt.getTime() - r.openedAt.getTime()), 0);
   return { incidents: resolutions.length, mttr_seconds: Math.round(total / resolutions.length / 1000) };
 }
 

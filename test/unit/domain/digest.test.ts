@@ -92,6 +92,11 @@ describe("the daily digest", () => {
     ]);
   });
 
+  it("counts an incident whose source dated its opening after its resolution (skewed clocks) as resolved at once, never negative", () => {
+    const d = digestOf(input({ resolutions: [{ priority: "P2", openedAt: at(5), resolvedAt: at(10), mode: "human" }] }));
+    expect(d.mttr_seconds).toBe(0);
+  });
+
   it("says so when nothing happened, rather than printing empty figures", () => {
     const d = digestOf(input({ incidents: [], automaticRuns: [], pending: [], settlements: [], resolutions: [] }));
     const text = renderDigestText(d);
