@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { z } from "zod";
+import * as z from "zod/v4";
 import type { ActionPlan } from "../shared/contracts/action.ts";
 import type { NormalizedAlert } from "../shared/contracts/alert.ts";
 import { ClusterContext } from "../shared/contracts/context.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import type { DeliveryOutcome } from "../ports/channel-sender.ts";
 import type { NewTicket, OpenOutcome, TicketRef, TicketTracker } from "../ports/ticket-tracker.ts";
 import { answerJson, deliver } from "./http-delivery.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import type { LiveMessage, LiveMessageLog } from "../ports/live-messages.ts";
 import { KEY_PREFIX } from "./upstash-alert-index.ts";
 import type { Redis } from "./upstash-redis.ts";

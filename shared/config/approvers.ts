@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { ApproverRoster } from "../contracts/approval.ts";
 import { DEFAULT_TRUST_POLICY } from "../domain/trust-engine.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { Priority } from "../contracts/alert.ts";
 
 /** Redis over Upstash REST. Both are secrets in production (`wrangler secret put`). */

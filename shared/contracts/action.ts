@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { Operation } from "./rca.ts";
 
 /** Kubernetes names (apimachinery validation.go): what may appear in kubectl argv. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 
 /** Normalized severity. Sources' own levels are mapped onto these three plus a priority. */
 export const Severity = z.enum(["info", "warning", "critical"]);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { RcaProvider } from "./rca.ts";
 
 /** One provider's turn in an incident's analysis, as recorded on the incident. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 
 /** Approver ids appear in links and audit rows, so they are kept to a URL-safe alphabet. */
 export const ApproverId = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "must be 1–64 of A–Z a–z 0–9 _ . @ -");

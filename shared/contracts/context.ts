@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 
 /**
  * Cluster and metric context for one alert, gathered by the relay next to the

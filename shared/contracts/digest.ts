@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { Priority } from "./alert.ts";
 
 const Count = z.number().int().min(0);

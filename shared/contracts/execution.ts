@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { ActionPlan, RemediationAction } from "./action.ts";
 import { Fingerprint, IncidentId } from "./alert.ts";
 import { Operation } from "./rca.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { ApprovalAction, ApprovalAlternative } from "./action.ts";
 import { Priority } from "./alert.ts";
 import { ApprovalStatus, Decision, Triage } from "./approval.ts";

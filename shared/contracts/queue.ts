@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { ApprovalAction } from "./action.ts";
 import { Fingerprint, IncidentId, NormalizedAlert } from "./alert.ts";
 import { ApprovalStatus } from "./approval.ts";

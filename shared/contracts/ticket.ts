@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 
 /** Where an incident's ticket lives: stored on the incident, shown by the API and messages. */
 export const TicketRef = z.object({

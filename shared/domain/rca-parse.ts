@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { Operation, Rca } from "../contracts/rca.ts";
 import { clip, storableDeep, storableText } from "./text.ts";
 

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { ConfigError } from "../config/env.ts";
 import { buildInfo } from "../version.ts";
 import type { AppEnv } from "./app.ts";

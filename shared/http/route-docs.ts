@@ -1,6 +1,6 @@
 import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
 import type { Env, Handler, MiddlewareHandler } from "hono";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { ERROR_CODES } from "./errors.ts";
 
 /**

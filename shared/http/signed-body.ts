@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { z } from "zod";
+import type * as z from "zod/v4";
 import { AppError } from "./errors.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignedRequest } from "./signatures.ts";
 import { invalidBody } from "./validation.ts";

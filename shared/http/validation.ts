@@ -1,5 +1,5 @@
 import { zValidator } from "@hono/zod-validator";
-import type { z } from "zod";
+import type * as z from "zod/v4";
 import { AppError, type FieldIssue } from "./errors.ts";
 
 /** Turns zod issues into `{ field, message }` pairs with dotted paths. */

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/v4";
 import { deadLetter as deadLetterEnvelope } from "../contracts/envelopes.ts";
 import { DeadLetterV1 as DeadLetterSchema, type DeadLetterV1 } from "../contracts/queue.ts";
 import { createLog } from "../logging.ts";

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/v4";
 import { jsonBytes, QUEUE_MESSAGE_MAX_BYTES } from "../domain/queue-fit.ts";
 
 /** Cloudflare Queues limits: at most 100 messages and 256 KB per sendBatch. */

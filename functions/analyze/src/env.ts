@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { DatabaseEnv, DedupWindowSeconds, parseEnv } from "../../../shared/config/env.ts";
 import { ProviderOrder } from "../../../shared/contracts/analysis.ts";
 import { CALLBACK_PATH } from "./routes.ts";

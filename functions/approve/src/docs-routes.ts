@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { html } from "hono/html";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { apiDocument } from "../../../shared/http/openapi.ts";
 import { HEALTH_ROUTES } from "../../../shared/http/readiness.ts";
 import { describeRoute, jsonAnswer, serveDescribed, textAnswer } from "../../../shared/http/route-docs.ts";

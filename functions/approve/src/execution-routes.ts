@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { ExecutionResult } from "../../../shared/contracts/execution.ts";
 import { ExecutionResultAnswer } from "../../../shared/contracts/ops-api.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";

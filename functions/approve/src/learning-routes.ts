@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { Fingerprint } from "../../../shared/contracts/alert.ts";
 import { LearningRecommendation, LearningSummary } from "../../../shared/contracts/ops-api.ts";
 import { ACTION_TIER, DEFAULT_LEARNING_POLICY, type Recommendation, recommend, type ScoredAction, successRate } from "../../../shared/domain/learning.ts";

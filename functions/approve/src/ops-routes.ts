@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { Priority } from "../../../shared/contracts/alert.ts";
 import { ApprovalStatus } from "../../../shared/contracts/approval.ts";
 import { AckAnswer, ApprovalDetail, ApprovalPage, DeadLetterPage, IncidentDetail, IncidentPage } from "../../../shared/contracts/ops-api.ts";

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { ChatAnswer } from "../../../shared/contracts/ops-api.ts";
 import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderSlack } from "../../../shared/domain/notify/slack.ts";

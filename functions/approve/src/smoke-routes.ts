@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { SmokeRun } from "../../../shared/contracts/ops-api.ts";
 import { judgeSmokeRun, SMOKE_RUN_ID, stageLatencies } from "../../../shared/domain/smoke.ts";
 import { AppError } from "../../../shared/http/errors.ts";

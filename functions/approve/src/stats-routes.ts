@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { StatsAutonomy, StatsLlm, StatsMttr, StatsOverview, StatsSlo, StatsVolume } from "../../../shared/contracts/ops-api.ts";
 import { llmUsage } from "../../../shared/domain/llm-usage.ts";
 import { autonomyStats, mttrStats, sloStats, volumeFromHour, volumeStats } from "../../../shared/domain/stats.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import type { Approver } from "../../../shared/contracts/approval.ts";
 import { escapeTelegramHtml } from "../../../shared/domain/notify/telegram.ts";
 import { acknowledgeIncident } from "./acknowledgements.ts";

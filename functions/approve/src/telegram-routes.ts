@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { timingSafeEqual } from "hono/utils/buffer";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { TelegramWebhookAnswer } from "../../../shared/contracts/ops-api.ts";
 import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderTelegram } from "../../../shared/domain/notify/telegram.ts";

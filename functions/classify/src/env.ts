@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { DatabaseEnv, ExecutorEnv, parseEnv, RedisEnv, requireExecutorSecret, setOf } from "../../../shared/config/env.ts";
 import { perPriorityDuration } from "../../../shared/config/per-priority.ts";
 import { Operation } from "../../../shared/contracts/rca.ts";

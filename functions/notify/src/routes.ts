@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { describeRoute, jsonAnswer, refusals } from "../../../shared/http/route-docs.ts";
 
 export type InboxAnswer = z.infer<typeof InboxAnswer>;

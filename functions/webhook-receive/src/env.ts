@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { DedupWindowSeconds, parseEnv, RedisEnv, Token } from "../../../shared/config/env.ts";
 import { SOURCES, type SourceName } from "./sources.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { describeRoute, jsonAnswer, jsonBody, refusals, SECURITY } from "../../../shared/http/route-docs.ts";
 import { SOURCE_ROUTES, SOURCES, type SourceName } from "./sources.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import type { NormalizedAlert } from "../../../shared/contracts/alert.ts";
 import { AlertmanagerWebhook } from "../../../shared/contracts/sources/alertmanager.ts";
 import { CanonicalAlertsBody } from "../../../shared/contracts/sources/canonical.ts";

@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { z } from "zod";
+import type * as z from "zod/v4";
 import { PlanRequest, type RemediationAction } from "../../../shared/contracts/action.ts";
 import { ExecutionRequest } from "../../../shared/contracts/execution.ts";
 import { actionDigest, renderAction } from "../../../shared/domain/action.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { K8sLabelName } from "../../../shared/contracts/action.ts";
 
 /** Executor settings, from the environment (docs/executor.md lists them). */

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { Ollama } from "ollama/browser";
-import type { z } from "zod";
+import type * as z from "zod/v4";
 import { RelayJob } from "../../../shared/contracts/analysis.ts";
 import { ContextRequest } from "../../../shared/contracts/context.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignedRequest } from "../../../shared/http/signatures.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 
 /** Relay settings, from the environment (README in this folder lists them). */
 export const RelayConfig = z.object({

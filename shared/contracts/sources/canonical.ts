@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { AlertStatus, MetricValue, ResourceType, TEXT_LIMITS } from "../alert.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 
 /**
  * One finding of a security scan (nmap/ZAP-style). Either `severity` or `cvss`

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 
 const Id = z.union([z.string().min(1).max(64), z.number().int()]).transform(String);
 const Text = z.string().max(100_000);

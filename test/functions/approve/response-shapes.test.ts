@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
+import type * as z from "zod/v4";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import {
   AckAnswer,

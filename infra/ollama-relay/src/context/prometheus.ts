@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import type { MetricContext, SeriesSummary } from "../../../../shared/contracts/context.ts";
 
 const MAX_SERIES = 10;
