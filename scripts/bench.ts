@@ -4,11 +4,13 @@
 // `wrangler dev` (workerd, real local queues, real Redis and Postgres) and,
 // in the same run, a bare Hono Worker doing one Redis call and one queue send.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../infra/local/backing-services.ts";
 import { startFakeOllama } from "../test/support/fakes/fake-ollama.ts";
+import { includedAlerts, mixOf, monthlyFloor, Prices, type UnitsPerAlert, usdPerAlert } from "./lib/cost-model.ts";
+import { cpuMeasurable, cpuPerUnit, descendantNamed } from "./lib/process-cpu.ts";
 import { ROOT, type Stack, startStack } from "./lib/stack.ts";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -69,14 +71,23 @@ async function restStats(stack: Stack, reset = false): Promise<{ requests: numbe
   return (await response.json()) as { requests: number; commands: number };
 }
 
-async function startBare(port: number, stack: Stack): Promise<{ url: string; stop: () => Promise<void> }> {
+/**
+ * One Worker in its own `wrangler dev` (so its own workerd, whose CPU time is
+ * its own): the bare comparison Worker, or a function alone for CPU figures.
+ */
+async function startAlone(
+  config: string,
+  port: number,
+  vars: Readonly<Record<string, string>>,
+  ready: (url: string) => Promise<boolean>,
+): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
       join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
       "dev",
       "-c",
-      join(ROOT, "infra/bench/wrangler.toml"),
+      config,
       "--ip",
       "127.0.0.1",
       "--port",
@@ -84,32 +95,35 @@ async function startBare(port: number, stack: Stack): Promise<{ url: string; sto
       "--inspector-port",
       "0",
       "--persist-to",
-      mkdtempSync(join(tmpdir(), "awoooi-bench-bare-")),
+      mkdtempSync(join(tmpdir(), "awoooi-bench-alone-")),
       "--show-interactive-dev-session=false",
-      "--var",
-      `UPSTASH_REDIS_REST_URL:${stack.services.redis.restUrl}`,
-      "--var",
-      `UPSTASH_REDIS_REST_TOKEN:${stack.services.redis.restToken}`,
+      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { cwd: ROOT, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_API_TOKEN: "" } },
   );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`${url}/ingest`, { method: "POST", body: "{}" }).then(
-      (r) => r.status === 202,
-      () => false,
-    );
-    if (ok) break;
+    if (await ready(url).catch(() => false)) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
     url,
+    pid: child.pid !== undefined && cpuMeasurable() ? descendantNamed(child.pid, "workerd") : undefined,
     stop: async () => {
       child.kill("SIGTERM");
       await new Promise((resolve) => setTimeout(resolve, 500));
     },
   };
 }
+
+const redisVars = (stack: Stack) => ({ UPSTASH_REDIS_REST_URL: stack.services.redis.restUrl, UPSTASH_REDIS_REST_TOKEN: stack.services.redis.restToken });
+const startBare = (port: number, stack: Stack) =>
+  startAlone(
+    join(ROOT, "infra/bench/wrangler.toml"),
+    port,
+    redisVars(stack),
+    async (url) => (await fetch(`${url}/ingest`, { method: "POST", body: "{}" })).status === 202,
+  );
 
 async function main() {
   log("starting the bundle under wrangler dev…");
@@ -118,6 +132,7 @@ async function main() {
     purpose: "test",
     redisDb: 9,
     persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-")),
+    countStatements: true,
     // Throughput runs open thousands of incidents a minute; the storm run sets its own threshold below.
     vars: { RATE_LIMIT_PER_MINUTE: "100000", STORM_THRESHOLD: "10000", SMOKE_INTERVAL_SECONDS: "0" },
   });
@@ -171,6 +186,12 @@ async function main() {
     p99_latency: Number((webhook.p99_ms / bareFigures.p99_ms).toFixed(2)),
   };
   log(`bare worker         ${bareFigures.rps} req/s  p50 ${bareFigures.p50_ms} ms  p99 ${bareFigures.p99_ms} ms`);
+
+  // 2b. CPU per request: the webhook function alone in its own workerd beside the bare Worker in its own.
+  const cpu = await measureCpu(stack, run);
+  results.cpu = cpu;
+  // 2c. What one new incident costs downstream (analyze, classify, notify) on the whole bundle, and the units per alert.
+  const downstream = await measureDownstream(stack, run, cpu);
   await stack.stop();
 
   // 3. Storm and alert → first notification, on a stack with the default storm guard.
@@ -186,10 +207,12 @@ async function main() {
     (await (await fetch(`${storm.baseUrl}${path}`, { headers: { Authorization: `Bearer ${storm.vars.OPS_TOKEN}` } })).json()) as Record<string, any>;
   const since = new Date(Date.now() - 60_000).toISOString();
   const stormNs = `storm-${run}`;
+  await restStats(storm, true);
   for (let r = 0; r < 100; r++) {
     const body = alertmanagerBody(Array.from({ length: 100 }, (_, k) => ({ name: "BenchStorm", ns: stormNs, pod: `pod-${(r * 100 + k) % 50}` })));
     await fetch(`${storm.baseUrl}/api/v1/webhooks/alertmanager`, { method: "POST", headers: stormAuth, body });
   }
+  const stormCommands = (await restStats(storm)).commands;
   // Wait until every alert is accounted for in an analyzed incident (the storm incident's analysis may lag), or 90 s.
   let incidents: Array<{ id: string; analyzed_at: string | null; namespace: string }> = [];
   let hits = 0;
@@ -211,6 +234,7 @@ async function main() {
     alerts_lost: 10_000 - hits,
   };
   log(`storm: 10,000 alerts over 50 fingerprints → ${incidents.length} incidents, ${hits} hits, ${10_000 - hits} lost`);
+  results.cost = costOf(ingest, cpu, downstream, { alerts: 10_000, incidents: incidents.length, upstashCommandsPerAlert: stormCommands / 10_000 });
 
   const latencies: number[] = [];
   for (let i = 0; i < 20; i++) {
@@ -270,7 +294,7 @@ async function main() {
   results.bundle_gzip_kib = Object.fromEntries(
     build.stdout
       .split("\n")
-      .map((line) => /^(\S+)\s+([\d.]+)\s+([\d.]+)$/.exec(line.trim()))
+      .map((line) => /^(\S+)\s+([\d.]+)\s+([\d.]+)(?:\s+\S+)?$/.exec(line.trim()))
       .flatMap((m) => (m ? [[m[1], Number(m[3])]] : [])),
   );
 
@@ -307,6 +331,205 @@ async function timeToFirstMessage(stack: Stack, count: number, alert: (i: number
   return latencies.sort((a, b) => a - b);
 }
 
+const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 1_500);
+const round = (n: number, digits = 3) => Number(n.toFixed(digits));
+
+interface CpuFigures {
+  readonly method: string;
+  readonly bare_worker_cpu_ms_per_request: number | null;
+  readonly webhook: Record<string, { cpu_ms_per_request: number | null; cpu_ms_per_alert: number | null }>;
+  readonly ratio_vs_bare: number | null;
+  readonly ratio_vs_bare_per_alert: Record<string, number | null>;
+}
+
+/**
+ * CPU per request of webhook-receive and of the bare Worker, each alone in
+ * its own workerd: the process's CPU time over a fixed number of requests,
+ * minus what it burns idle over as long (issue #19). Linux only (/proc).
+ */
+async function measureCpu(stack: Stack, run: string): Promise<CpuFigures> {
+  const method = "workerd process CPU (utime+stime from /proc) over a fixed request count, minus its idle rate; each Worker in its own wrangler dev";
+  if (!cpuMeasurable()) {
+    log("cpu: /proc is not available here; CPU per request is measured on Linux only");
+    return { method, bare_worker_cpu_ms_per_request: null, webhook: {}, ratio_vs_bare: null, ratio_vs_bare_per_alert: {} };
+  }
+  const webhookAlone = await startAlone(
+    join(ROOT, "functions/webhook-receive/wrangler.toml"),
+    await freePort(),
+    stack.vars,
+    async (url) => (await fetch(`${url}/health`)).ok,
+  );
+  const bare = await startBare(await freePort(), stack);
+  const auth = { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
+  const post = (body: string) => fetch(`${webhookAlone.url}/api/v1/webhooks/alertmanager`, { method: "POST", headers: auth, body });
+  const shapes: Array<[string, number, (i: number) => string]> = [
+    ["unique ×1", 1, (i) => alertmanagerBody([{ name: "CpuUnique", ns: `cu-${run}-${i}`, pod: "p" }])],
+    ["duplicate ×1", 1, () => alertmanagerBody([{ name: "CpuDuplicate", ns: `cd-${run}`, pod: "p" }])],
+    ["batch ×10", 10, (i) => alertmanagerBody(Array.from({ length: 10 }, (_, k) => ({ name: "CpuBatch", ns: `cb10-${run}-${i}`, pod: `p${k}` })))],
+    ["batch ×100", 100, (i) => alertmanagerBody(Array.from({ length: 100 }, (_, k) => ({ name: "CpuBatch", ns: `cb100-${run}-${i}`, pod: `p${k}` })))],
+  ];
+  const webhook: CpuFigures["webhook"] = {};
+  try {
+    // Warm both: the first requests compile the code and load the Lua scripts.
+    await load(100, (i) => post(shapes[0]![2](-1 - i)));
+    await load(100, () => fetch(`${bare.url}/ingest`, { method: "POST", body: alertmanagerBody([{ name: "Bare", ns: "bare", pod: "p" }]) }));
+    for (const [name, size, body] of shapes) {
+      const total = size === 100 ? Math.max(100, Math.floor(CPU_REQUESTS / 10)) : CPU_REQUESTS;
+      const perRequest = webhookAlone.pid === undefined ? undefined : await cpuPerUnit(webhookAlone.pid, total, () => load(total, (i) => post(body(i))));
+      webhook[name] = {
+        cpu_ms_per_request: perRequest === undefined ? null : round(perRequest),
+        cpu_ms_per_alert: perRequest === undefined ? null : round(perRequest / size, 4),
+      };
+    }
+    const bareMs =
+      bare.pid === undefined
+        ? undefined
+        : await cpuPerUnit(bare.pid, CPU_REQUESTS, () =>
+            load(CPU_REQUESTS, () => fetch(`${bare.url}/ingest`, { method: "POST", body: alertmanagerBody([{ name: "Bare", ns: "bare", pod: "p" }]) })),
+          );
+    const ratio = (ms: number | null) => (ms === null || bareMs === undefined || bareMs === 0 ? null : round(ms / bareMs, 2));
+    const figures: CpuFigures = {
+      method,
+      bare_worker_cpu_ms_per_request: bareMs === undefined ? null : round(bareMs),
+      webhook,
+      // The honest worst case: one new alert per request.
+      ratio_vs_bare: ratio(webhook["unique ×1"]?.cpu_ms_per_request ?? null),
+      ratio_vs_bare_per_alert: Object.fromEntries(Object.entries(webhook).map(([name, f]) => [name, ratio(f.cpu_ms_per_alert)])),
+    };
+    for (const [name, f] of Object.entries(webhook)) log(`cpu webhook ${name.padEnd(13)} ${f.cpu_ms_per_request} ms/request  ${f.cpu_ms_per_alert} ms/alert`);
+    log(`cpu bare worker        ${figures.bare_worker_cpu_ms_per_request} ms/request  → webhook unique ×1 is ×${figures.ratio_vs_bare}`);
+    return figures;
+  } finally {
+    await webhookAlone.stop();
+    await bare.stop();
+  }
+}
+
+interface Downstream {
+  readonly incidents: number;
+  /** CPU of analyze + classify + notify per new incident, on the bundle's one workerd (rules verdicts, dev inbox). */
+  readonly cpu_ms_per_incident: number | null;
+  readonly upstash_commands_per_incident: number;
+  readonly postgres_statements_per_incident: number;
+  readonly postgres_transactions_per_incident: number;
+  /** Queue messages per incident: analyze.requested, classify.requested, notify.requested (P0/P1 add incident.admitted). */
+  readonly queue_messages_per_incident: number;
+}
+
+/**
+ * New incidents through the whole bundle until each reached the dev inbox:
+ * the bundle's workerd CPU, Upstash commands and Postgres statements over
+ * that, less the webhook's share measured alone.
+ */
+async function measureDownstream(stack: Stack, run: string, cpu: CpuFigures): Promise<Downstream> {
+  const count = 200;
+  const auth = { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
+  const pid = stack.pid !== undefined && cpuMeasurable() ? descendantNamed(stack.pid, "workerd") : undefined;
+  await restStats(stack, true);
+  stack.services.postgres.resetStatementCounts();
+  const ids = new Set<string>();
+  const work = async () => {
+    for (let r = 0; r < count / 10; r++) {
+      const body = alertmanagerBody(Array.from({ length: 10 }, (_, k) => ({ name: "BenchDownstream", ns: `ds-${run}-${r}`, pod: `p${k}` })));
+      const answer = (await (await fetch(`${stack.baseUrl}/api/v1/webhooks/alertmanager`, { method: "POST", headers: auth, body })).json()) as {
+        results: Array<{ incident_id: string }>;
+      };
+      for (const result of answer.results) ids.add(result.incident_id);
+    }
+    for (let poll = 0; poll < 600; poll++) {
+      const inbox = (await (await fetch(`${stack.baseUrl}/dev/inbox?limit=500`)).json()) as { messages: Array<{ incident_id: string }> };
+      const seen = new Set(inbox.messages.map((m) => m.incident_id));
+      if ([...ids].every((id) => seen.has(id))) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error("the downstream run did not reach the dev inbox for every incident within 60 s");
+  };
+  const total = pid === undefined ? (await work(), undefined) : await cpuPerUnit(pid, count, work);
+  const webhookShare = (cpu.webhook["batch ×10"]?.cpu_ms_per_request ?? 0) / 10;
+  const redis = await restStats(stack);
+  const pg = stack.services.postgres.statementCounts();
+  const figures: Downstream = {
+    incidents: count,
+    cpu_ms_per_incident: total === undefined ? null : round(Math.max(0, total - webhookShare)),
+    upstash_commands_per_incident: round(
+      redis.commands / count - (results.ingest as Record<string, { upstash_commands_per_alert: number }>)["batch ×10"]!.upstash_commands_per_alert,
+      2,
+    ),
+    postgres_statements_per_incident: round(pg.statements / count, 2),
+    postgres_transactions_per_incident: round(pg.transactions / count, 2),
+    queue_messages_per_incident: 3,
+  };
+  log(
+    `downstream per incident: ${figures.cpu_ms_per_incident} ms CPU, ${figures.upstash_commands_per_incident} Upstash commands, ${figures.postgres_statements_per_incident} Postgres statements in ${figures.postgres_transactions_per_incident} transactions`,
+  );
+  return figures;
+}
+
+/** Units per alert for each traffic shape, and what they cost (docs/cost.md). */
+function costOf(
+  ingest: Record<string, unknown>,
+  cpu: CpuFigures,
+  d: Downstream,
+  storm: { alerts: number; incidents: number; upstashCommandsPerAlert: number },
+) {
+  const pricesFile = process.env.BENCH_PRICES ?? join(ROOT, "bench/prices.json");
+  const prices = Prices.parse(JSON.parse(readFileSync(pricesFile, "utf8")));
+  const shape = (name: string) => ingest[name] as { upstash_commands_per_alert: number };
+  const webhookCpu = (name: string) => cpu.webhook[name]?.cpu_ms_per_alert ?? 0;
+  // Cloudflare counts a message as a write, a read and a delete (64 KB each); one consumer invocation per message at worst.
+  const perIncident = {
+    invocations: d.queue_messages_per_incident,
+    cpu: d.cpu_ms_per_incident ?? 0,
+    queueOps: d.queue_messages_per_incident * 3,
+    upstash: d.upstash_commands_per_incident,
+  };
+  const unitsFor = (alertsPerRequest: number, newIncidentsPerAlert: number, webhookCpuMs: number, upstashPerAlert: number): UnitsPerAlert => ({
+    worker_invocations: round(1 / alertsPerRequest + newIncidentsPerAlert * perIncident.invocations, 4),
+    worker_cpu_ms: round(webhookCpuMs + newIncidentsPerAlert * perIncident.cpu, 4),
+    queue_operations: round(newIncidentsPerAlert * perIncident.queueOps, 4),
+    upstash_commands: round(upstashPerAlert + newIncidentsPerAlert * perIncident.upstash, 4),
+    postgres_statements: round(newIncidentsPerAlert * d.postgres_statements_per_incident, 4),
+    postgres_transactions: round(newIncidentsPerAlert * d.postgres_transactions_per_incident, 4),
+    // The bench's verdicts come from the rules; a model adds one call per incident and its tokens (GET /api/v1/stats/llm).
+    llm_calls: 0,
+    llm_tokens: 0,
+  });
+  const units = {
+    unique: unitsFor(1, 1, webhookCpu("unique ×1"), shape("unique ×1").upstash_commands_per_alert),
+    duplicate: unitsFor(1, 0, webhookCpu("duplicate ×1"), shape("duplicate ×1").upstash_commands_per_alert),
+    storm: unitsFor(100, storm.incidents / storm.alerts, webhookCpu("batch ×100"), storm.upstashCommandsPerAlert),
+    "batch ×100": unitsFor(100, 1, webhookCpu("batch ×100"), shape("batch ×100").upstash_commands_per_alert),
+  };
+  const MIX = { duplicate: 0.9, unique: 0.09, storm: 0.01 } as const;
+  const perMillion = Object.fromEntries(Object.entries(units).map(([name, u]) => [name, round(usdPerAlert(u, prices).total * 1e6, 4)])) as Record<
+    keyof typeof units,
+    number
+  >;
+  const mixUnits = Object.fromEntries(
+    (Object.keys(units.unique) as Array<keyof UnitsPerAlert>).map((key) => [
+      key,
+      round(mixOf(Object.fromEntries(Object.entries(units).map(([n, u]) => [n, u[key]])), MIX), 4),
+    ]),
+  ) as unknown as UnitsPerAlert;
+  const cost = {
+    prices_read_on: prices.read_on,
+    prices_file: pricesFile.replace(`${ROOT}/`, ""),
+    mix_weights: MIX,
+    downstream_per_incident: d,
+    units_per_alert: { ...units, mix: mixUnits },
+    usd_per_million_alerts: { ...perMillion, mix: round(mixOf(perMillion, MIX), 4) },
+    line_items_per_million_mix_alerts: Object.fromEntries(Object.entries(usdPerAlert(mixUnits, prices).items).map(([k, v]) => [k, round(v * 1e6, 4)])),
+    monthly_floor_usd: monthlyFloor(prices),
+    included_alerts_per_month_mix: includedAlerts(mixUnits, prices),
+  };
+  log(
+    `cost per million alerts (prices read ${prices.read_on}): ${Object.entries(cost.usd_per_million_alerts)
+      .map(([k, v]) => `${k} $${v}`)
+      .join(", ")}`,
+  );
+  return cost;
+}
+
 function printTable() {
   const ingest = results.ingest as Record<string, Record<string, number>>;
   console.log(`\n== AWOOOI Edge bench (${CONCURRENCY} concurrent, loopback, ${results.at}) ==\n`);
@@ -338,6 +561,16 @@ function printTable() {
     `bundle gzip KiB: ${Object.entries(results.bundle_gzip_kib as Record<string, number>)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,
+  );
+  const cpu = results.cpu as CpuFigures;
+  console.log(
+    `cpu per request (own workerd): webhook unique ×1 ${cpu.webhook["unique ×1"]?.cpu_ms_per_request ?? "n/a"} ms, bare Worker ${cpu.bare_worker_cpu_ms_per_request ?? "n/a"} ms → cpu.ratio_vs_bare ${cpu.ratio_vs_bare ?? "n/a"}`,
+  );
+  const cost = results.cost as { usd_per_million_alerts: Record<string, number>; prices_read_on: string };
+  console.log(
+    `cost.usd_per_million_alerts (prices read ${cost.prices_read_on}): ${Object.entries(cost.usd_per_million_alerts)
+      .map(([k, v]) => `${k} $${v}`)
+      .join(", ")} (docs/cost.md)`,
   );
   console.log("\nwritten to bench/results.json");
 }

@@ -28,6 +28,8 @@ export interface BackingServicesOptions {
   /** Fixed ports (dev); 0 or unset picks free ones. */
   readonly restPort?: number;
   readonly bridgePort?: number;
+  /** Count the statements and transactions the functions run (`npm run bench`). */
+  readonly countStatements?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -40,6 +42,9 @@ export interface BackingServices {
     readonly origin: string;
     /** The TCP address behind the bridge (tests start their own fault-injecting bridges to it). */
     readonly target: { readonly host: string; readonly port: number };
+    /** Statements and transactions run through the bridge since the last reset (zeros unless `countStatements`). */
+    statementCounts(): { statements: number; transactions: number };
+    resetStatementCounts(): void;
   };
   /** Variables every function needs to reach these services. */
   readonly env: Readonly<Record<string, string>>;
@@ -66,7 +71,7 @@ export async function startBackingServices(options: BackingServicesOptions): Pro
     log(`redis     ${redisTarget.origin} (db ${redisDb}) via Upstash REST ${rest.url}`);
 
     const pg = await findPostgres(options, stops);
-    const bridge = await startPgWsBridge({ target: pg.target, port: options.bridgePort ?? 0 });
+    const bridge = await startPgWsBridge({ target: pg.target, port: options.bridgePort ?? 0, countStatements: options.countStatements === true });
     stops.push(() => bridge.close());
     const connection = { url: pg.url, wsProxy: bridge.wsProxy, poolMax: pg.poolMax };
     if (pg.createDatabase) await administer(pg.adminUrl, bridge.wsProxy, [dropStatement(pg.createDatabase), `create database "${pg.createDatabase}"`]);
@@ -82,7 +87,15 @@ export async function startBackingServices(options: BackingServicesOptions): Pro
     };
     return {
       redis: { restUrl: rest.url, restToken, redisUrl: redisTarget.url, db: redisDb, origin: redisTarget.origin },
-      postgres: { url: pg.url, wsProxy: bridge.wsProxy, poolMax: pg.poolMax, origin: pg.origin, target: pg.target },
+      postgres: {
+        url: pg.url,
+        wsProxy: bridge.wsProxy,
+        poolMax: pg.poolMax,
+        origin: pg.origin,
+        target: pg.target,
+        statementCounts: bridge.statementCounts,
+        resetStatementCounts: bridge.resetStatementCounts,
+      },
       env,
       stop: async () => {
         if (pg.dropDatabase) await pg.dropDatabase(bridge.wsProxy).catch(() => {});

@@ -18,6 +18,8 @@ export interface PgWsBridgeOptions {
    * down (the server rolls it back; the client sees the connection drop).
    */
   readonly dropEveryNthCommit?: number;
+  /** Count the statements and transactions clients run (`npm run bench`); off by default, it parses every message. */
+  readonly countStatements?: boolean;
 }
 
 export interface PgWsBridge {
@@ -26,6 +28,9 @@ export interface PgWsBridge {
   readonly port: number;
   /** Connections currently open (for tests). */
   openConnections(): number;
+  /** Statements (simple queries and executions of prepared ones) and transactions (BEGIN) since the last reset; zeros unless `countStatements`. */
+  statementCounts(): { statements: number; transactions: number };
+  resetStatementCounts(): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,7 @@ export async function startPgWsBridge(options: PgWsBridgeOptions): Promise<PgWsB
   const server = new WebSocketServer({ host, port: options.port ?? 0, perMessageDeflate: false });
   let open = 0;
   let commits = 0;
+  const counts = { statements: 0, transactions: 0 };
 
   server.on("connection", (ws) => {
     open += 1;
@@ -48,6 +54,7 @@ export async function startPgWsBridge(options: PgWsBridgeOptions): Promise<PgWsB
     socket.setNoDelay(true);
     const pending: Buffer[] = [];
     let connected = false;
+    const observe = options.countStatements ? statementObserver(counts) : undefined;
 
     socket.on("connect", () => {
       connected = true;
@@ -70,6 +77,7 @@ export async function startPgWsBridge(options: PgWsBridgeOptions): Promise<PgWsB
           return;
         }
       }
+      observe?.(chunk);
       if (connected) socket.write(chunk);
       else pending.push(chunk);
       // A Postgres server closes the connection after the client's Terminate
@@ -93,9 +101,52 @@ export async function startPgWsBridge(options: PgWsBridgeOptions): Promise<PgWsB
     wsProxy: `${host}:${port}/v2`,
     port,
     openConnections: () => open,
+    statementCounts: () => ({ ...counts }),
+    resetStatementCounts: () => {
+      counts.statements = 0;
+      counts.transactions = 0;
+    },
     close: async () => {
       for (const client of server.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+const SSL_REQUEST = 80_877_103;
+const BEGIN = /^\s*(begin|start\s+transaction)\b/i;
+
+/**
+ * Reads a client's side of the Postgres protocol as it passes: the startup
+ * packet (no type byte), then typed messages. A simple query ('Q') or an
+ * execution of a prepared statement ('E') is one statement; a BEGIN opens a
+ * transaction. Messages may span chunks, so unread bytes are kept.
+ */
+function statementObserver(counts: { statements: number; transactions: number }): (chunk: Buffer) => void {
+  let unread: Buffer = Buffer.alloc(0);
+  let started = false;
+  return (chunk) => {
+    unread = unread.length === 0 ? chunk : Buffer.concat([unread, chunk]);
+    for (;;) {
+      if (!started) {
+        if (unread.length < 8) return;
+        const length = unread.readInt32BE(0);
+        if (unread.length < length) return;
+        started = unread.readInt32BE(4) !== SSL_REQUEST;
+        unread = unread.subarray(length);
+        continue;
+      }
+      if (unread.length < 5) return;
+      const length = unread.readInt32BE(1);
+      if (unread.length < 1 + length) return;
+      const type = String.fromCharCode(unread[0]!);
+      if (type === "Q" || type === "E") counts.statements += 1;
+      if (type === "Q" && BEGIN.test(unread.toString("utf8", 5, Math.min(1 + length, 64)))) counts.transactions += 1;
+      if (type === "P") {
+        const nameEnd = unread.indexOf(0, 5);
+        if (nameEnd > 0 && BEGIN.test(unread.toString("utf8", nameEnd + 1, Math.min(1 + length, nameEnd + 64)))) counts.transactions += 1;
+      }
+      unread = unread.subarray(1 + length);
+    }
   };
 }

@@ -72,3 +72,24 @@ describe("Neon driver → WebSocket bridge → PGlite", () => {
     await expect.poll(() => bridge.openConnections(), { timeout: 2_000 }).toBe(0);
   });
 });
+
+describe("counting what passes the bridge", () => {
+  it("counts each statement (simple or prepared) and each transaction, and nothing without countStatements", async () => {
+    const counting = await startPgWsBridge({ target: { host: "127.0.0.1", port: Number(new URL(url).port) }, countStatements: true });
+    const db = createDb({ url, wsProxy: counting.wsProxy });
+    try {
+      await db.selectFrom("audit_log").select("id").where("action", "=", "none").execute();
+      counting.resetStatementCounts();
+      await db.transaction().execute(async (tx) => {
+        await tx.selectFrom("audit_log").select("id").where("action", "=", "a").execute();
+        await sql`select 1`.execute(tx);
+      });
+      // BEGIN, two statements, COMMIT.
+      expect(counting.statementCounts()).toEqual({ statements: 4, transactions: 1 });
+      expect(bridge.statementCounts()).toEqual({ statements: 0, transactions: 0 });
+    } finally {
+      await db.destroy();
+      await counting.close();
+    }
+  });
+});

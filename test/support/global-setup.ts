@@ -46,6 +46,8 @@ export default async function setup(project: TestProject) {
   const jira = await startFakeJira();
   // Fault injection for the fault matrix: a Redis that answers late, and a Postgres bridge that cuts every 3rd COMMIT.
   const slowRedis = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: services.redis.restToken, db: services.redis.db, delayMs: 150 });
+  // An empty Redis database for fuzz tests whose subject is hostile input, not whatever other tests left behind.
+  const emptyRedis = await startRedisRestServer({ redisUrl: services.redis.redisUrl, token: services.redis.restToken, db: 14, flush: true });
   const flakyPg = await startPgWsBridge({ target: services.postgres.target, dropEveryNthCommit: 3 });
   project.provide("workerEnv", {
     ...TEST_VARS,
@@ -63,6 +65,7 @@ export default async function setup(project: TestProject) {
     TEST_JIRA_EMAIL: jira.email,
     TEST_JIRA_TOKEN: jira.token,
     SLOW_REDIS_REST_URL: slowRedis.url,
+    EMPTY_REDIS_REST_URL: emptyRedis.url,
     FLAKY_NEON_WS_PROXY: flakyPg.wsProxy,
   });
   project.provide("redisRestUrl", services.redis.restUrl);
@@ -76,6 +79,7 @@ export default async function setup(project: TestProject) {
     await github.close();
     await jira.close();
     await slowRedis.close();
+    await emptyRedis.close();
     await flakyPg.close();
     await metered.close();
     await services.stop();

@@ -1,0 +1,68 @@
+// CPU time of a local process from /proc (Linux): what `npm run bench` uses to
+// compare the CPU the webhook path spends per request with a bare Worker's,
+// each in its own workerd. Elsewhere it answers undefined and the bench says so.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** Fields after `pid (comm)`: the name may hold spaces and parentheses, so split after the last `)`. */
+function statFields(pid: number): { comm: string; ppid: number; cpuMs: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // rest[0] is the state; utime and stime are fields 14 and 15 of the whole line.
+    return { comm, ppid: Number(rest[1]), cpuMs: ((Number(rest[11]) + Number(rest[12])) * 1000) / CLOCK_TICKS };
+  } catch {
+    return undefined;
+  }
+}
+
+export const cpuMeasurable = () => existsSync("/proc/self/stat");
+
+/** User + system CPU a process has used so far, in ms (every thread of it). */
+export function processCpuMs(pid: number): number | undefined {
+  return statFields(pid)?.cpuMs;
+}
+
+/** The first descendant of `root` whose command is `name` (wrangler dev → workerd). */
+export function descendantNamed(root: number, name: string): number | undefined {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const fields = statFields(pid);
+    if (fields) children.set(fields.ppid, [...(children.get(fields.ppid) ?? []), pid]);
+  }
+  const queue = [...(children.get(root) ?? [])];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    if (statFields(pid)?.comm === name) return pid;
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return undefined;
+}
+
+/**
+ * CPU ms a process spends per unit of work: its CPU over `work()` minus what
+ * it burns idle over the same time (measured just before), divided by `units`.
+ */
+export async function cpuPerUnit(pid: number, units: number, work: () => Promise<unknown>, idleMs = 2_000): Promise<number | undefined> {
+  const idleStart = processCpuMs(pid);
+  const idleT0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const idleEnd = processCpuMs(pid);
+  const idleRate = idleStart === undefined || idleEnd === undefined ? 0 : (idleEnd - idleStart) / (performance.now() - idleT0);
+  const before = processCpuMs(pid);
+  const t0 = performance.now();
+  await work();
+  const after = processCpuMs(pid);
+  if (before === undefined || after === undefined) return undefined;
+  return Math.max(0, after - before - idleRate * (performance.now() - t0)) / units;
+}
