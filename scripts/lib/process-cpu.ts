@@ -32,8 +32,8 @@ export function processCpuMs(pid: number): number | undefined {
   return statFields(pid)?.cpuMs;
 }
 
-/** The first descendant of `root` whose command is `name` (wrangler dev → workerd). */
-export function descendantNamed(root: number, name: string): number | undefined {
+/** Descendants of `root` whose command is `name`, nearest first. */
+function descendantsNamed(root: number, name: string): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
@@ -41,12 +41,31 @@ export function descendantNamed(root: number, name: string): number | undefined 
     const fields = statFields(pid);
     if (fields) children.set(fields.ppid, [...(children.get(fields.ppid) ?? []), pid]);
   }
+  const found: number[] = [];
   const queue = [...(children.get(root) ?? [])];
   for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
-    if (statFields(pid)?.comm === name) return pid;
+    if (statFields(pid)?.comm === name) found.push(pid);
     queue.push(...(children.get(pid) ?? []));
   }
-  return undefined;
+  return found;
+}
+
+/**
+ * The workerd that runs the Worker under `wrangler dev` (root): wrangler also
+ * runs a second workerd for its request proxy, which costs the same per
+ * request whatever the Worker does; the runtime one is started with an
+ * inspector address.
+ */
+export function runtimeWorkerd(root: number): number | undefined {
+  const all = descendantsNamed(root, "workerd");
+  const cmdline = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  return all.find((pid) => cmdline(pid).includes("--inspector-addr")) ?? all.at(-1);
 }
 
 /**

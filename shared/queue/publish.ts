@@ -21,16 +21,18 @@ export class MessageTooLargeError extends Error {
   }
 }
 
-function checkSize(body: unknown): void {
+/** The message's serialized size, refused past the queue's limit; measured once, for the check and the batching. */
+function checkedSize(body: unknown): number {
   const bytes = jsonBytes(body);
   if (bytes > QUEUE_MESSAGE_MAX_BYTES) throw new MessageTooLargeError(bytes);
+  return bytes;
 }
 
 /** Validates each message against its versioned schema and size, then sends them in as few batches as the limits allow. */
 export async function publishAll<S extends z.ZodType>(queue: QueueProducer<z.infer<S>>, schema: S, messages: readonly z.input<S>[]): Promise<void> {
   const parsed = messages.map((message) => schema.parse(message) as z.infer<S>);
-  for (const body of parsed) checkSize(body);
-  for (const chunk of chunkForSendBatch(parsed)) {
+  const sizes = parsed.map(checkedSize);
+  for (const chunk of chunkForSendBatch(parsed, (_, i) => sizes[i]!)) {
     await queue.sendBatch(chunk.map((body) => ({ body })));
   }
 }
@@ -42,20 +44,20 @@ export async function publish<S extends z.ZodType>(
   options?: { delaySeconds?: number },
 ): Promise<void> {
   const body = schema.parse(message) as z.infer<S>;
-  checkSize(body);
+  checkedSize(body);
   await queue.send(body, options);
 }
 
 /** Per-message overhead a batch counts beside the body (a conservative guess: Cloudflare does not publish it). */
 const PER_MESSAGE_OVERHEAD_BYTES = 100;
 
-export function chunkForSendBatch<T>(bodies: readonly T[]): T[][] {
+export function chunkForSendBatch<T>(bodies: readonly T[], bytesOf: (body: T, index: number) => number = (body) => jsonBytes(body)): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
-  for (const body of bodies) {
+  for (const [index, body] of bodies.entries()) {
     // Limits count serialized UTF-8 bytes, not UTF-16 units: "🔥" is 2 units but 4 bytes.
-    const size = jsonBytes(body) + PER_MESSAGE_OVERHEAD_BYTES;
+    const size = bytesOf(body, index) + PER_MESSAGE_OVERHEAD_BYTES;
     if (current.length > 0 && (current.length >= MAX_BATCH_MESSAGES || bytes + size > MAX_BATCH_BYTES)) {
       chunks.push(current);
       current = [];
