@@ -18,6 +18,20 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
 const results: Record<string, unknown> = { at: new Date().toISOString(), concurrency: CONCURRENCY, requests_per_scenario: REQUESTS };
 const log = (line: string) => console.log(line);
 
+/** What is running, so a bench that fails midway stops it rather than leaving wrangler and workerd behind. */
+const running = new Set<{ stop: () => Promise<void> }>();
+function tracked<T extends { stop: () => Promise<void> }>(thing: T): T {
+  const stop = thing.stop;
+  const entry = { stop: () => stop.call(thing) };
+  running.add(entry);
+  return Object.assign(thing, {
+    stop: async () => {
+      running.delete(entry);
+      await stop.call(thing);
+    },
+  });
+}
+
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 /** Sends `total` requests, `CONCURRENCY` at a time; answers rate and latency. */
@@ -142,15 +156,17 @@ const startBare = (port: number, stack: Stack) =>
 
 async function main() {
   log("starting the bundle under wrangler dev…");
-  const stack = await startStack({
-    port: await freePort(),
-    purpose: "test",
-    redisDb: 9,
-    persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-")),
-    countStatements: true,
-    // Throughput runs open thousands of incidents a minute; the storm run sets its own threshold below.
-    vars: { RATE_LIMIT_PER_MINUTE: "100000", STORM_THRESHOLD: "10000", SMOKE_INTERVAL_SECONDS: "0" },
-  });
+  const stack = tracked(
+    await startStack({
+      port: await freePort(),
+      purpose: "test",
+      redisDb: 9,
+      persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-")),
+      countStatements: true,
+      // Throughput runs open thousands of incidents a minute; the storm run sets its own threshold below.
+      vars: { RATE_LIMIT_PER_MINUTE: "100000", STORM_THRESHOLD: "10000", SMOKE_INTERVAL_SECONDS: "0" },
+    }),
+  );
   const auth = { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
   const post = (body: string) => fetch(`${stack.baseUrl}/api/v1/webhooks/alertmanager`, { method: "POST", headers: auth, body });
   const run = Date.now().toString(36);
@@ -194,7 +210,7 @@ async function main() {
   results.ingest = ingest;
 
   // 2. The same unique ×1 load against the bare Worker, in this run.
-  const bare = await startBare(await freePort(), stack);
+  const bare = tracked(await startBare(await freePort(), stack));
   await restStats(stack, true);
   const bareFigures = await load(REQUESTS, () =>
     fetch(`${bare.url}/ingest`, {
@@ -216,13 +232,15 @@ async function main() {
   await stack.stop();
 
   // 3. Storm and alert → first notification, on a stack with the default storm guard.
-  const storm = await startStack({
-    port: await freePort(),
-    purpose: "test",
-    redisDb: 10,
-    persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-storm-")),
-    vars: { RATE_LIMIT_PER_MINUTE: "100000", SMOKE_INTERVAL_SECONDS: "0" },
-  });
+  const storm = tracked(
+    await startStack({
+      port: await freePort(),
+      purpose: "test",
+      redisDb: 10,
+      persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-storm-")),
+      vars: { RATE_LIMIT_PER_MINUTE: "100000", SMOKE_INTERVAL_SECONDS: "0" },
+    }),
+  );
   const stormAuth = { Authorization: `Bearer ${storm.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
   const ops = async (path: string) =>
     (await (await fetch(`${storm.baseUrl}${path}`, { headers: { Authorization: `Bearer ${storm.vars.OPS_TOKEN}` } })).json()) as Record<string, any>;
@@ -283,14 +301,16 @@ async function main() {
 
   // 4. P0 fast lane: alert → first human-visible message, model answering at once and model hanging.
   const ollama = await startFakeOllama();
-  const lane = await startStack({
-    port: await freePort(),
-    purpose: "test",
-    redisDb: 10,
-    persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-p0-")),
-    ollamaUrl: ollama.url,
-    vars: { RATE_LIMIT_PER_MINUTE: "100000", SMOKE_INTERVAL_SECONDS: "0" },
-  });
+  const lane = tracked(
+    await startStack({
+      port: await freePort(),
+      purpose: "test",
+      redisDb: 10,
+      persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-p0-")),
+      ollamaUrl: ollama.url,
+      vars: { RATE_LIMIT_PER_MINUTE: "100000", SMOKE_INTERVAL_SECONDS: "0" },
+    }),
+  );
   const fastLane: Record<string, unknown> = {};
   for (const [shape, behaviour] of [
     ["model_answering", "ok"],
@@ -374,8 +394,10 @@ async function measureCpu(stack: Stack, run: string): Promise<CpuFigures> {
     log("cpu: /proc is not available here; CPU per request is measured on Linux only");
     return { method, bare_worker_cpu_ms_per_request: null, webhook: {}, ratio_vs_bare: null, ratio_vs_bare_per_alert: {} };
   }
-  const webhookAlone = await startAlone(isolatedConfig("webhook-receive"), await freePort(), stack.vars, async (url) => (await fetch(`${url}/health`)).ok);
-  const bare = await startBare(await freePort(), stack);
+  const webhookAlone = tracked(
+    await startAlone(isolatedConfig("webhook-receive"), await freePort(), stack.vars, async (url) => (await fetch(`${url}/health`)).ok),
+  );
+  const bare = tracked(await startBare(await freePort(), stack));
   const auth = { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
   const post = (body: string) => fetch(`${webhookAlone.url}/api/v1/webhooks/alertmanager`, { method: "POST", headers: auth, body });
   const shapes: Array<[string, number, (i: number) => string]> = [
@@ -602,5 +624,11 @@ function printTable() {
   console.log("\nwritten to bench/results.json");
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  await Promise.allSettled([...running].map((thing) => thing.stop()));
+  process.exit(1);
+}
 process.exit(0);
