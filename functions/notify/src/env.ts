@@ -16,11 +16,8 @@ const OptionalUrl = z
   .optional()
   .or(z.literal("").transform(() => undefined));
 /** Telegram chat ids are integers (negative for groups) or `@channelusername`. */
-const SlackChannel = z
-  .string()
-  .regex(/^[CG][A-Z0-9]{2,20}$/, "must be a channel id such as C0123ABCD")
-  .optional()
-  .or(z.literal("").transform(() => undefined));
+const SlackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,20}$/, "must be a channel id such as C0123ABCD");
+const SlackChannel = SlackChannelId.optional().or(z.literal("").transform(() => undefined));
 const EmailList = z
   .string()
   .optional()
@@ -68,10 +65,7 @@ export const NotifyConfig = RedisEnv.extend(LinkKeysEnv.shape)
       .string()
       .regex(/^xoxb-[A-Za-z0-9-]{10,}$/, "must be a bot token (xoxb-…)")
       .optional(),
-    SLACK_CHANNEL_ID: z
-      .string()
-      .regex(/^[CG][A-Z0-9]{2,20}$/, "must be a channel id such as C0123ABCD")
-      .optional(),
+    SLACK_CHANNEL_ID: SlackChannelId.optional(),
     SLACK_API_BASE: z.url().default("https://slack.com/api"),
     /** Category channels of the Slack app (seed 001 §4.2): security notices, infrastructure notices, and P0s as well. */
     SLACK_CHANNEL_SECURITY: SlackChannel,

@@ -128,7 +128,7 @@ export async function handleNotifyRequested(message: NotifyRequestedV2, deps: No
   }
   // Links go out while a decision is still wanted: the request itself, and each escalation of it.
   const links = n.kind === "approval_requested" || n.kind === "escalated" ? await approverLinks(n, deps) : [];
-  const view = { ...notificationView(n, await deps.occurrences(n.incident_id).catch(() => undefined)), ticket: await ticketOfIncident(n.incident_id, deps) };
+  const view = await withTicket(notificationView(n, await deps.occurrences(n.incident_id).catch(() => undefined)), deps);
   const targets = routeNotification(n, links, deps.approvers, deps.routing);
   await deliverAll(message, view, planDeliveries(n.kind, message.id, targets, await liveMessages(n.incident_id, deps)), deps, n.kind);
 }
@@ -142,7 +142,7 @@ export async function handleIncidentAdmitted(message: IncidentAdmittedV1, deps: 
   const { incident_id: incidentId, fingerprint, alert } = message.payload;
   if (smokeRunOf(alert)) return;
   const notice = notifyRequested(admittedNotification(incidentId, fingerprint, alert), metaOf(message));
-  const view = admittedView(notice.payload, await deps.occurrences(incidentId).catch(() => undefined));
+  const view = await withTicket(admittedView(notice.payload, await deps.occurrences(incidentId).catch(() => undefined)), deps);
   // Sentry gets the analysis, not the announcement.
   const targets = routeNotification(notice.payload, [], deps.approvers, deps.routing).filter((t) => t.channel !== "sentry");
   await deliverAll(notice, view, planDeliveries("admitted", message.id, targets, await liveMessages(incidentId, deps)), deps, "admitted");
@@ -158,10 +158,7 @@ export async function handleApprovalChanged(message: ApprovalChangedV1, deps: No
   if (smokeRunOf(notification.alert)) return;
   const notice = notifyRequested(notification, metaOf(message));
   const occasion: Occasion = change === "signed" ? "signed" : "decided";
-  const view = {
-    ...notificationView(notification, await deps.occurrences(notification.incident_id).catch(() => undefined)),
-    ticket: await ticketOfIncident(notification.incident_id, deps),
-  };
+  const view = await withTicket(notificationView(notification, await deps.occurrences(notification.incident_id).catch(() => undefined)), deps);
   const targets = routeNotification(notification, [], deps.approvers, deps.routing).filter((t) =>
     occasion === "signed" ? t.channel === "dev-inbox" : t.channel !== "pagerduty" && t.channel !== "sentry" && !t.recipient.startsWith("approver:"),
   );
@@ -178,7 +175,11 @@ export async function handleIncidentEscalated(message: IncidentEscalatedV1, deps
   const minutes = Math.round(p.overdue_seconds / 60);
   const why =
     p.reason === "unacknowledged" ? `nobody acknowledged it, ${minutes} min past the response SLA` : `still unresolved, ${minutes} min past the resolution SLA`;
-  const { notification, notice, view } = incidentNotice(message, `ESCALATED to ${p.role}: ${why}. Acknowledge to stop the escalation (/ack ${p.incident_id}).`);
+  const { notification, notice, view } = await incidentNotice(
+    message,
+    `ESCALATED to ${p.role}: ${why}. Acknowledge to stop the escalation (/ack ${p.incident_id}).`,
+    deps,
+  );
   const reach = approversAtStep(deps.approvers, p.level).map((a) => a.id);
   const targets = routeNotification(notification, [], deps.approvers, deps.routing, reach).filter((t) => t.channel !== "pagerduty" && t.channel !== "sentry");
   await deliverAll(notice, view, planDeliveries("incident_escalated", message.id, targets, []), deps, "incident_escalated");
@@ -258,7 +259,7 @@ export async function handleTicketRepeated(message: TicketRepeatedV1, deps: Noti
 export async function handleIncidentAcknowledged(message: IncidentAcknowledgedV1, deps: NotifyDeps): Promise<void> {
   const p = message.payload;
   if (smokeRunOf(p.alert)) return;
-  const { notification, notice, view } = incidentNotice(message, `Acknowledged by ${p.by} at ${p.at}: they are on it.`);
+  const { notification, notice, view } = await incidentNotice(message, `Acknowledged by ${p.by} at ${p.at}: they are on it.`, deps);
   const targets = routeNotification(notification, [], deps.approvers, deps.routing).filter((t) => t.channel === "dev-inbox");
   await deliverAll(notice, view, planDeliveries("acknowledged", message.id, targets, await liveMessages(p.incident_id, deps)), deps, "acknowledged");
 }
@@ -268,20 +269,26 @@ export async function handleIncidentAcknowledged(message: IncidentAcknowledgedV1
  * its verdict when there is one, the admission's words otherwise, under a
  * headline saying what happened.
  */
-function incidentNotice(message: IncidentEscalatedV1 | IncidentAcknowledgedV1, headline: string) {
+async function incidentNotice(message: IncidentEscalatedV1 | IncidentAcknowledgedV1, headline: string, deps: NotifyDeps) {
   const p = message.payload;
   const base = admittedNotification(p.incident_id, p.fingerprint, p.alert);
   const notification = { ...base, rca: p.rca ?? base.rca };
   const view = { ...(p.rca ? notificationView(notification, undefined) : admittedView(notification, undefined)), headline };
-  return { notification, notice: notifyRequested(notification, metaOf(message)), view };
+  return { notification, notice: notifyRequested(notification, metaOf(message)), view: await withTicket(view, deps) };
 }
 
-/** The incident's ticket for messages to link to; a database that does not answer only leaves the link out. */
-async function ticketOfIncident(incidentId: string, deps: NotifyDeps) {
-  return deps.tickets?.get(incidentId).catch((error: unknown) => {
-    deps.log("ticket_unreadable", { incident_id: incidentId, error: String(error) });
+/**
+ * The view with the incident's ticket, read once per notice: messages link to
+ * it and the ticket delivery comments on it. A database that does not answer
+ * only leaves the link out (the delivery then re-reads under its opening claim).
+ */
+async function withTicket(view: NotificationView, deps: NotifyDeps): Promise<NotificationView> {
+  if (!deps.tickets) return view;
+  const ticket = await deps.tickets.get(view.incidentId).catch((error: unknown) => {
+    deps.log("ticket_unreadable", { incident_id: view.incidentId, error: String(error) });
     return undefined;
   });
+  return { ...view, ticket };
 }
 
 /** The live messages of an incident; without Redis's answer, nothing is edited and everything is sent new. */
@@ -547,7 +554,8 @@ async function ticket(view: NotificationView, occasion: Occasion, deps: NotifyDe
   const store = deps.tickets;
   if (!tracker || !store) return notConfigured("ticket");
   if (NOT_FOR_TICKETS.has(occasion)) return { kind: "sent" };
-  const existing = await store.get(view.incidentId);
+  // Read with the view (withTicket), not again here.
+  const existing = view.ticket;
   if (existing) {
     const commented = await tracker.comment(existing, ticketCommentOf(view, occasion));
     return commented.kind === "sent" && occasion === "resolved" ? tracker.close(existing) : commented;

@@ -52,7 +52,7 @@ export const servicesFor = perEnv((env: Env): NotifyDeps => {
           }),
         }
       : {}),
-    ...(ticketTrackerOf(config) ? { ticket: ticketTrackerOf(config) } : {}),
+    ...optional("ticket", ticketTrackerOf(config)),
     ...(config.NOTIFY_WEBHOOK_URL && config.NOTIFY_WEBHOOK_SECRET
       ? { webhook: createWebhookSender({ url: config.NOTIFY_WEBHOOK_URL, secret: config.NOTIFY_WEBHOOK_SECRET }) }
       : {}),
@@ -80,6 +80,9 @@ export const servicesFor = perEnv((env: Env): NotifyDeps => {
     now: () => new Date(),
   };
 });
+
+/** `{ [key]: value }` when there is a value, `{}` otherwise (optional properties stay absent, not undefined). */
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 function ticketTrackerOf(config: NotifyConfig): TicketTracker | undefined {
   if (config.TICKET_SYSTEM === "github" && config.GITHUB_TOKEN && config.GITHUB_REPOSITORY) {
