@@ -3,20 +3,24 @@
 // `npm test`. Everything runs here, on loopback: the whole bundle under
 // `wrangler dev` (workerd, real local queues, real Redis and Postgres) and,
 // in the same run, a bare Hono Worker doing one Redis call and one queue send.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../infra/local/backing-services.ts";
 import { startFakeOllama } from "../test/support/fakes/fake-ollama.ts";
+import { alertmanagerBody, load as loadAt, quantile } from "./lib/bench-load.ts";
+import { measurePerFunction, type PerFunctionFigures, restStats } from "./lib/bench-per-function.ts";
 import { includedAlerts, mixOf, monthlyFloor, Prices, type UnitsPerAlert, usdPerAlert } from "./lib/cost-model.ts";
-import { cpuMeasurable, cpuPerUnit, runtimeWorkerd } from "./lib/process-cpu.ts";
+import { cpuMeasurable, cpuPerUnit } from "./lib/process-cpu.ts";
 import { ROOT, type Stack, startStack } from "./lib/stack.ts";
+import { prefixedConfig, startAlone } from "./lib/wrangler-alone.ts";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
 const results: Record<string, unknown> = { at: new Date().toISOString(), concurrency: CONCURRENCY, requests_per_scenario: REQUESTS };
 const log = (line: string) => console.log(line);
+const load = (total: number, send: (i: number) => Promise<Response>) => loadAt(total, CONCURRENCY, send);
 
 /** What is running, so a bench that fails midway stops it rather than leaving wrangler and workerd behind. */
 const running = new Set<{ stop: () => Promise<void> }>();
@@ -30,119 +34,6 @@ function tracked<T extends { stop: () => Promise<void> }>(thing: T): T {
       await stop.call(thing);
     },
   });
-}
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-
-/** Sends `total` requests, `CONCURRENCY` at a time; answers rate and latency. */
-async function load(total: number, send: (i: number) => Promise<Response>) {
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        const response = await send(i);
-        await response.arrayBuffer();
-        latencies.push(performance.now() - t0);
-        if (response.status >= 300) failures++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: total,
-    failures,
-    rps: Math.round(total / seconds),
-    p50_ms: Number(quantile(latencies, 0.5).toFixed(1)),
-    p99_ms: Number(quantile(latencies, 0.99).toFixed(1)),
-  };
-}
-
-function alertmanagerBody(alerts: Array<{ name: string; ns: string; pod: string }>) {
-  return JSON.stringify({
-    version: "4",
-    status: "firing",
-    receiver: "awoooi",
-    alerts: alerts.map((a) => ({
-      status: "firing",
-      labels: { alertname: a.name, severity: "warning", namespace: a.ns, pod: a.pod },
-      annotations: { summary: `${a.name} on ${a.pod}` },
-      startsAt: new Date().toISOString(),
-    })),
-  });
-}
-
-async function restStats(stack: Stack, reset = false): Promise<{ requests: number; commands: number }> {
-  const response = await fetch(`${stack.services.redis.restUrl}/_awoooi/stats`, {
-    method: reset ? "DELETE" : "GET",
-    headers: { Authorization: `Bearer ${stack.services.redis.restToken}` },
-  });
-  return (await response.json()) as { requests: number; commands: number };
-}
-
-/**
- * One Worker in its own `wrangler dev` (so its own workerd, whose CPU time is
- * its own): the bare comparison Worker, or a function alone for CPU figures.
- */
-async function startAlone(
-  config: string,
-  port: number,
-  vars: Readonly<Record<string, string>>,
-  ready: (url: string) => Promise<boolean>,
-): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
-      "dev",
-      "-c",
-      config,
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      "0",
-      "--persist-to",
-      mkdtempSync(join(tmpdir(), "awoooi-bench-alone-")),
-      "--show-interactive-dev-session=false",
-      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
-    ],
-    { cwd: ROOT, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_API_TOKEN: "" } },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (await ready(url).catch(() => false)) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    pid: child.pid !== undefined && cpuMeasurable() ? runtimeWorkerd(child.pid) : undefined,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    },
-  };
-}
-
-/**
- * A function's config with queue names of its own: local `wrangler dev`
- * sessions find each other's queues through the dev registry, and the
- * function alone must not feed its thousands of messages to the bundle's consumers.
- */
-function isolatedConfig(name: string): string {
-  const source = readFileSync(join(ROOT, `functions/${name}/wrangler.toml`), "utf8");
-  const dir = mkdtempSync(join(tmpdir(), `awoooi-bench-${name}-`));
-  const config = source
-    .replace(/^main = "src\/index\.ts"$/m, `main = "${join(ROOT, `functions/${name}/src/index.ts`)}"`)
-    .replaceAll(/queue = "awoooi-/g, 'queue = "awoooi-bench-alone-');
-  writeFileSync(join(dir, "wrangler.toml"), config);
-  return join(dir, "wrangler.toml");
 }
 
 const redisVars = (stack: Stack) => ({ UPSTASH_REDIS_REST_URL: stack.services.redis.restUrl, UPSTASH_REDIS_REST_TOKEN: stack.services.redis.restToken });
@@ -171,16 +62,29 @@ async function main() {
   const post = (body: string) => fetch(`${stack.baseUrl}/api/v1/webhooks/alertmanager`, { method: "POST", headers: auth, body });
   const run = Date.now().toString(36);
 
-  // 0. CPU per request: the webhook function alone in its own workerd beside the bare Worker in its own; then
-  // what one new incident costs downstream (analyze, classify, notify) on the whole bundle, before any backlog.
+  // 0. CPU: the webhook function alone in its own workerd beside the bare Worker in its own; then each
+  // function in a workerd of its own, per new incident (analyze, classify, notify) and per decision (approve).
   const cpu = await measureCpu(stack, run);
-  results.cpu = cpu;
+  const downstream = await measurePerFunction(stack, run, PER_FUNCTION_INCIDENTS, log);
+  const bareMs = cpu.bare_worker_cpu_ms_per_request;
+  const timesBare = (ms: number | null) => (ms === null || !bareMs ? null : round(ms / bareMs, 2));
+  results.cpu = {
+    ...cpu,
+    per_function: {
+      method: downstream.method,
+      per_incident_ms: downstream.cpu_ms_per_incident,
+      per_decision_ms: { approve: downstream.per_decision.approve_cpu_ms, notify: downstream.per_decision.notify_cpu_ms },
+      times_bare_request: {
+        ...Object.fromEntries(Object.entries(downstream.cpu_ms_per_incident).map(([name, ms]) => [`${name} per incident`, timesBare(ms)])),
+        "approve per decision": timesBare(downstream.per_decision.approve_cpu_ms),
+      },
+    },
+  };
   if (process.env.BENCH_CPU_ONLY) {
     // A quick look at CPU alone (BENCH_CPU_ONLY=1): nothing is written.
     await stack.stop();
     return;
   }
-  const downstream = await measureDownstream(stack, run, cpu);
 
   // 1. Ingest rate and latency by traffic shape, and Upstash cost per request and per alert.
   const ingest: Record<string, unknown> = {};
@@ -372,6 +276,7 @@ async function timeToFirstMessage(stack: Stack, count: number, alert: (i: number
   return latencies.sort((a, b) => a - b);
 }
 
+const PER_FUNCTION_INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100);
 const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 1_500);
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
@@ -395,7 +300,7 @@ async function measureCpu(stack: Stack, run: string): Promise<CpuFigures> {
     return { method, bare_worker_cpu_ms_per_request: null, webhook: {}, ratio_vs_bare: null, ratio_vs_bare_per_alert: {} };
   }
   const webhookAlone = tracked(
-    await startAlone(isolatedConfig("webhook-receive"), await freePort(), stack.vars, async (url) => (await fetch(`${url}/health`)).ok),
+    await startAlone(prefixedConfig("webhook-receive", `alone${run}`), await freePort(), stack.vars, async (url) => (await fetch(`${url}/health`)).ok),
   );
   const bare = tracked(await startBare(await freePort(), stack));
   const auth = { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
@@ -450,75 +355,11 @@ async function measureCpu(stack: Stack, run: string): Promise<CpuFigures> {
   }
 }
 
-interface Downstream {
-  readonly incidents: number;
-  /** CPU of analyze + classify + notify per new incident, on the bundle's one workerd (rules verdicts, dev inbox). */
-  readonly cpu_ms_per_incident: number | null;
-  /** Upstash commands per new incident through the whole bundle, ingest included. */
-  readonly upstash_commands_per_incident: number;
-  readonly postgres_statements_per_incident: number;
-  readonly postgres_transactions_per_incident: number;
-  /** Queue messages per incident: analyze.requested, classify.requested, notify.requested (P0/P1 add incident.admitted). */
-  readonly queue_messages_per_incident: number;
-}
-
-/**
- * New incidents through the whole bundle until each reached the dev inbox:
- * the bundle's workerd CPU, Upstash commands and Postgres statements over
- * that, less the webhook's share measured alone.
- */
-async function measureDownstream(stack: Stack, run: string, cpu: CpuFigures): Promise<Downstream> {
-  const count = 200;
-  const auth = { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
-  const pid = stack.pid !== undefined && cpuMeasurable() ? runtimeWorkerd(stack.pid) : undefined;
-  await restStats(stack, true);
-  stack.services.postgres.resetStatementCounts();
-  const ids = new Set<string>();
-  const work = async () => {
-    for (let r = 0; r < count / 10; r++) {
-      const body = alertmanagerBody(Array.from({ length: 10 }, (_, k) => ({ name: "BenchDownstream", ns: `ds-${run}-${r}`, pod: `p${k}` })));
-      const answer = (await (await fetch(`${stack.baseUrl}/api/v1/webhooks/alertmanager`, { method: "POST", headers: auth, body })).json()) as {
-        results: Array<{ incident_id: string | null; status: string }>;
-      };
-      for (const result of answer.results) {
-        if (result.status !== "accepted" || !result.incident_id) throw new Error(`downstream: an alert was answered "${result.status}", not accepted`);
-        ids.add(result.incident_id);
-      }
-    }
-    for (let poll = 0; poll < 600; poll++) {
-      const inbox = (await (await fetch(`${stack.baseUrl}/dev/inbox?limit=500`)).json()) as { messages: Array<{ incident_id: string }> };
-      const seen = new Set(inbox.messages.map((m) => m.incident_id));
-      if ([...ids].every((id) => seen.has(id))) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const inbox = (await (await fetch(`${stack.baseUrl}/dev/inbox?limit=500`)).json()) as { messages: Array<{ incident_id: string }> };
-    const seen = new Set(inbox.messages.map((m) => m.incident_id));
-    throw new Error(`downstream: ${[...ids].filter((id) => seen.has(id)).length} of ${ids.size} incidents reached the dev inbox within 120 s`);
-  };
-  const total = pid === undefined ? (await work(), undefined) : await cpuPerUnit(pid, count, work);
-  const webhookShare = (cpu.webhook["batch ×10"]?.cpu_ms_per_request ?? 0) / 10;
-  const redis = await restStats(stack);
-  const pg = stack.services.postgres.statementCounts();
-  const figures: Downstream = {
-    incidents: count,
-    cpu_ms_per_incident: total === undefined ? null : round(Math.max(0, total - webhookShare)),
-    // Ingest's own commands included; costOf takes them out with the ingest figures.
-    upstash_commands_per_incident: round(redis.commands / count, 2),
-    postgres_statements_per_incident: round(pg.statements / count, 2),
-    postgres_transactions_per_incident: round(pg.transactions / count, 2),
-    queue_messages_per_incident: 3,
-  };
-  log(
-    `downstream per incident: ${figures.cpu_ms_per_incident} ms CPU, ${figures.upstash_commands_per_incident} Upstash commands, ${figures.postgres_statements_per_incident} Postgres statements in ${figures.postgres_transactions_per_incident} transactions`,
-  );
-  return figures;
-}
-
 /** Units per alert for each traffic shape, and what they cost (docs/cost.md). */
 function costOf(
   ingest: Record<string, unknown>,
   cpu: CpuFigures,
-  d: Downstream,
+  d: PerFunctionFigures,
   storm: { alerts: number; incidents: number; upstashCommandsPerAlert: number },
 ) {
   const pricesFile = process.env.BENCH_PRICES ?? join(ROOT, "bench/prices.json");
@@ -528,7 +369,7 @@ function costOf(
   // Cloudflare counts a message as a write, a read and a delete (64 KB each); one consumer invocation per message at worst.
   const perIncident = {
     invocations: d.queue_messages_per_incident,
-    cpu: d.cpu_ms_per_incident ?? 0,
+    cpu: d.cpu_ms_per_incident.total ?? 0,
     queueOps: d.queue_messages_per_incident * 3,
     upstash: Math.max(0, d.upstash_commands_per_incident - shape("batch ×10").upstash_commands_per_alert),
   };

@@ -57,11 +57,11 @@ export function monthlyFloor(p: Prices): { workers_paid_plan: number; neon_compu
 
 /** How many alerts a month of the mix fit in each included allowance before it is billed. */
 export function includedAlerts(u: UnitsPerAlert, p: Prices) {
-  const fit = (allowance: number, perAlert: number) => (perAlert > 0 ? Math.floor(allowance / perAlert) : null);
+  const alertsWithin = (allowance: number, perAlert: number) => (perAlert > 0 ? Math.floor(allowance / perAlert) : null);
   return {
-    workers_requests: fit(p.included_per_month.workers_requests, u.worker_invocations),
-    workers_cpu_ms: fit(p.included_per_month.workers_cpu_ms, u.worker_cpu_ms),
-    queue_operations: fit(p.included_per_month.queue_operations, u.queue_operations),
-    upstash_commands_free_plan: fit(p.included_per_month.upstash_commands_free_plan, u.upstash_commands),
+    workers_requests: alertsWithin(p.included_per_month.workers_requests, u.worker_invocations),
+    workers_cpu_ms: alertsWithin(p.included_per_month.workers_cpu_ms, u.worker_cpu_ms),
+    queue_operations: alertsWithin(p.included_per_month.queue_operations, u.queue_operations),
+    upstash_commands_free_plan: alertsWithin(p.included_per_month.upstash_commands_free_plan, u.upstash_commands),
   };
 }

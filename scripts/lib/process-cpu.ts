@@ -73,15 +73,37 @@ export function runtimeWorkerd(root: number): number | undefined {
  * it burns idle over the same time (measured just before), divided by `units`.
  */
 export async function cpuPerUnit(pid: number, units: number, work: () => Promise<unknown>, idleMs = 2_000): Promise<number | undefined> {
-  const idleStart = processCpuMs(pid);
+  return (await cpuPerUnitEach({ only: pid }, units, work, idleMs)).only;
+}
+
+/**
+ * The same for several processes over one piece of work (the functions of a
+ * pipeline, each in its own workerd): each one's CPU over `work()` less its
+ * own idle rate, divided by `units`; undefined for a process that went away.
+ */
+export async function cpuPerUnitEach<K extends string>(
+  pids: Readonly<Record<K, number>>,
+  units: number,
+  work: () => Promise<unknown>,
+  idleMs = 2_000,
+): Promise<Record<K, number | undefined>> {
+  const names = Object.keys(pids) as K[];
+  const read = () => new Map(names.map((name) => [name, processCpuMs(pids[name])] as const));
+  const idleStart = read();
   const idleT0 = performance.now();
   await new Promise((resolve) => setTimeout(resolve, idleMs));
-  const idleEnd = processCpuMs(pid);
-  const idleRate = idleStart === undefined || idleEnd === undefined ? 0 : (idleEnd - idleStart) / (performance.now() - idleT0);
-  const before = processCpuMs(pid);
+  const idleEnd = read();
+  const idleSpan = performance.now() - idleT0;
+  const before = read();
   const t0 = performance.now();
   await work();
-  const after = processCpuMs(pid);
-  if (before === undefined || after === undefined) return undefined;
-  return Math.max(0, after - before - idleRate * (performance.now() - t0)) / units;
+  const after = read();
+  const span = performance.now() - t0;
+  const figures = {} as Record<K, number | undefined>;
+  for (const name of names) {
+    const [s, e, b, a] = [idleStart.get(name), idleEnd.get(name), before.get(name), after.get(name)];
+    const idleRate = s === undefined || e === undefined ? 0 : (e - s) / idleSpan;
+    figures[name] = b === undefined || a === undefined ? undefined : Math.max(0, a - b - idleRate * span) / units;
+  }
+  return figures;
 }
