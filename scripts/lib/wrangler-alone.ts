@@ -16,12 +16,13 @@ export interface AloneWorker {
   stop(): Promise<void>;
 }
 
-/** Starts `wrangler dev -c config` on `port` with `vars`, and waits until `ready(url)` says so (60 s at most). */
+/** Starts `wrangler dev -c config` on `port` with `vars` (its DevTools inspector on `inspectorPort`, if given), and waits until `ready(url)` says so (60 s at most). */
 export async function startAlone(
   config: string,
   port: number,
   vars: Readonly<Record<string, string>>,
   ready: (url: string) => Promise<boolean>,
+  inspectorPort = 0,
 ): Promise<AloneWorker> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -35,7 +36,7 @@ export async function startAlone(
       "--port",
       String(port),
       "--inspector-port",
-      "0",
+      String(inspectorPort),
       "--persist-to",
       mkdtempSync(join(tmpdir(), "awoooi-bench-alone-")),
       "--show-interactive-dev-session=false",

@@ -18,6 +18,9 @@ export function createRedis(connection: RedisConnection): Redis {
     // Each use case issues its commands deliberately (one script per ingest request),
     // so what a request costs is what the code says; implicit batching would blur that.
     enableAutoPipelining: false,
+    // Every value we store is UTF-8 text (JSON, ids, counters), so replies need no base64 round:
+    // decoding them was a measurable share of each request's CPU (npm run bench).
+    responseEncoding: false,
     // A hot-path call that cannot reach Redis should fail fast, not retry for seconds.
     retry: { retries: 1, backoff: () => 50 },
   });

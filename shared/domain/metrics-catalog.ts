@@ -61,9 +61,16 @@ export const METRICS: readonly MetricDefinition[] = [
 
 export const METRIC_BY_NAME: ReadonlyMap<string, MetricDefinition> = new Map(METRICS.map((m) => [m.name, m]));
 
-/** Cumulative `le` buckets an observation falls in (always including +Inf). */
-export function bucketsFor(value: number, buckets: readonly number[]): string[] {
-  return [...buckets.filter((b) => value <= b).map(String), "+Inf"];
+/**
+ * The one bucket an observation is stored in: the smallest `le` at or above
+ * it, else +Inf. Buckets are stored per bin (not cumulatively) so that an
+ * observation costs one write, not one per bucket above it; the exposition
+ * adds them up (functions/approve/src/prometheus.ts).
+ */
+export function binFor(value: number, buckets: readonly number[]): string {
+  let bin: number | undefined;
+  for (const le of buckets) if (value <= le && (bin === undefined || le < bin)) bin = le;
+  return bin === undefined ? "+Inf" : String(bin);
 }
 
 export interface StoredSample {

@@ -1,6 +1,7 @@
 // Fuzzing that follows each case to its end state across functions, not just
 // to a status code: every webhook answered 202 becomes a readable incident, and
 // every model answer — however hostile its text — ends in a stored triage.
+
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,6 +15,7 @@ import type { AnalyzeQueueMessage, ClassifyRequestedV1 } from "../../shared/cont
 import type { Rca } from "../../shared/contracts/rca.ts";
 import { parseVerdictObject } from "../../shared/domain/rca-parse.ts";
 import { rulesVerdict } from "../../shared/domain/rules-provider.ts";
+import { flushingMetrics } from "../../shared/ports/metrics.ts";
 import { BEARER, postTo } from "../functions/webhook-receive/support.ts";
 import { FUZZ_CONCURRENCY, FUZZ_RUNS, FUZZ_TIMEOUT, hostileVariantsOf } from "../support/fuzz.ts";
 import { dbForTests, testEnv } from "../support/worker/env.ts";
@@ -52,7 +54,7 @@ async function consume(worker: { queue?: unknown }, env: object, queue: string, 
   return getQueueResult(batch, ctx);
 }
 
-const approveApp = createApproveApp((env, work) => work(servicesOn(env, db)));
+const approveApp = createApproveApp((env, work) => flushingMetrics(servicesOn(env, db), work));
 const ERROR_SHAPE = { error: { code: expect.any(String), message: expect.any(String), requestId: expect.any(String) } };
 
 function post(source: SourceName, raw: string) {

@@ -13,7 +13,7 @@ import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke
 import { AnalyzeQueueMessage, ClassifyRequestedV1, IncidentAdmittedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { rulesProvider } from "../../../shared/domain/rules-provider.ts";
 import { createLog } from "../../../shared/logging.ts";
-import { noMetrics } from "../../../shared/ports/metrics.ts";
+import { flushingMetrics, noMetrics } from "../../../shared/ports/metrics.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import type { AnalysisDeps } from "./analysis.ts";
 import { callbackUrlOf, configOf, type Env } from "./env.ts";
@@ -27,7 +27,7 @@ let announced = false;
  * must not outlive its request or batch).
  */
 export function withServices<T>(env: Env, work: (services: AnalyzeDeps) => Promise<T>): Promise<T> {
-  return withDb(databaseConnectionOf(configOf(env)), (db) => work(servicesOn(env, db)));
+  return withDb(databaseConnectionOf(configOf(env)), (db) => flushingMetrics(servicesOn(env, db), work));
 }
 
 /** The composition root of analyze over a database handle someone else owns and closes. */

@@ -11,18 +11,24 @@ type Labels = Record<string, string>;
 class StoredHistogram {
   readonly name: string;
   readonly help: string;
-  readonly series = new Map<string, { labels: Labels; buckets: Map<string, number>; sum: number; count: number }>();
+  readonly series = new Map<string, { labels: Labels; buckets: Map<string, number>; bins: Map<string, number>; sum: number; count: number }>();
+
+  /** The catalog's buckets: every scrape shows all of them, observed or not, as Prometheus expects. */
+  readonly les: readonly string[];
 
   constructor(definition: MetricDefinition) {
     this.name = definition.name;
     this.help = definition.help;
+    this.les = (definition.buckets ?? []).map(String);
   }
 
-  add(part: "bucket" | "sum" | "count", labels: Labels, value: number): void {
+  /** `bucket`: a cumulative count as stored before bins (older data); `bin`: observations in that bucket alone. */
+  add(part: "bucket" | "bin" | "sum" | "count", labels: Labels, value: number): void {
     const { le, ...rest } = labels;
     const key = JSON.stringify(Object.entries(rest).sort());
-    const series = this.series.get(key) ?? { labels: rest, buckets: new Map(), sum: 0, count: 0 };
+    const series = this.series.get(key) ?? { labels: rest, buckets: new Map(), bins: new Map(), sum: 0, count: 0 };
     if (part === "bucket" && le !== undefined) series.buckets.set(le, value);
+    if (part === "bin" && le !== undefined) series.bins.set(le, value);
     if (part === "sum") series.sum = value;
     if (part === "count") series.count = value;
     this.series.set(key, series);
@@ -30,12 +36,15 @@ class StoredHistogram {
 
   get() {
     const values = [...this.series.values()].flatMap((s) => {
-      const les = [...s.buckets.keys()].filter((le) => le !== "+Inf").sort((a, b) => Number(a) - Number(b));
-      // Buckets are cumulative; one never incremented still reads as the largest count below it.
-      let running = 0;
+      const les = [...new Set([...this.les, ...s.buckets.keys(), ...s.bins.keys()])].filter((le) => le !== "+Inf").sort((a, b) => Number(a) - Number(b));
+      // Stored cumulative buckets (older data): one never incremented still reads as the largest count below it.
+      // Bins add up from the smallest bucket; +Inf is every observation.
+      let cumulative = 0;
+      let binned = 0;
       const buckets = [...les, "+Inf"].map((le) => {
-        running = Math.max(running, s.buckets.get(le) ?? (le === "+Inf" ? s.count : running));
-        return { metricName: `${this.name}_bucket`, labels: { ...s.labels, le }, value: running };
+        cumulative = Math.max(cumulative, s.buckets.get(le) ?? cumulative);
+        binned += s.bins.get(le) ?? 0;
+        return { metricName: `${this.name}_bucket`, labels: { ...s.labels, le }, value: le === "+Inf" ? s.count : cumulative + binned };
       });
       return [
         ...buckets,
@@ -70,10 +79,10 @@ export async function prometheusText(stored: Readonly<Record<string, string | nu
     const sample = parseSampleKey(key);
     const value = Number(raw);
     if (!sample || !Number.isFinite(value)) continue;
-    const histogramPart = /^(.*)_(bucket|sum|count)$/.exec(sample.name);
+    const histogramPart = /^(.*)_(bucket|bin|sum|count)$/.exec(sample.name);
     const histogram = histogramPart ? histograms.get(histogramPart[1]!) : undefined;
     if (histogram && histogramPart) {
-      histogram.add(histogramPart[2] as "bucket" | "sum" | "count", sample.labels, value);
+      histogram.add(histogramPart[2] as "bucket" | "bin" | "sum" | "count", sample.labels, value);
       continue;
     }
     const metric = counters.get(sample.name);

@@ -46,6 +46,7 @@ import type { IncidentStore } from "../../../shared/ports/incident-store.ts";
 import type { IncidentTickets } from "../../../shared/ports/incident-tickets.ts";
 import type { LearningHistory, LearningStats } from "../../../shared/ports/learning.ts";
 import type { Metrics } from "../../../shared/ports/metrics.ts";
+import { flushingMetrics } from "../../../shared/ports/metrics.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
 import type { StatsSource, VolumeSource } from "../../../shared/ports/stats-source.ts";
 import type { TelegramBot } from "../../../shared/ports/telegram-bot.ts";
@@ -142,7 +143,7 @@ const statelessFor = perEnv((env: Env) => {
  * cron tick: a Workers WebSocket pool must not outlive its request).
  */
 export function withServices<T>(env: Env, work: (services: ApproveServices) => Promise<T>): Promise<T> {
-  return withDb(databaseConnectionOf(configOf(env)), (db) => work(servicesOn(env, db)));
+  return withDb(databaseConnectionOf(configOf(env)), (db) => flushingMetrics(servicesOn(env, db), work));
 }
 
 /** How an entry gets its services: `withServices`, or in tests one pooled handle for thousands of requests. */

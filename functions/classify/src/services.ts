@@ -11,6 +11,7 @@ import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke
 import { createUpstashTrustCounters } from "../../../shared/adapters/upstash-trust-counters.ts";
 import { ExecuteRequestedV1, NotifyRequestedV2 } from "../../../shared/contracts/queue.ts";
 import { createLog } from "../../../shared/logging.ts";
+import { flushingMetrics } from "../../../shared/ports/metrics.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env, trustPolicyOf } from "./env.ts";
 import type { ClassifyDeps } from "./handle.ts";
@@ -20,7 +21,7 @@ import type { ClassifyDeps } from "./handle.ts";
  * database handle that lives exactly as long as it (one batch).
  */
 export function withServices<T>(env: Env, work: (services: ClassifyDeps) => Promise<T>): Promise<T> {
-  return withDb(databaseConnectionOf(configOf(env)), (db) => work(servicesOn(env, db)));
+  return withDb(databaseConnectionOf(configOf(env)), (db) => flushingMetrics(servicesOn(env, db), work));
 }
 
 /** The composition root of one batch: stores over the batch's database handle (closed by its owner), REST clients, the policy. */

@@ -19,6 +19,7 @@ import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke
 import { perEnv } from "../../../shared/config/env.ts";
 import { DeadLetterV1 } from "../../../shared/contracts/queue.ts";
 import { createLog } from "../../../shared/logging.ts";
+import { flushingMetrics } from "../../../shared/ports/metrics.ts";
 import type { TicketTracker } from "../../../shared/ports/ticket-tracker.ts";
 import { publish } from "../../../shared/queue/publish.ts";
 import { configOf, type Env, type NotifyConfig, routingOf } from "./env.ts";
@@ -109,7 +110,7 @@ function ticketTrackerOf(config: NotifyConfig): TicketTracker | undefined {
 export function withServices<T>(env: Env, work: (services: NotifyDeps) => Promise<T>): Promise<T> {
   const config = configOf(env);
   const services = servicesFor(env);
-  if (config.TICKET_SYSTEM === "none" || !config.DATABASE_URL) return work(services);
+  if (config.TICKET_SYSTEM === "none" || !config.DATABASE_URL) return flushingMetrics(services, work);
   const connection = databaseConnectionOf({ ...config, DATABASE_URL: config.DATABASE_URL });
-  return withDb(connection, (db) => work({ ...services, tickets: createIncidentTickets(db) }));
+  return withDb(connection, (db) => flushingMetrics({ ...services, tickets: createIncidentTickets(db) }, work));
 }

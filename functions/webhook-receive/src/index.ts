@@ -7,6 +7,7 @@ import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { AnalyzeQueueMessage, DeadLetterV1 } from "../../../shared/contracts/queue.ts";
 import { createLog } from "../../../shared/logging.ts";
+import { flushingMetrics } from "../../../shared/ports/metrics.ts";
 import { publish, publishAll } from "../../../shared/queue/publish.ts";
 import { createApp } from "./app.ts";
 import { drainParked } from "./drain-parked.ts";
@@ -39,28 +40,31 @@ function smoke(env: Env, ctx: ExecutionContext, nowMs: number): Promise<SmokeTic
       ? createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiBase: config.TELEGRAM_API_BASE }).send
       : undefined;
   const slackSend = config.SLACK_WEBHOOK_URL ? createSlackSender() : undefined;
-  return smokeTick(
-    {
-      ledger: createUpstashSmokeLedger(redis),
-      metrics: createUpstashMetrics(redis),
-      postAlert: async (alert) => {
-        const request = new Request("https://awoooi.internal/api/v1/webhooks/alerts", {
-          method: "POST",
-          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-          body: JSON.stringify(alert),
-        });
-        return (await app.fetch(request, env, ctx)).status;
+  const metrics = createUpstashMetrics(redis);
+  return flushingMetrics({ metrics }, () =>
+    smokeTick(
+      {
+        ledger: createUpstashSmokeLedger(redis),
+        metrics,
+        postAlert: async (alert) => {
+          const request = new Request("https://awoooi.internal/api/v1/webhooks/alerts", {
+            method: "POST",
+            headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+            body: JSON.stringify(alert),
+          });
+          return (await app.fetch(request, env, ctx)).status;
+        },
+        alarm: {
+          ...(telegramSend && config.TELEGRAM_CHAT_ID ? { telegram: (message) => telegramSend(config.TELEGRAM_CHAT_ID!, message) } : {}),
+          ...(slackSend && config.SLACK_WEBHOOK_URL ? { slack: (message) => slackSend(config.SLACK_WEBHOOK_URL!, message) } : {}),
+        },
+        intervalMs: config.SMOKE_INTERVAL_SECONDS * 1000,
+        deadlineMs: config.SMOKE_DEADLINE_SECONDS * 1000,
+        randomHex: () => crypto.randomUUID().replaceAll("-", ""),
+        log,
       },
-      alarm: {
-        ...(telegramSend && config.TELEGRAM_CHAT_ID ? { telegram: (message) => telegramSend(config.TELEGRAM_CHAT_ID!, message) } : {}),
-        ...(slackSend && config.SLACK_WEBHOOK_URL ? { slack: (message) => slackSend(config.SLACK_WEBHOOK_URL!, message) } : {}),
-      },
-      intervalMs: config.SMOKE_INTERVAL_SECONDS * 1000,
-      deadlineMs: config.SMOKE_DEADLINE_SECONDS * 1000,
-      randomHex: () => crypto.randomUUID().replaceAll("-", ""),
-      log,
-    },
-    nowMs,
+      nowMs,
+    ),
   );
 }
 

@@ -2,6 +2,7 @@ import type { Fingerprint, IncidentId, NormalizedAlert } from "../../../shared/c
 import { analyzeRequested, incidentResolved } from "../../../shared/contracts/envelopes.ts";
 import type { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
 import { fingerprintOf } from "../../../shared/domain/fingerprint.ts";
+import type { MetricsBuffer } from "../../../shared/domain/metrics-buffer.ts";
 import { scrubAlert } from "../../../shared/domain/normalize/scrub-alert.ts";
 import { fitAlertToMessage } from "../../../shared/domain/queue-fit.ts";
 import { smokeRunOf } from "../../../shared/domain/smoke.ts";
@@ -9,7 +10,6 @@ import { overflowAlert, overflowIdentity, stormAlert, stormIdentity } from "../.
 import type { Log } from "../../../shared/logging.ts";
 import { type Admission, type AdmissionPolicy, type AlertIndex, memberValue, type Release } from "../../../shared/ports/alert-index.ts";
 import type { SmokeLedger } from "../../../shared/ports/smoke-ledger.ts";
-import type { MetricsBuffer } from "./metrics-buffer.ts";
 
 export interface IngestResult {
   readonly fingerprint: string;

@@ -4,11 +4,11 @@ import { createRedis } from "../../../shared/adapters/upstash-redis.ts";
 import { createUpstashSmokeLedger } from "../../../shared/adapters/upstash-smoke-ledger.ts";
 import { perEnv } from "../../../shared/config/env.ts";
 import { AnalyzeQueueMessage } from "../../../shared/contracts/queue.ts";
+import { MetricsBuffer } from "../../../shared/domain/metrics-buffer.ts";
 import { createLog } from "../../../shared/logging.ts";
 import { publishAll } from "../../../shared/queue/publish.ts";
 import { configOf, type Env } from "./env.ts";
 import type { IngestDeps } from "./ingest.ts";
-import { MetricsBuffer } from "./metrics-buffer.ts";
 
 /** Per isolate: what this isolate's requests owe the metrics hash (see metrics-buffer.ts). */
 const metricsBuffer = new MetricsBuffer();

@@ -11,6 +11,7 @@ import type { RiskLevel, SuggestedAction } from "../../../shared/contracts/rca.t
 import { approvalActionOf, proposeAction } from "../../../shared/domain/action.ts";
 import { approvalLinkUrl, signLink } from "../../../shared/domain/approval-link.ts";
 import type { ApprovalRecord } from "../../../shared/ports/approval-store.ts";
+import { flushingMetrics } from "../../../shared/ports/metrics.ts";
 import { recordingQueue } from "../../support/fixtures/messages.ts";
 import { testEnv } from "../../support/worker/env.ts";
 import { seedAnalyzedIncident } from "../../support/worker/seed.ts";
@@ -100,7 +101,7 @@ export const request: Requester = requesterFor(createApp());
  * connection (a new Postgres backend) per request would dominate their cost.
  */
 export function pooledRequester(db: Kysely<Database>): Requester {
-  return requesterFor(createApp((env, work) => work(servicesOn(env, db))));
+  return requesterFor(createApp((env, work) => flushingMetrics(servicesOn(env, db), work)));
 }
 
 /**

@@ -1,11 +1,13 @@
-import { bucketsFor, METRIC_BY_NAME } from "../../../shared/domain/metrics-catalog.ts";
-import { histogramFields, type MetricLabels, metricKey } from "../../../shared/ports/metrics.ts";
+import { histogramFields, type MetricLabels, metricKey } from "../ports/metrics.ts";
+import { binFor, METRIC_BY_NAME } from "./metrics-catalog.ts";
+
+/** Buckets of a histogram the catalog does not know (tests, a metric added without an entry). */
+const DEFAULT_BUCKETS = [0.01, 0.1, 1, 10] as const;
 
 /**
- * Metric samples this isolate owes the metrics hash. Ingest spends exactly one
- * Redis round trip per request, so samples known only after a request ends
- * (its latency, a refusal before admission) ride along with the next
- * request's admission script instead of costing a call of their own.
+ * Metric samples owed to the metrics hash, summed per field: ingest's samples
+ * ride along with the next request's admission script, and the other
+ * functions write a batch's or a request's samples in one go when it ends.
  */
 export class MetricsBuffer {
   private readonly pending = new Map<string, number>();
@@ -26,8 +28,8 @@ export class MetricsBuffer {
   }
 
   observe(name: string, value: number, labels?: MetricLabels): void {
-    const definition = METRIC_BY_NAME.get(name);
-    for (const [field, delta] of histogramFields(name, value, bucketsFor(value, definition?.buckets ?? []), labels)) this.add(field, delta);
+    const buckets = METRIC_BY_NAME.get(name)?.buckets ?? DEFAULT_BUCKETS;
+    for (const [field, delta] of histogramFields(name, value, binFor(value, buckets), labels)) this.add(field, delta);
   }
 
   /** Takes everything owed; hand it back with `restore` if it could not be written. */
@@ -35,6 +37,10 @@ export class MetricsBuffer {
     const taken = [...this.pending.entries()];
     this.pending.clear();
     return taken;
+  }
+
+  get size(): number {
+    return this.pending.size;
   }
 
   restore(samples: ReadonlyArray<readonly [string, number]>): void {
