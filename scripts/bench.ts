@@ -7,11 +7,12 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../infra/local/backing-services.ts";
+import { freePort, startBackingServices } from "../infra/local/backing-services.ts";
 import { startFakeOllama } from "../test/support/fakes/fake-ollama.ts";
 import { alertmanagerBody, load as loadAt, quantile } from "./lib/bench-load.ts";
-import { measurePerFunction, type PerFunctionFigures, restStats } from "./lib/bench-per-function.ts";
+import { measurePerFunction, type PerFunctionFigures, restStats, settled } from "./lib/bench-per-function.ts";
 import { includedAlerts, mixOf, monthlyFloor, Prices, type UnitsPerAlert, usdPerAlert } from "./lib/cost-model.ts";
+import { DEV_DEFAULTS } from "./lib/dev-defaults.ts";
 import { cpuMeasurable, cpuPerUnit } from "./lib/process-cpu.ts";
 import { ROOT, type Stack, startStack } from "./lib/stack.ts";
 import { prefixedConfig, startAlone } from "./lib/wrangler-alone.ts";
@@ -36,8 +37,14 @@ function tracked<T extends { stop: () => Promise<void> }>(thing: T): T {
   });
 }
 
-const redisVars = (stack: Stack) => ({ UPSTASH_REDIS_REST_URL: stack.services.redis.restUrl, UPSTASH_REDIS_REST_TOKEN: stack.services.redis.restToken });
-const startBare = (port: number, stack: Stack) =>
+/** Where CPU is measured: backing services of its own and the functions' variables. */
+type MeasureTarget = Pick<Stack, "services" | "vars">;
+
+const redisVars = (stack: MeasureTarget) => ({
+  UPSTASH_REDIS_REST_URL: stack.services.redis.restUrl,
+  UPSTASH_REDIS_REST_TOKEN: stack.services.redis.restToken,
+});
+const startBare = (port: number, stack: MeasureTarget) =>
   startAlone(
     join(ROOT, "infra/bench/wrangler.toml"),
     port,
@@ -46,26 +53,28 @@ const startBare = (port: number, stack: Stack) =>
   );
 
 async function main() {
-  log("starting the bundle under wrangler dev…");
-  const stack = tracked(
-    await startStack({
-      port: await freePort(),
-      purpose: "test",
-      redisDb: 9,
-      persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-")),
-      countStatements: true,
-      // Throughput runs open thousands of incidents a minute; the storm run sets its own threshold below.
-      vars: { RATE_LIMIT_PER_MINUTE: "100000", STORM_THRESHOLD: "10000", SMOKE_INTERVAL_SECONDS: "0" },
-    }),
-  );
-  const auth = { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
-  const post = (body: string) => fetch(`${stack.baseUrl}/api/v1/webhooks/alertmanager`, { method: "POST", headers: auth, body });
   const run = Date.now().toString(36);
 
-  // 0. CPU: the webhook function alone in its own workerd beside the bare Worker in its own; then each
-  // function in a workerd of its own, per new incident (analyze, classify, notify) and per decision (approve).
-  const cpu = await measureCpu(stack, run);
-  const downstream = await measurePerFunction(stack, run, PER_FUNCTION_INCIDENTS, log);
+  // 0. CPU, before any stack runs (a bundle's sessions in the dev registry would share the machine and the
+  // registry with what is measured): the webhook function alone in its own workerd beside the bare Worker in
+  // its own; then each function in a workerd of its own, per new incident (analyze, classify, notify) and per
+  // decision (approve), on Redis and Postgres of their own whose commands and statements are counted.
+  log("measuring CPU: each function in its own wrangler dev…");
+  const cpuServices = tracked(await startBackingServices({ purpose: "test", redisDb: 11, countStatements: true }));
+  const cpuTarget: MeasureTarget = {
+    services: cpuServices,
+    vars: {
+      ...DEV_DEFAULTS,
+      ...cpuServices.env,
+      DIGEST_AT: "off",
+      RATE_LIMIT_PER_MINUTE: "100000",
+      STORM_THRESHOLD: "10000",
+      SMOKE_INTERVAL_SECONDS: "0",
+    },
+  };
+  const cpu = await measureCpu(cpuTarget, run);
+  const downstream = await measurePerFunction(cpuTarget, run, PER_FUNCTION_INCIDENTS, log);
+  await cpuServices.stop();
   const bareMs = cpu.bare_worker_cpu_ms_per_request;
   const timesBare = (ms: number | null) => (ms === null || !bareMs ? null : round(ms / bareMs, 2));
   results.cpu = {
@@ -80,11 +89,22 @@ async function main() {
       },
     },
   };
-  if (process.env.BENCH_CPU_ONLY) {
-    // A quick look at CPU alone (BENCH_CPU_ONLY=1): nothing is written.
-    await stack.stop();
-    return;
-  }
+  // A quick look at CPU alone (BENCH_CPU_ONLY=1): nothing is written.
+  if (process.env.BENCH_CPU_ONLY) return;
+
+  log("starting the bundle under wrangler dev…");
+  const stack = tracked(
+    await startStack({
+      port: await freePort(),
+      purpose: "test",
+      redisDb: 9,
+      persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-")),
+      // Throughput runs open thousands of incidents a minute; the storm run sets its own threshold below.
+      vars: { RATE_LIMIT_PER_MINUTE: "100000", STORM_THRESHOLD: "10000", SMOKE_INTERVAL_SECONDS: "0" },
+    }),
+  );
+  const auth = { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
+  const post = (body: string) => fetch(`${stack.baseUrl}/api/v1/webhooks/alertmanager`, { method: "POST", headers: auth, body });
 
   // 1. Ingest rate and latency by traffic shape, and Upstash cost per request and per alert.
   const ingest: Record<string, unknown> = {};
@@ -277,7 +297,14 @@ async function timeToFirstMessage(stack: Stack, count: number, alert: (i: number
 }
 
 const PER_FUNCTION_INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100);
-const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 1_500);
+const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 5);
+const median = (values: readonly number[]) => {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 3_000);
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
 interface CpuFigures {
@@ -286,6 +313,8 @@ interface CpuFigures {
   readonly webhook: Record<string, { cpu_ms_per_request: number | null; cpu_ms_per_alert: number | null }>;
   readonly ratio_vs_bare: number | null;
   readonly ratio_vs_bare_per_alert: Record<string, number | null>;
+  readonly rounds: number;
+  readonly ratio_vs_bare_by_round: ReadonlyArray<number | null>;
 }
 
 /**
@@ -293,11 +322,20 @@ interface CpuFigures {
  * its own workerd: the process's CPU time over a fixed number of requests,
  * minus what it burns idle over as long (issue #19). Linux only (/proc).
  */
-async function measureCpu(stack: Stack, run: string): Promise<CpuFigures> {
-  const method = "workerd process CPU (utime+stime from /proc) over a fixed request count, minus its idle rate; each Worker in its own wrangler dev";
+async function measureCpu(stack: MeasureTarget, run: string): Promise<CpuFigures> {
+  const method =
+    "workerd process CPU (utime+stime from /proc) over a fixed request count, minus its idle rate; each Worker in its own wrangler dev; the median of rounds alternating webhook and bare";
   if (!cpuMeasurable()) {
     log("cpu: /proc is not available here; CPU per request is measured on Linux only");
-    return { method, bare_worker_cpu_ms_per_request: null, webhook: {}, ratio_vs_bare: null, ratio_vs_bare_per_alert: {} };
+    return {
+      method,
+      bare_worker_cpu_ms_per_request: null,
+      webhook: {},
+      ratio_vs_bare: null,
+      ratio_vs_bare_per_alert: {},
+      rounds: 0,
+      ratio_vs_bare_by_round: [],
+    };
   }
   const webhookAlone = tracked(
     await startAlone(prefixedConfig("webhook-receive", `alone${run}`), await freePort(), stack.vars, async (url) => (await fetch(`${url}/health`)).ok),
@@ -316,27 +354,36 @@ async function measureCpu(stack: Stack, run: string): Promise<CpuFigures> {
     // Warm both: the first requests compile the code and load the Lua scripts.
     await load(100, (i) => post(shapes[0]![2](-1 - i)));
     await load(100, () => fetch(`${bare.url}/ingest`, { method: "POST", body: alertmanagerBody([{ name: "Bare", ns: "bare", pod: "p" }]) }));
-    for (const [name, size, body] of shapes) {
-      const total = size === 100 ? Math.max(100, Math.floor(CPU_REQUESTS / 10)) : CPU_REQUESTS;
-      let failures = 0;
-      const perRequest =
-        webhookAlone.pid === undefined
-          ? undefined
-          : await cpuPerUnit(webhookAlone.pid, total, async () => {
-              failures = (await load(total, (i) => post(body(i)))).failures;
-            });
-      if (failures > 0) throw new Error(`cpu: ${failures} of ${total} "${name}" requests were refused: the figure would measure errors`);
+    // Rounds alternate the webhook shapes and the bare Worker, and the medians are compared: whatever else
+    // the machine does during one round weighs on one sample of each, not on one side of the ratio.
+    const perRound = Math.max(100, Math.floor(CPU_REQUESTS / CPU_ROUNDS));
+    const samples = new Map<string, number[]>();
+    const bareSamples: number[] = [];
+    for (let r = 0; r < CPU_ROUNDS && webhookAlone.pid !== undefined && bare.pid !== undefined; r++) {
+      for (const [name, size, body] of shapes) {
+        const total = size === 100 ? Math.max(50, Math.floor(perRound / 10)) : perRound;
+        let failures = 0;
+        await settled({ webhook: webhookAlone.pid, bare: bare.pid });
+        const ms = await cpuPerUnit(webhookAlone.pid, total, async () => {
+          failures = (await load(total, (i) => post(body(r * perRound + i)))).failures;
+        });
+        if (failures > 0) throw new Error(`cpu: ${failures} of ${total} "${name}" requests were refused: the figure would measure errors`);
+        if (ms !== undefined) samples.set(name, [...(samples.get(name) ?? []), ms]);
+      }
+      await settled({ webhook: webhookAlone.pid, bare: bare.pid });
+      const ms = await cpuPerUnit(bare.pid, perRound, () =>
+        load(perRound, () => fetch(`${bare.url}/ingest`, { method: "POST", body: alertmanagerBody([{ name: "Bare", ns: "bare", pod: "p" }]) })),
+      );
+      if (ms !== undefined) bareSamples.push(ms);
+    }
+    for (const [name, size] of shapes) {
+      const perRequest = median(samples.get(name) ?? []);
       webhook[name] = {
         cpu_ms_per_request: perRequest === undefined ? null : round(perRequest),
         cpu_ms_per_alert: perRequest === undefined ? null : round(perRequest / size, 4),
       };
     }
-    const bareMs =
-      bare.pid === undefined
-        ? undefined
-        : await cpuPerUnit(bare.pid, CPU_REQUESTS, () =>
-            load(CPU_REQUESTS, () => fetch(`${bare.url}/ingest`, { method: "POST", body: alertmanagerBody([{ name: "Bare", ns: "bare", pod: "p" }]) })),
-          );
+    const bareMs = median(bareSamples);
     const ratio = (ms: number | null) => (ms === null || bareMs === undefined || bareMs === 0 ? null : round(ms / bareMs, 2));
     const figures: CpuFigures = {
       method,
@@ -345,9 +392,14 @@ async function measureCpu(stack: Stack, run: string): Promise<CpuFigures> {
       // The honest worst case: one new alert per request.
       ratio_vs_bare: ratio(webhook["unique ×1"]?.cpu_ms_per_request ?? null),
       ratio_vs_bare_per_alert: Object.fromEntries(Object.entries(webhook).map(([name, f]) => [name, ratio(f.cpu_ms_per_alert)])),
+      rounds: CPU_ROUNDS,
+      // Each round's own unique ×1 ÷ bare: how far the median could move.
+      ratio_vs_bare_by_round: (samples.get("unique ×1") ?? []).map((ms, i) => (bareSamples[i] ? round(ms / bareSamples[i]!, 2) : null)),
     };
     for (const [name, f] of Object.entries(webhook)) log(`cpu webhook ${name.padEnd(13)} ${f.cpu_ms_per_request} ms/request  ${f.cpu_ms_per_alert} ms/alert`);
-    log(`cpu bare worker        ${figures.bare_worker_cpu_ms_per_request} ms/request  → webhook unique ×1 is ×${figures.ratio_vs_bare}`);
+    log(
+      `cpu bare worker        ${figures.bare_worker_cpu_ms_per_request} ms/request  → webhook unique ×1 is ×${figures.ratio_vs_bare} (median of ${CPU_ROUNDS} rounds: ${figures.ratio_vs_bare_by_round.join(", ")})`,
+    );
     return figures;
   } finally {
     await webhookAlone.stop();

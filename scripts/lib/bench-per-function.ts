@@ -52,7 +52,12 @@ const METHOD =
  * then has every approver decide every approval and waits until the functions
  * are quiet again.
  */
-export async function measurePerFunction(stack: Stack, run: string, incidents: number, log: (line: string) => void): Promise<PerFunctionFigures> {
+export async function measurePerFunction(
+  stack: Pick<Stack, "services" | "vars">,
+  run: string,
+  incidents: number,
+  log: (line: string) => void,
+): Promise<PerFunctionFigures> {
   const prefix = `split${run}`;
   const ports = new Map<FunctionName, number>();
   for (const fn of FUNCTIONS) ports.set(fn.name as FunctionName, await freePort());
@@ -178,7 +183,7 @@ export async function measurePerFunction(stack: Stack, run: string, incidents: n
  * requests that fed them, so work is over when no process has used more than
  * a clock tick or two beyond its idle rate for two seconds.
  */
-async function settled(pids: Readonly<Record<string, number>>, quietMs = 2_000, timeoutMs = 120_000): Promise<void> {
+export async function settled(pids: Readonly<Record<string, number>>, quietMs = 2_000, timeoutMs = 120_000): Promise<void> {
   const step = 250;
   const read = () => Object.values(pids).map((pid) => processCpuMs(pid) ?? 0);
   let last = read();
@@ -205,7 +210,7 @@ async function requireApproved(approveUrl: string, opsToken: string, requests: r
   }
 }
 
-export async function restStats(stack: Stack, reset = false): Promise<{ requests: number; commands: number }> {
+export async function restStats(stack: Pick<Stack, "services">, reset = false): Promise<{ requests: number; commands: number }> {
   const response = await fetch(`${stack.services.redis.restUrl}/_awoooi/stats`, {
     method: reset ? "DELETE" : "GET",
     headers: { Authorization: `Bearer ${stack.services.redis.restToken}` },

@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { timingSafeEqual } from "hono/utils/buffer";
 import * as z from "zod/v4";
 import { TelegramWebhookAnswer } from "../../../shared/contracts/ops-api.ts";
 import { parseChatAck } from "../../../shared/domain/chat-decision.ts";
 import { renderTelegram } from "../../../shared/domain/notify/telegram.ts";
+import { sameSecret } from "../../../shared/http/auth.ts";
 import { BODY_LIMITS, boundedBody } from "../../../shared/http/body-limit.ts";
 import { AppError } from "../../../shared/http/errors.ts";
 import { describeRoute, jsonAnswer, jsonBody, refusals, SECURITY, serveDescribed } from "../../../shared/http/route-docs.ts";
@@ -60,7 +60,7 @@ export function mountTelegramRoutes(app: OpenAPIHono<ApproveEnv>): void {
     if (!telegram) throw new AppError("not_found", "Telegram callbacks are not configured (TELEGRAM_WEBHOOK_SECRET is unset)");
     // The echoed secret is the only authenticity check updates have (PROTOCOLS §15): compared in constant time.
     const given = c.req.header(SECRET_HEADER);
-    if (given === undefined || !(await timingSafeEqual(given, telegram.webhookSecret))) {
+    if (given === undefined || !(await sameSecret(given, telegram.webhookSecret))) {
       throw new AppError("unauthorized", `missing or wrong ${SECRET_HEADER}`);
     }
     let json: unknown;
