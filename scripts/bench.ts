@@ -453,6 +453,18 @@ function costOf(
       round(mixOf(Object.fromEntries(Object.entries(units).map(([n, u]) => [n, u[key]])), MIX), 4),
     ]),
   ) as unknown as UnitsPerAlert;
+  // One approver's decision (confirm page + signed POST; the last one also hands the action over). Queue hops
+  // after it are not counted here: approve and notify CPU over the decisions include their work, not their operations.
+  const decisionUnits: UnitsPerAlert = {
+    worker_invocations: 2,
+    worker_cpu_ms: round((d.per_decision.approve_cpu_ms ?? 0) + (d.per_decision.notify_cpu_ms ?? 0), 4),
+    queue_operations: 0,
+    upstash_commands: d.per_decision.upstash_commands,
+    postgres_statements: d.per_decision.postgres_statements,
+    postgres_transactions: d.per_decision.postgres_transactions,
+    llm_calls: 0,
+    llm_tokens: 0,
+  };
   const cost = {
     prices_read_on: prices.read_on,
     prices_file: pricesFile.replace(`${ROOT}/`, ""),
@@ -461,6 +473,7 @@ function costOf(
     units_per_alert: { ...units, mix: mixUnits },
     usd_per_million_alerts: { ...perMillion, mix: round(mixOf(perMillion, MIX), 4) },
     line_items_per_million_mix_alerts: Object.fromEntries(Object.entries(usdPerAlert(mixUnits, prices).items).map(([k, v]) => [k, round(v * 1e6, 4)])),
+    per_decision: { units: decisionUnits, usd_per_million_decisions: round(usdPerAlert(decisionUnits, prices).total * 1e6, 4) },
     monthly_floor_usd: monthlyFloor(prices),
     included_alerts_per_month_mix: includedAlerts(mixUnits, prices),
   };
@@ -507,6 +520,13 @@ function printTable() {
   const cpu = results.cpu as CpuFigures;
   console.log(
     `cpu per request (own workerd): webhook unique ×1 ${cpu.webhook["unique ×1"]?.cpu_ms_per_request ?? "n/a"} ms, bare Worker ${cpu.bare_worker_cpu_ms_per_request ?? "n/a"} ms → cpu.ratio_vs_bare ${cpu.ratio_vs_bare ?? "n/a"}`,
+  );
+  const perFunction = (cpu as unknown as { per_function: { per_incident_ms: Record<string, number | null>; per_decision_ms: Record<string, number | null> } })
+    .per_function;
+  console.log(
+    `cpu per new incident (own workerd each): ${Object.entries(perFunction.per_incident_ms)
+      .map(([name, ms]) => `${name} ${ms ?? "n/a"} ms`)
+      .join(", ")}; per decision: approve ${perFunction.per_decision_ms.approve ?? "n/a"} ms, notify ${perFunction.per_decision_ms.notify ?? "n/a"} ms`,
   );
   const cost = results.cost as { usd_per_million_alerts: Record<string, number>; prices_read_on: string };
   console.log(
