@@ -442,6 +442,23 @@ function costOf(
     storm: unitsFor(100, storm.incidents / storm.alerts, webhookCpu("batch ×100"), storm.upstashCommandsPerAlert),
     "batch ×100": unitsFor(100, 1, webhookCpu("batch ×100"), shape("batch ×100").upstash_commands_per_alert),
   };
+  // The Worker lines of each shape split by function: ingest's request, then one queue message per new incident
+  // to each of analyze, classify and notify, each with its own CPU.
+  const byFunction = (alertsPerRequest: number, newIncidentsPerAlert: number, webhookCpuMs: number) => ({
+    "webhook-receive": { worker_invocations: round(1 / alertsPerRequest, 4), worker_cpu_ms: round(webhookCpuMs, 4) },
+    ...Object.fromEntries(
+      (["analyze", "classify", "notify"] as const).map((name) => [
+        name,
+        { worker_invocations: round(newIncidentsPerAlert, 4), worker_cpu_ms: round(newIncidentsPerAlert * (d.cpu_ms_per_incident[name] ?? 0), 4) },
+      ]),
+    ),
+  });
+  const unitsByFunction = {
+    unique: byFunction(1, 1, webhookCpu("unique ×1")),
+    duplicate: byFunction(1, 0, webhookCpu("duplicate ×1")),
+    storm: byFunction(100, storm.incidents / storm.alerts, webhookCpu("batch ×100")),
+    "batch ×100": byFunction(100, 1, webhookCpu("batch ×100")),
+  };
   const MIX = { duplicate: 0.9, unique: 0.09, storm: 0.01 } as const;
   const perMillion = Object.fromEntries(Object.entries(units).map(([name, u]) => [name, round(usdPerAlert(u, prices).total * 1e6, 4)])) as Record<
     keyof typeof units,
@@ -471,6 +488,7 @@ function costOf(
     mix_weights: MIX,
     downstream_per_incident: d,
     units_per_alert: { ...units, mix: mixUnits },
+    worker_units_per_alert_by_function: unitsByFunction,
     usd_per_million_alerts: { ...perMillion, mix: round(mixOf(perMillion, MIX), 4) },
     line_items_per_million_mix_alerts: Object.fromEntries(Object.entries(usdPerAlert(mixUnits, prices).items).map(([k, v]) => [k, round(v * 1e6, 4)])),
     per_decision: { units: decisionUnits, usd_per_million_decisions: round(usdPerAlert(decisionUnits, prices).total * 1e6, 4) },

@@ -102,7 +102,7 @@ export async function measurePerFunction(
 
     // Warm every function (first requests compile the code), then measure.
     await openIncidents(10, "pfwarm");
-    await sleep(1_000);
+    if (measurable) await settled(pids as Record<FunctionName, number>);
     await restStats(stack, true);
     stack.services.postgres.resetStatementCounts();
     let requests: InboxMessage[] = [];
