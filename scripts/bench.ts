@@ -1,8 +1,9 @@
 // `npm run bench`: measured figures, printed as a table and written to
-// bench/results.json (docs/performance.md explains them). Not part of
-// `npm test`. Everything runs here, on loopback: the whole bundle under
-// `wrangler dev` (workerd, real local queues, real Redis and Postgres) and,
-// in the same run, a bare Hono Worker doing one Redis call and one queue send.
+// bench/results.json (docs/performance.md and docs/cost.md explain them). Not
+// part of `npm test`. Everything runs here, on loopback: first CPU, each
+// function and a bare Hono Worker (one Redis call, one queue send) in a
+// `wrangler dev` of its own; then the whole bundle under `wrangler dev`
+// (workerd, real local queues, real Redis and Postgres) for rates and latency.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +36,20 @@ function tracked<T extends { stop: () => Promise<void> }>(thing: T): T {
       await stop.call(thing);
     },
   });
+}
+
+/** The whole bundle under `wrangler dev` for one part of the run, on Redis database `redisDb`, without rate limit or smoke runs. */
+async function benchStack(part: string, redisDb: number, options: { vars?: Record<string, string>; ollamaUrl?: string } = {}): Promise<Stack> {
+  return tracked(
+    await startStack({
+      port: await freePort(),
+      purpose: "test",
+      redisDb,
+      persistTo: mkdtempSync(join(tmpdir(), `awoooi-bench-${part}-`)),
+      ...(options.ollamaUrl ? { ollamaUrl: options.ollamaUrl } : {}),
+      vars: { RATE_LIMIT_PER_MINUTE: "100000", SMOKE_INTERVAL_SECONDS: "0", ...options.vars },
+    }),
+  );
 }
 
 /** Where CPU is measured: backing services of its own and the functions' variables. */
@@ -93,16 +108,8 @@ async function main() {
   if (process.env.BENCH_CPU_ONLY) return;
 
   log("starting the bundle under wrangler dev…");
-  const stack = tracked(
-    await startStack({
-      port: await freePort(),
-      purpose: "test",
-      redisDb: 9,
-      persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-")),
-      // Throughput runs open thousands of incidents a minute; the storm run sets its own threshold below.
-      vars: { RATE_LIMIT_PER_MINUTE: "100000", STORM_THRESHOLD: "10000", SMOKE_INTERVAL_SECONDS: "0" },
-    }),
-  );
+  // Throughput runs open thousands of incidents a minute; the storm run keeps the default storm guard.
+  const stack = await benchStack("ingest", 9, { vars: { STORM_THRESHOLD: "10000" } });
   const auth = { Authorization: `Bearer ${stack.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
   const post = (body: string) => fetch(`${stack.baseUrl}/api/v1/webhooks/alertmanager`, { method: "POST", headers: auth, body });
 
@@ -156,15 +163,7 @@ async function main() {
   await stack.stop();
 
   // 3. Storm and alert → first notification, on a stack with the default storm guard.
-  const storm = tracked(
-    await startStack({
-      port: await freePort(),
-      purpose: "test",
-      redisDb: 10,
-      persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-storm-")),
-      vars: { RATE_LIMIT_PER_MINUTE: "100000", SMOKE_INTERVAL_SECONDS: "0" },
-    }),
-  );
+  const storm = await benchStack("storm", 10);
   const stormAuth = { Authorization: `Bearer ${storm.vars.WEBHOOK_TOKEN}`, "Content-Type": "application/json" };
   const ops = async (path: string) =>
     (await (await fetch(`${storm.baseUrl}${path}`, { headers: { Authorization: `Bearer ${storm.vars.OPS_TOKEN}` } })).json()) as Record<string, any>;
@@ -225,16 +224,7 @@ async function main() {
 
   // 4. P0 fast lane: alert → first human-visible message, model answering at once and model hanging.
   const ollama = await startFakeOllama();
-  const lane = tracked(
-    await startStack({
-      port: await freePort(),
-      purpose: "test",
-      redisDb: 10,
-      persistTo: mkdtempSync(join(tmpdir(), "awoooi-bench-p0-")),
-      ollamaUrl: ollama.url,
-      vars: { RATE_LIMIT_PER_MINUTE: "100000", SMOKE_INTERVAL_SECONDS: "0" },
-    }),
-  );
+  const lane = await benchStack("p0", 10, { ollamaUrl: ollama.url });
   const fastLane: Record<string, unknown> = {};
   for (const [shape, behaviour] of [
     ["model_answering", "ok"],
@@ -539,8 +529,9 @@ function printTable() {
   console.log(
     `cpu per request (own workerd): webhook unique ×1 ${cpu.webhook["unique ×1"]?.cpu_ms_per_request ?? "n/a"} ms, bare Worker ${cpu.bare_worker_cpu_ms_per_request ?? "n/a"} ms → cpu.ratio_vs_bare ${cpu.ratio_vs_bare ?? "n/a"}`,
   );
-  const perFunction = (cpu as unknown as { per_function: { per_incident_ms: Record<string, number | null>; per_decision_ms: Record<string, number | null> } })
-    .per_function;
+  const { per_function: perFunction } = results.cpu as {
+    per_function: { per_incident_ms: Record<string, number | null>; per_decision_ms: Record<string, number | null> };
+  };
   console.log(
     `cpu per new incident (own workerd each): ${Object.entries(perFunction.per_incident_ms)
       .map(([name, ms]) => `${name} ${ms ?? "n/a"} ms`)

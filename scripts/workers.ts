@@ -30,7 +30,7 @@ const fn = (name: string, envInterface: string, requiredSecrets: readonly string
 const REDIS = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"];
 
 export const FUNCTIONS: readonly WorkerInfo[] = [
-  // The hot path: issue #19 holds it to 150 KiB (87 today).
+  // The hot path: issue #19 holds it to 150 KiB (79 today).
   fn("webhook-receive", "WebhookReceiveBindings", [...REDIS, "WEBHOOK_TOKEN"], 150),
   fn("analyze", "AnalyzeBindings", ["DATABASE_URL"], 320),
   fn("classify", "ClassifyBindings", ["DATABASE_URL", ...REDIS], 200),

@@ -45,8 +45,6 @@ export interface StackOptions {
    * chain turns it off.
    */
   readonly requireReady?: boolean;
-  /** Count the statements and transactions the functions run against Postgres (`npm run bench`). */
-  readonly countStatements?: boolean;
 }
 
 /** The stack came up but a function is not ready; `message` is one line naming the function and the reason. */
@@ -56,8 +54,6 @@ export interface Stack {
   readonly baseUrl: string;
   readonly services: BackingServices;
   readonly vars: Readonly<Record<string, string>>;
-  /** The `wrangler dev` process (its workerd is a child): `npm run bench` reads the bundle's CPU time from it. */
-  readonly pid: number | undefined;
   /** Runs every function's cron work now (the dev stack also does it once a minute). */
   runCrons(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -65,12 +61,7 @@ export interface Stack {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => {});
-  const services = await startBackingServices({
-    purpose: options.purpose,
-    log,
-    ...(options.redisDb !== undefined ? { redisDb: options.redisDb } : {}),
-    ...(options.countStatements ? { countStatements: true } : {}),
-  });
+  const services = await startBackingServices({ purpose: options.purpose, log, ...(options.redisDb !== undefined ? { redisDb: options.redisDb } : {}) });
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const fromShell =
     options.purpose === "dev" ? Object.fromEntries(PASS_THROUGH.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))) : {};
@@ -174,7 +165,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }, 60_000);
     cronTimer.unref();
   }
-  return { baseUrl, services, vars, pid: child.pid, stop, runCrons: () => runCrons(baseUrl) };
+  return { baseUrl, services, vars, stop, runCrons: () => runCrons(baseUrl) };
 }
 
 /** Runs the functions' cron work (sweeps, parked-alert drain) through the gateway, as the platform's triggers would. */

@@ -68,9 +68,8 @@ export const METRIC_BY_NAME: ReadonlyMap<string, MetricDefinition> = new Map(MET
  * adds them up (functions/approve/src/prometheus.ts).
  */
 export function binFor(value: number, buckets: readonly number[]): string {
-  let bin: number | undefined;
-  for (const le of buckets) if (value <= le && (bin === undefined || le < bin)) bin = le;
-  return bin === undefined ? "+Inf" : String(bin);
+  const above = buckets.filter((le) => value <= le);
+  return above.length > 0 ? String(Math.min(...above)) : "+Inf";
 }
 
 export interface StoredSample {

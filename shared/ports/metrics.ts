@@ -46,6 +46,7 @@ export function metricKey(name: string, labels: MetricLabels = {}): string {
     .map((key) => `${key}="${labels[key]!.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`);
   return parts.length > 0 ? `${name}{${parts.join(",")}}` : name;
 }
+
 /**
  * Runs `work` with `services` and then writes the metric samples it recorded
  * (Metrics.flush), whether it succeeded or not: what a batch or request did

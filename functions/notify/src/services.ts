@@ -31,6 +31,7 @@ export const servicesFor = perEnv((env: Env): NotifyDeps => {
   const redis = createRedis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
   const alertIndex = createUpstashAlertIndex(redis);
   const log = createLog("notify");
+  const ticketTracker = ticketTrackerOf(config);
   const channels: Channels = {
     ...(config.TELEGRAM_BOT_TOKEN ? { telegram: createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiBase: config.TELEGRAM_API_BASE }) } : {}),
     slack: createSlackSender(),
@@ -53,7 +54,7 @@ export const servicesFor = perEnv((env: Env): NotifyDeps => {
           }),
         }
       : {}),
-    ...optional("ticket", ticketTrackerOf(config)),
+    ...(ticketTracker ? { ticket: ticketTracker } : {}),
     ...(config.NOTIFY_WEBHOOK_URL && config.NOTIFY_WEBHOOK_SECRET
       ? { webhook: createWebhookSender({ url: config.NOTIFY_WEBHOOK_URL, secret: config.NOTIFY_WEBHOOK_SECRET }) }
       : {}),
@@ -81,9 +82,6 @@ export const servicesFor = perEnv((env: Env): NotifyDeps => {
     now: () => new Date(),
   };
 });
-
-/** `{ [key]: value }` when there is a value, `{}` otherwise (optional properties stay absent, not undefined). */
-const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 function ticketTrackerOf(config: NotifyConfig): TicketTracker | undefined {
   if (config.TICKET_SYSTEM === "github" && config.GITHUB_TOKEN && config.GITHUB_REPOSITORY) {
